@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import backoffice, views
 
 app_name = "budget"
+# Public explorer pages.
 urlpatterns = [
     path("", views.home, name="home"),
     path("budgets/<slug:slug>/", views.overview, name="overview"),
     path("budgets/<slug:slug>/lignes/<str:code>/", views.line_detail, name="line"),
 ]
+# Back-office pages live in budget/backoffice.py.
+urlpatterns += backoffice.urlpatterns
