@@ -93,6 +93,14 @@ class Budget(models.Model):
     property_tax_rate = models.DecimalField(
         _("taux de taxe foncière (%)"), max_digits=6, decimal_places=3, null=True, blank=True
     )
+    property_tax_average_bill = models.DecimalField(
+        _("cotisation moyenne de taxe foncière par foyer"), null=True, blank=True, **MONEY
+    )
+    # Yearly growth of the baseline per chapter for the simulator, e.g. {"012": "0.02"}.
+    growth_rates = models.JSONField(_("taux d'évolution par chapitre"), default=dict, blank=True)
+    savings_target = models.DecimalField(
+        _("objectif d'économies proposé au simulateur"), null=True, blank=True, **MONEY
+    )
     published = models.BooleanField(_("publié"), default=True)
     source_filename = models.CharField(_("fichier source"), max_length=255, blank=True)
     imported_at = models.DateTimeField(_("importé le"), null=True, blank=True)
