@@ -1,0 +1,336 @@
+"""Charts of a simulation: result in, plotly figure and its data table out (no request here).
+
+Each builder returns a `Chart`: the figure plus the rows of its accessible data table, so a
+template can never show a chart without the table that says the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .engine import DEBT_CAPACITY_CEILING_YEARS, SimulationResult
+
+SAVING = "#1e6b34"
+COST = "#b3261e"
+NEUTRAL = "#1f4e8c"
+MUTED = "#8a94a6"
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 15}
+CONFIG = {"displaylogo": False, "responsive": True, "locale": "fr"}
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    figure: go.Figure
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    numeric: set[int] = field(default_factory=set)  # column indexes aligned right
+
+    def html(self) -> str:
+        return self.figure.to_html(
+            full_html=False, include_plotlyjs=False, div_id=self.id, config=CONFIG
+        )
+
+
+def euros(value: float) -> str:
+    rounded = round(float(value))
+    text = f"{abs(rounded):,}".replace(",", "\u202f")
+    return f"{'−' if rounded < 0 else ''}{text}\u00a0€"
+
+
+def _layout(figure: go.Figure, *, height: int = 360, **extra) -> go.Figure:
+    figure.update_layout(
+        font=FONT,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        separators=", ",
+        **extra,
+    )
+    return figure
+
+
+def full_year_split(result: SimulationResult) -> tuple[float, float]:
+    """Direct and induced parts of the full-year saving (effet en année pleine)."""
+    direct = float(result.full_year_direct_saving)
+    return direct, float(result.full_year_net_saving) - direct
+
+
+def waterfall(result: SimulationResult) -> Chart:
+    direct, induced = full_year_split(result)
+    net = float(result.full_year_net_saving)
+    figure = go.Figure(
+        go.Waterfall(
+            x=["Effets directs", "Effets induits", "Économie nette"],
+            y=[direct, induced, net],
+            measure=["relative", "relative", "total"],
+            text=[euros(direct), euros(induced), euros(net)],
+            textposition="outside",
+            increasing={"marker": {"color": SAVING}},
+            decreasing={"marker": {"color": COST}},
+            totals={"marker": {"color": NEUTRAL}},
+            connector={"line": {"color": MUTED}},
+            hoverinfo="x+text",
+        )
+    )
+    rows = [
+        ["Effets directs", euros(direct)],
+        ["Effets induits", euros(induced)],
+        ["Économie nette (année pleine)", euros(net)],
+    ]
+    if result.target is not None:
+        figure.add_hline(
+            y=result.target,
+            line_dash="dash",
+            line_color=COST if not result.target_met else SAVING,
+            annotation_text=f"Objectif {euros(result.target)}",
+            annotation_position="top left",
+        )
+        rows.insert(0, ["Objectif", euros(result.target)])
+    _layout(figure, yaxis={"title": "€ par an", "zeroline": True, "zerolinecolor": MUTED})
+    return Chart(
+        "chart-waterfall",
+        "Des effets directs à l'économie nette (année pleine)",
+        figure,
+        ["Étape", "Montant"],
+        rows,
+        {1},
+    )
+
+
+def sankey(result: SimulationResult, measure_names: dict[str | None, str]) -> Chart:
+    """Where the money moves: measures → lines they change → chapters (last year)."""
+    prepared = result.prepared
+    last = result.horizon - 1
+    labels: list[str] = []
+    index: dict[tuple[str, str], int] = {}
+
+    def node(kind: str, key: str, label: str) -> int:
+        if (kind, key) not in index:
+            index[(kind, key)] = len(labels)
+            labels.append(label)
+        return index[(kind, key)]
+
+    links: dict[tuple[int, int], float] = {}
+    signs: dict[tuple[int, int], float] = {}
+    rows = []
+    weights = prepared.saving_weights[0] + prepared.saving_weights[1]
+    for k, measure in enumerate(result.measures):
+        change = result.measure_direct[k][:, last] + result.measure_induced[k][:, last]
+        for position in np.flatnonzero(np.abs(change) >= 0.5):
+            line = result.rows[position]
+            saving = float(change[position] * weights[line])
+            if weights[line] == 0:
+                saving = -float(change[position])  # chapter 16 or order: show the raw change
+            source = node("m", str(measure), measure_names.get(measure, str(measure)))
+            code = str(prepared.codes[line])
+            label = str(prepared.labels[line]) or code
+            middle = node("l", code, f"{label} ({code})")
+            chapter = str(prepared.chapters[line])
+            end = node("c", chapter, f"Chapitre {chapter}")
+            for key in ((source, middle), (middle, end)):
+                links[key] = links.get(key, 0.0) + abs(saving)
+                signs[key] = signs.get(key, 0.0) + saving
+            rows.append(
+                [measure_names.get(measure, str(measure)), f"{label} ({code})", chapter, saving]
+            )
+    keys = list(links)
+    figure = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={"label": labels, "pad": 14, "thickness": 14, "color": NEUTRAL},
+            link={
+                "source": [a for a, _ in keys],
+                "target": [b for _, b in keys],
+                "value": [links[key] for key in keys],
+                "color": [
+                    "rgba(30,107,52,0.45)" if signs[key] >= 0 else "rgba(179,38,30,0.45)"
+                    for key in keys
+                ],
+                "customdata": [euros(signs[key]) for key in keys],
+                "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}"
+                "<extra></extra>",
+            },
+        )
+    )
+    _layout(figure, height=max(320, 26 * len(labels)))
+    rows.sort(key=lambda row: -abs(row[3]))
+    return Chart(
+        "chart-sankey",
+        f"Où l'argent bouge (année {result.horizon}) : mesures → lignes → chapitres",
+        figure,
+        ["Mesure", "Ligne", "Chapitre", "Effet sur l'épargne"],
+        [[a, b, c, euros(d)] for a, b, c, d in rows],
+        {3},
+    )
+
+
+def policy_areas(result: SimulationResult) -> Chart:
+    """Operating spending by policy area, before and after the scenario (last year)."""
+    totals = result.totals("function")
+    last = totals[
+        (totals["year"] == result.horizon)
+        & (totals["section"] == "fonctionnement")
+        & (totals["direction"] == "depense")
+    ].copy()
+    if "label" not in last.columns:
+        last["label"] = ""
+    last["name"] = [
+        (f"{label}" if label else (f"Fonction {code}" if code else "Non ventilé"))
+        for code, label in zip(last["function"], last["label"], strict=True)
+    ]
+    last = last.sort_values("baseline")
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=last["name"],
+                x=last["baseline"],
+                name="Avant",
+                orientation="h",
+                marker_color=MUTED,
+                hovertemplate="%{y} — avant : %{x:,.0f} €<extra></extra>",
+            ),
+            go.Bar(
+                y=last["name"],
+                x=last["final"],
+                name="Après",
+                orientation="h",
+                marker_color=NEUTRAL,
+                hovertemplate="%{y} — après : %{x:,.0f} €<extra></extra>",
+            ),
+        ]
+    )
+    _layout(
+        figure,
+        height=max(320, 34 * len(last) + 80),
+        barmode="group",
+        legend={"orientation": "h", "y": 1.08},
+        xaxis={"title": "€", "tickformat": ",.0f"},
+    )
+    rows = [
+        [name, euros(b), euros(f), euros(f - b)]
+        for name, b, f in zip(last["name"], last["baseline"], last["final"], strict=True)
+    ][::-1]
+    return Chart(
+        "chart-areas",
+        "Dépenses de fonctionnement par politique publique, avant et après "
+        f"(année {result.horizon})",
+        figure,
+        ["Politique publique", "Avant", "Après", "Écart"],
+        rows,
+        {1, 2, 3},
+    )
+
+
+def ratios(result: SimulationResult, baseline: SimulationResult) -> Chart:
+    """Gross savings per year and the debt capacity against the 12-year national line."""
+    years = [f"Année {y}" for y in result.years]
+    eb_before = [r.epargne_brute for r in baseline.ratios]
+    eb_after = [r.epargne_brute for r in result.ratios]
+    cap_after = [r.capacite_desendettement for r in result.ratios]
+    figure = go.Figure(
+        [
+            go.Bar(x=years, y=eb_before, name="Épargne brute sans le scénario", marker_color=MUTED),
+            go.Bar(
+                x=years, y=eb_after, name="Épargne brute avec le scénario", marker_color=NEUTRAL
+            ),
+            go.Scatter(
+                x=years,
+                y=cap_after,
+                name="Capacité de désendettement (années)",
+                yaxis="y2",
+                mode="lines+markers",
+                line={"color": COST, "width": 3},
+            ),
+            go.Scatter(
+                x=years,
+                y=[DEBT_CAPACITY_CEILING_YEARS] * len(years),
+                name=f"Plafond national ({DEBT_CAPACITY_CEILING_YEARS} ans)",
+                yaxis="y2",
+                mode="lines",
+                line={"color": COST, "dash": "dot"},
+            ),
+        ]
+    )
+    top = max([c for c in cap_after if c is not None] + [DEBT_CAPACITY_CEILING_YEARS]) * 1.2
+    _layout(
+        figure,
+        barmode="group",
+        legend={"orientation": "h", "y": -0.2},
+        yaxis={"title": "Épargne brute (€)", "tickformat": ",.0f"},
+        yaxis2={"title": "Années", "overlaying": "y", "side": "right", "range": [0, top]},
+        height=400,
+    )
+    rows = []
+    for y, before, after, r in zip(years, eb_before, eb_after, result.ratios, strict=True):
+        capacity = r.capacite_desendettement
+        rows.append(
+            [
+                y,
+                euros(before),
+                euros(after),
+                "—"
+                if r.taux_epargne_brute is None
+                else f"{r.taux_epargne_brute * 100:.1f} %".replace(".", ","),
+                "non définie (épargne brute ≤ 0)"
+                if capacity is None
+                else f"{capacity:.1f} ans".replace(".", ","),
+                euros(r.debt_end),
+            ]
+        )
+    return Chart(
+        "chart-ratios",
+        "Santé financière année par année",
+        figure,
+        [
+            "Année",
+            "Épargne brute sans le scénario",
+            "Épargne brute avec",
+            "Taux d'épargne brute",
+            "Capacité de désendettement",
+            "Dette en fin d'année",
+        ],
+        rows,
+        {1, 2, 3, 4, 5},
+    )
+
+
+def comparison(compared: list[dict]) -> Chart:
+    """Net saving per year of several scenarios side by side."""
+    figure = go.Figure()
+    rows = []
+    palette = [NEUTRAL, "#8a5a00", SAVING, COST]
+    for i, item in enumerate(compared):
+        result = item.get("result")
+        if result is None:
+            continue
+        title = item["scenario"].title
+        figure.add_bar(
+            x=[f"Année {y}" for y in result.years],
+            y=list(result.net_saving),
+            name=title,
+            marker_color=palette[i % len(palette)],
+        )
+        rows.append(
+            [title] + [euros(v) for v in result.net_saving] + [euros(result.full_year_net_saving)]
+        )
+    horizon = max((len(item["result"].years) for item in compared if item.get("result")), default=0)
+    _layout(
+        figure,
+        barmode="group",
+        legend={"orientation": "h", "y": 1.1},
+        yaxis={"title": "€", "tickformat": ",.0f"},
+    )
+    return Chart(
+        "chart-compare",
+        "Économie nette par année",
+        figure,
+        ["Scénario"] + [f"Année {y}" for y in range(1, horizon + 1)] + ["Année pleine"],
+        rows,
+        set(range(1, horizon + 2)),
+    )

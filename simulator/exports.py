@@ -1,0 +1,166 @@
+"""Scenario exports: JSON (the `simulate` command's output plus the choices) and XLSX."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .engine import SimulationResult
+from .inputs import EngineInputs
+from .models import Scenario
+from .state import ScenarioState
+
+EURO_FORMAT = '#,##0.00 "€";[Red]-#,##0.00 "€"'
+PERCENT_FORMAT = "0.0 %"
+HEADER_FILL = PatternFill("solid", fgColor="DCE3EE")
+
+
+def scenario_json(
+    scenario: Scenario, state: ScenarioState, result: SimulationResult, inputs: EngineInputs
+) -> dict:
+    return {
+        "scenario": {
+            "title": scenario.title,
+            "budget": scenario.budget.slug,
+            "horizon": state.horizon,
+            "target": None if state.target is None else float(state.target),
+            "measures": [
+                {"slug": slug, "title": measure.title} for slug, measure in inputs.measures.items()
+            ],
+            "line_percents": {code: float(p) for code, p in state.line_percents.items()},
+            "tax_rate_change": float(state.tax_rate_change),
+        },
+        "result": result.as_dict(),
+    }
+
+
+def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list], formats: dict):
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append(row)
+    for column, number_format in formats.items():
+        for cell in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell[0].number_format = number_format
+    for index, header in enumerate(headers, start=1):
+        width = max([len(str(header))] + [len(str(r[index - 1])) for r in rows[:200]] + [8])
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+    return sheet
+
+
+def scenario_workbook(
+    scenario: Scenario,
+    state: ScenarioState,
+    result: SimulationResult,
+    measure_names: dict[str | None, str],
+) -> bytes:
+    data = result.as_dict()
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Synthèse"
+    summary.append(["Scénario", scenario.title])
+    summary.append(["Budget", str(scenario.budget)])
+    summary.append(["Horizon (années)", state.horizon])
+    summary.append(["Objectif d'économies (€/an)", data["target"]])
+    summary.append(["Économie nette en année pleine (€/an)", data["full_year_net_saving"]])
+    summary.append(["Économie nette la première année (€)", data["first_year_net_saving"]])
+    summary.append(
+        ["Objectif atteint", {True: "oui", False: "non", None: "sans objectif"}[data["target_met"]]]
+    )
+    for row in summary.iter_rows(min_row=4, max_row=6, min_col=2, max_col=2):
+        row[0].number_format = EURO_FORMAT
+    for cell in summary["A"]:
+        cell.font = Font(bold=True)
+    summary.column_dimensions["A"].width = 42
+    summary.column_dimensions["B"].width = 40
+    if data["warnings"]:
+        summary.append([])
+        summary.append(["Alertes"])
+        for warning in data["warnings"]:
+            summary.append(["", warning])
+
+    effects = result.measure_effects
+    _sheet(
+        workbook,
+        "Mesures",
+        ["Mesure", "Année", "Effets directs (€)", "Effets induits (€)", "Économie nette (€)"],
+        [
+            [
+                measure_names.get(row.measure, str(row.measure)),
+                int(row.year),
+                round(float(row.direct_delta), 2),
+                round(float(row.induced_delta), 2),
+                round(float(row.net_saving), 2),
+            ]
+            for row in effects.itertuples(index=False)
+        ],
+        {3: EURO_FORMAT, 4: EURO_FORMAT, 5: EURO_FORMAT},
+    )
+    _sheet(
+        workbook,
+        "Lignes modifiées",
+        [
+            "Code",
+            "Libellé",
+            "Année",
+            "Montant de base (€)",
+            "Effet direct (€)",
+            "Effet induit (€)",
+            "Montant final (€)",
+        ],
+        [
+            [
+                line["code"],
+                line["label"],
+                y["year"],
+                y["baseline"],
+                y["direct"],
+                y["induced"],
+                y["final"],
+            ]
+            for line in data["lines"]
+            for y in line["years"]
+        ],
+        {4: EURO_FORMAT, 5: EURO_FORMAT, 6: EURO_FORMAT, 7: EURO_FORMAT},
+    )
+    ratio_headers = [
+        ("year", "Année"),
+        ("rrf", "Recettes réelles de fonctionnement (€)"),
+        ("drf", "Dépenses réelles de fonctionnement (€)"),
+        ("interest", "Intérêts de la dette (€)"),
+        ("epargne_gestion", "Épargne de gestion (€)"),
+        ("epargne_brute", "Épargne brute (€)"),
+        ("epargne_nette", "Épargne nette (€)"),
+        ("taux_epargne_brute", "Taux d'épargne brute"),
+        ("capital_repayment", "Remboursement du capital (€)"),
+        ("new_loans", "Emprunts nouveaux (€)"),
+        ("debt_end", "Dette en fin d'année (€)"),
+        ("capacite_desendettement", "Capacité de désendettement (années)"),
+        ("direct_delta", "Effets directs (€)"),
+        ("induced_delta", "Effets induits (€)"),
+        ("net_saving", "Économie nette (€)"),
+        ("investment_net_delta", "Effet net en investissement (€)"),
+    ]
+    formats = {i + 1: EURO_FORMAT for i in range(1, len(ratio_headers))}
+    formats[8] = PERCENT_FORMAT
+    formats[12] = "0.0"
+    _sheet(
+        workbook,
+        "Ratios par année",
+        [label for _, label in ratio_headers],
+        [[year[key] for key, _ in ratio_headers] for year in data["years"]],
+        formats,
+    )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
