@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible
+from tests.simulator.factories import make_measure, pool_budget
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_toggling_a_measure_updates_the_summary_and_the_charts(live_server, page):
+    budget, lines = pool_budget(savings_target=Decimal("50000"))
+    make_measure(
+        budget,
+        lines["pool_staff"],
+        slug="piscine-lundi",
+        title="Fermer la piscine le lundi",
+        policy_area="Sport",
+        amount=Decimal("-45000"),
+    )
+
+    page.goto(f"{live_server.url}/budgets/{budget.slug}/simulateur/")
+    summary = page.locator("#sim-summary")
+    assert "ne change encore rien" in summary.inner_text()
+    assert_accessible(page)
+
+    # Keyboard only: focus the checkbox and tick it with the space bar.
+    page.locator("#m-piscine-lundi").focus()
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "document.querySelector('#sim-summary').textContent.includes('40\u202f500')"
+    )
+    text = summary.inner_text()
+    assert "économise 40\u202f500\u00a0€ par an en année pleine" in text
+    assert "il manque 9\u202f500\u00a0€" in text
+    # The charts were swapped in and drawn by plotly.js (served locally).
+    page.wait_for_selector("#chart-waterfall .main-svg")
+    page.wait_for_selector("#chart-sankey .main-svg")
+    assert page.locator("#target-progress").get_attribute("value") == "81"
+
+    # A slider moved with the keyboard reaches the target.
+    slider = page.locator("#l-FD-60612-814")
+    page.locator("details:has(#l-FD-60612-814) summary").click()
+    slider.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "document.querySelector('#sim-summary').textContent.includes('est atteint')"
+    )
+    assert "50\u202f500\u00a0€" in summary.inner_text()
+    assert_accessible(page)
