@@ -276,3 +276,12 @@ class ImpactRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.code} → {self.target.code} (×{self.coefficient}, +{self.lag} an)"
+
+    def clean(self) -> None:
+        # Same budget, real lines, no cycle: the checks need the budget's other rules, so they
+        # live in budget/rules.py (shared with the services and the Excel parameters import).
+        from .rules import impact_rule_errors
+
+        errors = impact_rule_errors(self)
+        if errors:
+            raise ValidationError(errors)

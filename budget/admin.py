@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Authority, Budget, BudgetLine, Commune, ImpactRule
+
+
+class CommuneInline(admin.TabularInline):
+    model = Commune
+    extra = 0
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "siren", "population"]
+    list_filter = ["kind"]
+    search_fields = ["name", "siren", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CommuneInline]
+
+
+@admin.register(Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "year", "stage", "published", "imported_at"]
+    list_filter = ["stage", "year", "published", "authority"]
+    list_select_related = ["authority"]
+    search_fields = ["slug", "authority__name"]
+    readonly_fields = ["source_filename", "imported_at"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["code", "display_label", "section", "direction", "kind", "chapter", "amount"]
+    list_display_links = ["code"]
+    list_filter = ["budget", "section", "direction", "kind", "adjustable", "chapter"]
+    list_select_related = ["budget__authority"]
+    search_fields = ["code", "account", "label", "account_label", "chapter", "function"]
+    show_full_result_count = False  # a budget has tens of thousands of lines
+    raw_id_fields = ["budget"]
+
+
+@admin.register(ImpactRule)
+class ImpactRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "budget", "coefficient", "lag", "cumulative"]
+    list_filter = ["budget", "cumulative"]
+    list_select_related = ["budget__authority", "source", "target"]
+    search_fields = ["source__code", "target__code", "description"]
+    # ImpactRule.clean() refuses lines of another budget, order lines and cycles.
+    autocomplete_fields = ["source", "target"]

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from . import scdl
+from .models import Authority
+
+
+class _SizeLimitedFileForm(forms.Form):
+    """Refuses a file over settings.BUDGET_IMPORT_MAX_BYTES before anything reads it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Lets the page refuse an oversized file before uploading it (the server checks too).
+        self.fields["file"].widget.attrs["data-max-bytes"] = settings.BUDGET_IMPORT_MAX_BYTES
+
+    def clean_file(self) -> UploadedFile:
+        uploaded = self.cleaned_data["file"]
+        limit = settings.BUDGET_IMPORT_MAX_BYTES
+        if uploaded.size > limit:
+            raise forms.ValidationError(scdl.size_problem(uploaded.size, limit))
+        return uploaded
+
+
+class AmountField(forms.DecimalField):
+    """Euros typed the French way: "1 500 000,50" as well as "1500000.50"."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            parsed = scdl.parse_amount(value)
+            if parsed is None:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = str(parsed)
+        return super().to_python(value)
+
+
+class BudgetUploadForm(_SizeLimitedFileForm):
+    file = forms.FileField(
+        label=_("Fichier budgétaire"),
+        help_text=_("Format SCDL Budget, en CSV (point-virgule ou virgule) ou en Excel .xlsx."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+    authority = forms.ModelChoiceField(
+        queryset=Authority.objects.all(),
+        required=False,
+        label=_("Collectivité"),
+        empty_label=_("D'après le fichier (BGT_NOM et SIRET)"),
+        help_text=_("Laissez vide pour retrouver ou créer la collectivité d'après le fichier."),
+    )
+    population = forms.IntegerField(
+        required=False, min_value=0, label=_("Population"), help_text=_("Facultatif.")
+    )
+    debt_start = AmountField(
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        label=_("Encours de dette au 1er janvier (€)"),
+        help_text=_("Le format SCDL ne le contient pas ; facultatif."),
+    )
+
+
+class ParamsUploadForm(_SizeLimitedFileForm):
+    file = forms.FileField(
+        label=_("Classeur des paramètres (.xlsx)"),
+        help_text=_(
+            "Le classeur téléchargé depuis cette page, complété par la direction des finances."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
