@@ -7,6 +7,7 @@ app_name = "budget"
 urlpatterns = [
     path("", views.home, name="home"),
     path("budgets/<slug:slug>/", views.overview, name="overview"),
+    path("budgets/<slug:slug>/lignes/", views.lines, name="lines"),
     path("budgets/<slug:slug>/lignes/<str:code>/", views.line_detail, name="line"),
 ]
 # Back-office pages live in budget/backoffice.py.

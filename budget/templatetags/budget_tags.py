@@ -1,10 +1,16 @@
-"""Template filters for amounts, French style: "1 234 567 €"."""
+"""Template filters for amounts, French style: "1 234 567 €", and glossary tooltips."""
 
 from __future__ import annotations
 
+import itertools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from budget.glossary import lookup
 
 register = template.Library()
 
@@ -55,3 +61,44 @@ def percent(value, decimals: int = 1) -> str:
     if value is None or value == "":
         return "—"
     return f"{format_amount(Decimal(str(value)) * 100, int(decimals))}\u00a0%"
+
+
+# Unique ids for aria-describedby: a page may show the same term several times.
+_definition_ids = itertools.count(1)
+
+
+@register.simple_tag
+def term(key: str, text: str | None = None) -> SafeString:
+    """A glossary term with its definition as a tooltip reachable by keyboard.
+
+    `{% term "épargne brute" %}` or `{% term "épargne brute" "Épargne brute" %}` when the
+    visible text differs from the glossary key. Unknown terms are shown as plain text.
+    """
+    visible = key if text is None else text
+    entry = lookup(key)
+    if entry is None:
+        return format_html("{}", visible)
+    definition_id = f"def-{next(_definition_ids)}"
+    return format_html(
+        '<span class="term" tabindex="0" aria-describedby="{id}">{text}'
+        '<span class="definition" role="tooltip" id="{id}">{definition}'
+        ' <span class="example">{example_label}{example}</span></span></span>',
+        id=definition_id,
+        text=visible,
+        definition=entry["definition"],
+        example_label=gettext("Exemple : "),
+        example=entry["example"],
+    )
+
+
+@register.filter
+def coefficient(value) -> str:
+    """A coefficient with the decimals it really has: 0.376500 -> "0,3765", 1.000000 -> "1"."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{abs(number).normalize():f}".replace(".", ",")
+    return f"−{text}" if number < 0 else text
