@@ -18,7 +18,11 @@ COST = "#b3261e"
 NEUTRAL = "#1f4e8c"
 MUTED = "#8a94a6"
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 15}
-CONFIG = {"displaylogo": False, "responsive": True, "locale": "fr"}
+# No mode bar: its icon buttons crowd a projected screen and add tab stops; the data
+# table under each chart is the way to read exact figures.
+CONFIG = {"displayModeBar": False, "responsive": True, "locale": "fr"}
+# Beyond this many lines a sankey becomes unreadable: the rest is grouped.
+SANKEY_MAX_LINES = 12
 
 
 @dataclass
@@ -43,10 +47,10 @@ def euros(value: float) -> str:
 
 
 def _layout(figure: go.Figure, *, height: int = 360, **extra) -> go.Figure:
+    extra.setdefault("margin", {"l": 10, "r": 10, "t": 30, "b": 10})
     figure.update_layout(
         font=FONT,
         height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         paper_bgcolor="white",
         plot_bgcolor="white",
         separators=", ",
@@ -120,6 +124,7 @@ def sankey(result: SimulationResult, measure_names: dict[str | None, str]) -> Ch
     signs: dict[tuple[int, int], float] = {}
     rows = []
     weights = prepared.saving_weights[0] + prepared.saving_weights[1]
+    flows = []
     for k, measure in enumerate(result.measures):
         change = result.measure_direct[k][:, last] + result.measure_induced[k][:, last]
         for position in np.flatnonzero(np.abs(change) >= 0.5):
@@ -127,23 +132,30 @@ def sankey(result: SimulationResult, measure_names: dict[str | None, str]) -> Ch
             saving = float(change[position] * weights[line])
             if weights[line] == 0:
                 saving = -float(change[position])  # chapter 16 or order: show the raw change
-            source = node("m", str(measure), measure_names.get(measure, str(measure)))
-            code = str(prepared.codes[line])
-            label = str(prepared.labels[line]) or code
-            middle = node("l", code, f"{label} ({code})")
-            chapter = str(prepared.chapters[line])
-            end = node("c", chapter, f"Chapitre {chapter}")
-            for key in ((source, middle), (middle, end)):
-                links[key] = links.get(key, 0.0) + abs(saving)
-                signs[key] = signs.get(key, 0.0) + saving
-            rows.append(
-                [measure_names.get(measure, str(measure)), f"{label} ({code})", chapter, saving]
-            )
+            flows.append((measure, line, saving))
+    moved: dict[int, float] = {}
+    for _measure, line, saving in flows:
+        moved[line] = moved.get(line, 0.0) + abs(saving)
+    shown = set(sorted(moved, key=lambda line: -moved[line])[:SANKEY_MAX_LINES])
+    for measure, line, saving in flows:
+        source = node("m", str(measure), measure_names.get(measure, str(measure)))
+        code = str(prepared.codes[line])
+        label = str(prepared.labels[line]) or code
+        chapter = str(prepared.chapters[line])
+        rows.append(
+            [measure_names.get(measure, str(measure)), f"{label} ({code})", chapter, saving]
+        )
+        middle = node("l", code, label) if line in shown else node("l", "", "Autres lignes")
+        end = node("c", chapter, f"Chapitre {chapter}")
+        for key in ((source, middle), (middle, end)):
+            links[key] = links.get(key, 0.0) + abs(saving)
+            signs[key] = signs.get(key, 0.0) + saving
     keys = list(links)
     figure = go.Figure(
         go.Sankey(
             arrangement="snap",
-            node={"label": labels, "pad": 14, "thickness": 14, "color": NEUTRAL},
+            node={"label": labels, "pad": 18, "thickness": 16, "color": NEUTRAL},
+            textfont={"size": 14, "color": "#1b1f24"},
             link={
                 "source": [a for a, _ in keys],
                 "target": [b for _, b in keys],
@@ -158,7 +170,7 @@ def sankey(result: SimulationResult, measure_names: dict[str | None, str]) -> Ch
             },
         )
     )
-    _layout(figure, height=max(320, 26 * len(labels)))
+    _layout(figure, height=max(360, 34 * len(labels)))
     rows.sort(key=lambda row: -abs(row[3]))
     return Chart(
         "chart-sankey",
@@ -211,6 +223,7 @@ def policy_areas(result: SimulationResult) -> Chart:
         barmode="group",
         legend={"orientation": "h", "y": 1.08},
         xaxis={"title": "€", "tickformat": ",.0f"},
+        yaxis={"automargin": True},
     )
     rows = [
         [name, euros(b), euros(f), euros(f - b)]
@@ -261,10 +274,11 @@ def ratios(result: SimulationResult, baseline: SimulationResult) -> Chart:
     _layout(
         figure,
         barmode="group",
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
         yaxis={"title": "Épargne brute (€)", "tickformat": ",.0f"},
         yaxis2={"title": "Années", "overlaying": "y", "side": "right", "range": [0, top]},
-        height=400,
+        height=460,
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},
     )
     rows = []
     for y, before, after, r in zip(years, eb_before, eb_after, result.ratios, strict=True):

@@ -84,6 +84,23 @@ def engine_inputs(budget: Budget, state: ScenarioState) -> EngineInputs:
     return EngineInputs(adjustments=adjustments, measures=measures, tax=tax)
 
 
+def growth_rates(budget: Budget) -> dict[str, float] | None:
+    return {k: float(v) for k, v in (budget.growth_rates or {}).items()} or None
+
+
+def run_measure_alone(
+    budget: Budget, measure: Measure, *, prepared: PreparedBudget, horizon: int
+) -> SimulationResult:
+    """One catalogue measure on its own (its adjustments prefetched by the caller)."""
+    return simulate(
+        prepared,
+        adjustments=measure_adjustments(measure),
+        horizon=horizon,
+        debt_start=float(budget.debt_start),
+        growth_rates=growth_rates(budget),
+    )
+
+
 def run_scenario(
     budget: Budget,
     state: ScenarioState,
@@ -98,7 +115,7 @@ def run_scenario(
         adjustments=inputs.adjustments,
         horizon=state.horizon,
         debt_start=float(budget.debt_start),
-        growth_rates={k: float(v) for k, v in (budget.growth_rates or {}).items()} or None,
+        growth_rates=growth_rates(budget),
         target=None if state.target is None else float(state.target),
         max_policy_areas=max_policy_areas,
         tax=inputs.tax,

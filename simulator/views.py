@@ -16,7 +16,7 @@ from budget.roles import ADMINISTRATOR, FINANCE, has_role
 
 from . import charts, exports, services
 from .engine import SimulationError
-from .inputs import LINE_ADJUSTMENTS, prepared_budget, run_scenario
+from .inputs import LINE_ADJUSTMENTS, prepared_budget, run_measure_alone, run_scenario
 from .models import Measure, Scenario
 from .state import SLIDER_MAX, SLIDER_MIN, ScenarioState
 from .summary import summarise
@@ -124,9 +124,8 @@ def _catalogue(budget: Budget, state: ScenarioState) -> list[dict]:
     for measure in (
         Measure.objects.catalogue().filter(budget=budget).prefetch_related("adjustments__line")
     ):
-        alone = ScenarioState(measures=[measure.slug], horizon=state.horizon)
         try:
-            result, _ = run_scenario(budget, alone, prepared=prepared)
+            result = run_measure_alone(budget, measure, prepared=prepared, horizon=state.horizon)
             saving = result.full_year_net_saving
         except SimulationError:
             saving = None

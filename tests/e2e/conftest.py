@@ -20,7 +20,9 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -39,10 +41,12 @@ def _allow_sync_db_in_async_loop():
 
 @pytest.fixture(scope="session")
 def browser(_allow_sync_db_in_async_loop):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
     executable = chromium_path()
     if executable is None:
-        pytest.fail("chromium introuvable : `make test` l'installe avec apt (paquet Debian chromium).")
+        pytest.fail(
+            "chromium introuvable : `make test` l'installe avec apt (paquet Debian chromium)."
+        )
     # Playwright gives the browser a fresh temporary profile of its own.
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -66,11 +70,7 @@ def assert_accessible(page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    bad = [
-        v
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
+    bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
     detail = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} — "
         + ", ".join(str(node.get("target")) for node in v["nodes"][:5])

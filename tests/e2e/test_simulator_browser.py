@@ -38,6 +38,9 @@ def test_toggling_a_measure_updates_the_summary_and_the_charts(live_server, page
     # The charts were swapped in and drawn by plotly.js (served locally).
     page.wait_for_selector("#chart-waterfall .main-svg")
     page.wait_for_selector("#chart-sankey .main-svg")
+    # htmx must not strip plotly's classes when it settles the swapped charts (their ids
+    # are the same as before): without them the legend and titles fall out of the chart.
+    assert "js-plotly-plot" in page.locator("#chart-ratios").get_attribute("class")
     assert page.locator("#target-progress").get_attribute("value") == "81"
 
     # A slider moved with the keyboard reaches the target.

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from budget.models import Budget
 from simulator.engine import Adjustment, SimulationError, simulate
-from simulator.inputs import measure_adjustments, prepared_budget
+from simulator.inputs import growth_rates, measure_adjustments, prepared_budget
 from simulator.models import Measure
 from simulator.tax import TaxLever
 
@@ -120,7 +120,7 @@ class Command(BaseCommand):
                 adjustments=adjustments,
                 horizon=horizon,
                 debt_start=float(budget.debt_start),
-                growth_rates={k: float(v) for k, v in (budget.growth_rates or {}).items()} or None,
+                growth_rates=growth_rates(budget),
                 target=data.get("target"),
                 tax=tax,
             )
