@@ -204,6 +204,38 @@ TERMS: dict[str, Entry] = {
             "billetterie."
         ),
     },
+    "effet en année pleine": {
+        "definition": (
+            "Ce qu'une mesure rapporte sur une année entière, une fois en place : sans l'effet "
+            "réduit d'un démarrage en cours d'année ni les dépenses ponctuelles de la dernière "
+            "année. C'est lui qu'on compare à l'objectif d'économies."
+        ),
+        "example": (
+            "Une hausse de tarif à la rentrée de septembre ne joue que sur un tiers de la "
+            "première année, mais sur toute l'année suivante."
+        ),
+    },
+    "effet direct": {
+        "definition": (
+            "Ce que change une mesure sur les lignes qu'elle vise, avant ses répercussions sur "
+            "d'autres lignes (les impacts induits)."
+        ),
+        "example": "Fermer la piscine le lundi : 48 000 € de personnel en moins.",
+    },
+    "mesure": {
+        "definition": (
+            "Un levier préparé par les services : un ensemble de changements de lignes "
+            "budgétaires, avec son calendrier, que l'on peut activer dans le simulateur."
+        ),
+        "example": "Éteindre l'éclairage public de 1 h à 5 h.",
+    },
+    "objectif d'économies": {
+        "definition": (
+            "Le montant à trouver chaque année, en année pleine, fixé dans les règles de la "
+            "démarche (budget participatif inversé)."
+        ),
+        "example": "300 000 € par an pour une commune de 16 000 habitants.",
+    },
     "ligne ajustable": {
         "definition": (
             "Ligne que le service des finances autorise à modifier dans le simulateur. La dette, "
@@ -288,6 +320,12 @@ ALIASES: dict[str, str] = {
     "intérêts": "intérêts de la dette",
     "charges financières": "intérêts de la dette",
     "impacts induits": "impact induit",
+    "effets induits": "impact induit",
+    "effet induit": "impact induit",
+    "effets directs": "effet direct",
+    "année pleine": "effet en année pleine",
+    "mesures": "mesure",
+    "levier": "mesure",
     "ajustable": "ligne ajustable",
     "€/hab.": "€/habitant",
     "€/hab": "€/habitant",
