@@ -3,7 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-MANAGE := $(PY) manage.py
+# The Makefile is for development machines: manage.py runs with DEBUG on unless told otherwise.
+MANAGE := DEBUG=$${DEBUG:-1} $(PY) manage.py
 # Django 6 needs Python >= 3.12: take the first interpreter that is recent enough.
 PYTHON ?= $(shell for c in python3.13 python3.12 python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3; do \
 	$$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$c; break; }; done)
@@ -36,10 +37,10 @@ migrate: install
 	$(MANAGE) migrate --noinput -v0
 
 demo: migrate
-	DEBUG=1 $(MANAGE) load_demo
+	$(MANAGE) load_demo
 
 serve:
-	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:8000
 
 run: install messages migrate demo serve
 
