@@ -30,8 +30,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# .mo files are built here, never committed (msgfmt comes with Debian's gettext package).
 messages: install
-	$(MANAGE) compilemessages -v0 --ignore=.venv
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(MANAGE) compilemessages -v0 --ignore=.venv; fi
 
 migrate: install
 	$(MANAGE) migrate --noinput -v0
