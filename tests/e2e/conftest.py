@@ -42,6 +42,7 @@ def _allow_sync_db_in_async_loop():
 @pytest.fixture(scope="session")
 def browser(_allow_sync_db_in_async_loop):
     from playwright import sync_api
+
     executable = chromium_path()
     if executable is None:
         pytest.fail(
