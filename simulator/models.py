@@ -50,7 +50,7 @@ class AdjustmentFields(models.Model):
             raise ValidationError(_("Indiquez soit un montant, soit un pourcentage (un seul)."))
 
 
-def _adjustment_constraints(prefix: str) -> list[models.BaseConstraint]:
+def adjustment_constraints(prefix: str) -> list[models.BaseConstraint]:
     return [
         models.CheckConstraint(
             condition=(Q(amount__isnull=True) & Q(percent__isnull=False))
@@ -113,7 +113,7 @@ class MeasureAdjustment(AdjustmentFields):
     class Meta:
         verbose_name = _("ajustement de la mesure")
         ordering = ["id"]
-        constraints = _adjustment_constraints("simulator_measureadjustment")
+        constraints = adjustment_constraints("simulator_measureadjustment")
 
 
 class Scenario(models.Model):
@@ -170,7 +170,7 @@ class ScenarioAdjustment(AdjustmentFields):
         verbose_name = _("ajustement du scénario")
         ordering = ["id"]
         constraints = [
-            *_adjustment_constraints("simulator_scenarioadjustment"),
+            *adjustment_constraints("simulator_scenarioadjustment"),
             models.UniqueConstraint(
                 fields=["scenario", "line"], name="simulator_scenarioadjustment_unique_line"
             ),
