@@ -1,0 +1,78 @@
+"""Phase gating: every write checks the campaign's phase here, in the service layer."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models.campaigns import PHASE_ORDER, Campaign, Phase
+
+# What each action needs (domain.md §2): the services call require_phase(campaign, ACTION).
+ALLOWED_PHASES: dict[str, tuple[str, ...]] = {
+    "propose": (Phase.PROPOSALS,),
+    "edit_proposal": (Phase.PROPOSALS,),
+    "withdraw_proposal": (Phase.PROPOSALS, Phase.SUPPORTS),
+    "support": (Phase.SUPPORTS,),
+    "assign": (Phase.PROPOSALS, Phase.SUPPORTS, Phase.INSTRUCTION),
+    "instruct": (Phase.PROPOSALS, Phase.SUPPORTS, Phase.INSTRUCTION),
+    "validate_instruction": (Phase.PROPOSALS, Phase.SUPPORTS, Phase.INSTRUCTION),
+    "vote": (Phase.VOTING,),
+    "change_rules": (
+        Phase.DRAFT,
+        Phase.FRAMING,
+        Phase.PROPOSALS,
+        Phase.SUPPORTS,
+        Phase.INSTRUCTION,
+    ),
+    "moderate": tuple(p for p in PHASE_ORDER if p != Phase.DRAFT),
+}
+
+ACTION_NAMES = {
+    "propose": "déposer une proposition",
+    "edit_proposal": "modifier une proposition",
+    "withdraw_proposal": "retirer une proposition",
+    "support": "soutenir une proposition",
+    "assign": "attribuer une proposition à un service",
+    "instruct": "instruire une proposition",
+    "validate_instruction": "valider une instruction",
+    "vote": "voter",
+    "change_rules": "modifier les règles de la campagne",
+    "moderate": "modérer",
+}
+
+
+class PhaseError(ValidationError):
+    """An action refused because the campaign is not in a phase that allows it."""
+
+
+def phase_allows(campaign: Campaign, action: str) -> bool:
+    return campaign.phase in ALLOWED_PHASES[action]
+
+
+def require_phase(campaign: Campaign, action: str) -> None:
+    if phase_allows(campaign, action):
+        return
+    allowed = ", ".join(str(Phase(p).label) for p in ALLOWED_PHASES[action])
+    raise PhaseError(
+        _(
+            "Impossible de %(action)s : la campagne « %(campaign)s » est en phase « %(phase)s » "
+            "(possible seulement en phase : %(allowed)s)."
+        )
+        % {
+            "action": ACTION_NAMES[action],
+            "campaign": campaign.title,
+            "phase": campaign.get_phase_display(),
+            "allowed": allowed,
+        }
+    )
+
+
+def next_phase(campaign: Campaign) -> str | None:
+    """The phase after the current one; the supports phase is skipped when disabled."""
+    index = campaign.phase_index + 1
+    while index < len(PHASE_ORDER):
+        phase = PHASE_ORDER[index]
+        if phase != Phase.SUPPORTS or campaign.supports_enabled:
+            return phase
+        index += 1
+    return None

@@ -1,0 +1,3 @@
+"""accounts."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""campaigns."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""instruction."""
+
+from __future__ import annotations

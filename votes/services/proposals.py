@@ -1,0 +1,3 @@
+"""proposals."""
+
+from __future__ import annotations

@@ -1,0 +1,5 @@
+"""accounts views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

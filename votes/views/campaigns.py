@@ -1,0 +1,5 @@
+"""campaigns views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

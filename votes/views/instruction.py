@@ -1,0 +1,5 @@
+"""instruction views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""proposals views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
