@@ -8,7 +8,15 @@ from simulator.engine import LINE_COLUMNS
 
 from .models import Budget, BudgetLine
 
-EXTRA_COLUMNS = ["id", "label", "chapter_label", "function_label", "adjustable", "floor"]
+EXTRA_COLUMNS = [
+    "id",
+    "label",
+    "chapter_label",
+    "account_label",
+    "function_label",
+    "adjustable",
+    "floor",
+]
 
 
 def lines_frame(budget: Budget, *, use_realised: bool | None = None) -> pd.DataFrame:

@@ -58,12 +58,6 @@ def _per_head(amount: float | Decimal | None, population: int | None) -> float |
     return float(amount) / population
 
 
-def _with_account_labels(frame: pd.DataFrame, budget: Budget) -> pd.DataFrame:
-    # lines_frame() carries no account labels; the nature view names its accounts with them.
-    labels = dict(BudgetLine.objects.filter(budget=budget).values_list("id", "account_label"))
-    return frame.assign(account_label=frame["id"].map(labels).fillna(""))
-
-
 LEVEL_NAMES = {
     charts.VIEW_FUNCTION: [
         "",
@@ -88,8 +82,6 @@ def _chart_context(request: HtmxHttpRequest, budget: Budget, frame: pd.DataFrame
     direction = request.GET.get("sens")
     if direction not in charts.DIRECTIONS:
         direction = DEPENSE
-    if view == charts.VIEW_NATURE:
-        frame = _with_account_labels(frame, budget)
     hierarchy = charts.budget_hierarchy(frame, view=view, direction=direction)
     rows = hierarchy.to_dict("records")
     level_names = [str(name) for name in LEVEL_NAMES[view]]
