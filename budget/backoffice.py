@@ -7,21 +7,16 @@ from the session by a random token, until the user confirms: no second upload.
 
 from __future__ import annotations
 
-import re
-import secrets
-import tempfile
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -33,11 +28,10 @@ from .models import Authority, Budget
 from .params import XLSX_TYPE, simulator_params_export, simulator_params_import
 from .roles import ADMINISTRATOR, FINANCE, require_role
 from .services import budget_import
+from .uploads import discard_upload, go, pending_upload, stash
 
 IMPORT_KEY = "budget_import_pending"
 PARAMS_KEY = "budget_params_pending"
-PENDING_MAX_AGE = 24 * 3600
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def backoffice_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -53,63 +47,6 @@ def backoffice_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-# --- files waiting for confirmation ---------------------------------------------------------
-
-
-def _pending_dir() -> Path:
-    directory = Path(tempfile.gettempdir()) / "arbitrages-uploads"
-    directory.mkdir(mode=0o700, exist_ok=True)
-    return directory
-
-
-def _stash(data: bytes) -> str:
-    directory = _pending_dir()
-    # Files of abandoned validations go after a day.
-    limit = time.time() - PENDING_MAX_AGE
-    for old in directory.glob("*.upload"):
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except FileNotFoundError:
-            pass
-    token = secrets.token_urlsafe(24)
-    target = directory / f"{token}.upload"
-    target.touch(mode=0o600)
-    target.write_bytes(data)
-    return token
-
-
-def _stash_path(token: object) -> Path | None:
-    # The token comes back from the browser: only our own random names are accepted.
-    if not isinstance(token, str) or not _TOKEN_RE.match(token):
-        return None
-    return _pending_dir() / f"{token}.upload"
-
-
-def _pending(request: HttpRequest, key: str, posted_token: str | None) -> tuple[dict, bytes] | None:
-    pending = request.session.get(key)
-    if not pending or pending.get("token") != posted_token:
-        return None
-    stash = _stash_path(posted_token)
-    if stash is None or not stash.exists():
-        return None
-    return pending, stash.read_bytes()
-
-
-def _discard(request: HttpRequest, key: str) -> None:
-    pending = request.session.pop(key, None)
-    if pending:
-        stash = _stash_path(pending.get("token"))
-        if stash is not None:
-            stash.unlink(missing_ok=True)
-
-
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -130,7 +67,7 @@ def budget_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = BudgetUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            _discard(request, IMPORT_KEY)
+            discard_upload(request, IMPORT_KEY)
             uploaded = form.cleaned_data["file"]
             data = uploaded.read()
             options = {
@@ -141,7 +78,7 @@ def budget_upload(request: HttpRequest) -> HttpResponse:
             report = budget_import(data=data, filename=uploaded.name, dry_run=True, **options)
             if report.ok:
                 request.session[IMPORT_KEY] = {
-                    "token": _stash(data),
+                    "token": stash(data),
                     "filename": uploaded.name,
                     "authority": options["authority"].pk if options["authority"] else None,
                     "population": options["population"],
@@ -165,12 +102,12 @@ def budget_upload(request: HttpRequest) -> HttpResponse:
 @backoffice_view
 @require_POST
 def budget_upload_confirm(request: HttpRequest) -> HttpResponse:
-    found = _pending(request, IMPORT_KEY, request.POST.get("token"))
+    found = pending_upload(request, IMPORT_KEY, request.POST.get("token"))
     if found is None:
         messages.error(
             request, _("Le fichier validé n'est plus disponible : envoyez-le de nouveau.")
         )
-        return _go(request, reverse("budget:backoffice_import"))
+        return go(request, reverse("budget:backoffice_import"))
     pending, data = found
     report = budget_import(
         data=data,
@@ -181,7 +118,7 @@ def budget_upload_confirm(request: HttpRequest) -> HttpResponse:
         population=pending["population"],
         debt_start=Decimal(pending["debt_start"]) if pending["debt_start"] else None,
     )
-    _discard(request, IMPORT_KEY)
+    discard_upload(request, IMPORT_KEY)
     if not report.ok:
         # Only something that changed between validation and confirmation gets here.
         context = {
@@ -210,7 +147,7 @@ def budget_upload_confirm(request: HttpRequest) -> HttpResponse:
             name=str(budget),
         ),
     )
-    return _go(request, reverse("budget:backoffice"))
+    return go(request, reverse("budget:backoffice"))
 
 
 @backoffice_view
@@ -231,11 +168,11 @@ def params_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ParamsUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            _discard(request, PARAMS_KEY)
+            discard_upload(request, PARAMS_KEY)
             data = form.cleaned_data["file"].read()
             report = simulator_params_import(budget=budget, data=data, dry_run=True)
             if report.ok:
-                request.session[PARAMS_KEY] = {"token": _stash(data), "budget": budget.pk}
+                request.session[PARAMS_KEY] = {"token": stash(data), "budget": budget.pk}
     else:
         form = ParamsUploadForm()
     context = {
@@ -254,14 +191,14 @@ def params_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def params_upload_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     budget = get_object_or_404(Budget, slug=slug)
-    found = _pending(request, PARAMS_KEY, request.POST.get("token"))
+    found = pending_upload(request, PARAMS_KEY, request.POST.get("token"))
     if found is None or found[0].get("budget") != budget.pk:
         messages.error(
             request, _("Le classeur validé n'est plus disponible : envoyez-le de nouveau.")
         )
-        return _go(request, reverse("budget:backoffice_params", kwargs={"slug": budget.slug}))
+        return go(request, reverse("budget:backoffice_params", kwargs={"slug": budget.slug}))
     report = simulator_params_import(budget=budget, data=found[1])
-    _discard(request, PARAMS_KEY)
+    discard_upload(request, PARAMS_KEY)
     if not report.ok:
         context = {"budget": budget, "form": ParamsUploadForm(), "report": report}
         template_name = "budget/backoffice/params.html"
@@ -276,7 +213,7 @@ def params_upload_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         )
         % {"budget": budget, "lines": report.lines_updated, "rules": report.rules_created},
     )
-    return _go(request, reverse("budget:backoffice"))
+    return go(request, reverse("budget:backoffice"))
 
 
 urlpatterns = [

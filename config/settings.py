@@ -179,6 +179,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Arbitrages <noreply@l
 
 # Budget files: refuse anything larger before parsing it (bytes).
 BUDGET_IMPORT_MAX_BYTES = int(os.environ.get("BUDGET_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Where validated uploads wait for confirmation (shared storage when several servers run).
+UPLOADS_PENDING_DIR = os.environ.get("UPLOADS_PENDING_DIR", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

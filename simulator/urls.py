@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import backoffice, views
 
 app_name = "simulator"
 urlpatterns = [
@@ -18,4 +18,15 @@ urlpatterns = [
     path("partage/<uuid:token>/", views.scenario_shared, name="shared"),
     path("partage/<uuid:token>/dupliquer/", views.scenario_duplicate, name="duplicate"),
     path("partage/<uuid:token>/export.<str:fmt>", views.scenario_export, name="export"),
+    path("gestion/budgets/<slug:slug>/mesures/", backoffice.catalogue, name="catalogue"),
+    path(
+        "gestion/budgets/<slug:slug>/mesures.xlsx",
+        backoffice.catalogue_download,
+        name="catalogue_download",
+    ),
+    path(
+        "gestion/budgets/<slug:slug>/mesures/confirmer/",
+        backoffice.catalogue_confirm,
+        name="catalogue_confirm",
+    ),
 ]

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from budget import backoffice
+from budget import backoffice, uploads
 from budget.models import Authority, Budget, BudgetLine
 from budget.roles import ADMINISTRATOR, FINANCE
 from tests.budget.files.scdl import csv_bytes, row
@@ -18,8 +18,8 @@ CONFIRM_URL = "/gestion/import/confirmer/"
 
 
 @pytest.fixture(autouse=True)
-def _private_tmp(tmp_path, monkeypatch):
-    monkeypatch.setattr(backoffice.tempfile, "gettempdir", lambda: str(tmp_path))
+def _private_tmp(tmp_path, settings):
+    settings.UPLOADS_PENDING_DIR = str(tmp_path)
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_validate_then_confirm(finance):
     assert budget.authority.population == 16000
     assert str(budget.debt_start) == "1500000.50"
     assert backoffice.IMPORT_KEY not in finance.session
-    assert not list(backoffice._pending_dir().glob("*.upload"))
+    assert not list(uploads._pending_dir().glob("*.upload"))
     page = finance.get(reverse("budget:backoffice")).content.decode()
     assert "Budget importé : 25 lignes (25 nouvelles, 0 mises à jour, 0 supprimées)." in page
     assert f'href="{budget.get_absolute_url()}"' in page
@@ -172,6 +172,6 @@ def test_a_forged_token_cannot_reach_other_files(finance):
 def test_stashed_files_are_private(finance):
     finance.post(URL, {"file": upload(good_file())})
 
-    (stash,) = backoffice._pending_dir().glob("*.upload")
+    (stash,) = uploads._pending_dir().glob("*.upload")
     assert stash.stat().st_mode & 0o077 == 0
-    assert backoffice._pending_dir().stat().st_mode & 0o077 == 0
+    assert uploads._pending_dir().stat().st_mode & 0o077 == 0

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _private_tmp(tmp_path, monkeypatch):
-    monkeypatch.setattr(backoffice.tempfile, "gettempdir", lambda: str(tmp_path))
+def _private_tmp(tmp_path, settings):
+    settings.UPLOADS_PENDING_DIR = str(tmp_path)
 
 
 @pytest.fixture

@@ -1,0 +1,100 @@
+"""Back office of the simulator: the finance service's catalogue of measures in Excel."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from budget.backoffice import backoffice_view
+from budget.forms import ParamsUploadForm
+from budget.models import Budget
+from budget.params import XLSX_TYPE
+from budget.uploads import discard_upload, go, pending_upload, stash
+
+from .catalogue import measure_catalogue_export, measure_catalogue_import
+from .models import Measure
+
+CATALOGUE_KEY = "simulator_catalogue_pending"
+TEMPLATE = "simulator/backoffice/catalogue.html"
+
+
+def _context(budget: Budget, form, report=None, pending=None) -> dict:
+    return {
+        "budget": budget,
+        "form": form,
+        "report": report,
+        "pending": pending,
+        "measures": Measure.objects.catalogue()
+        .filter(budget=budget)
+        .prefetch_related("adjustments__line"),
+        "max_bytes": settings.BUDGET_IMPORT_MAX_BYTES,
+    }
+
+
+@backoffice_view
+@require_GET
+def catalogue_download(request: HttpRequest, slug: str) -> HttpResponse:
+    budget = get_object_or_404(Budget, slug=slug)
+    response = HttpResponse(measure_catalogue_export(budget=budget), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="mesures-{budget.slug}.xlsx"'
+    return response
+
+
+@backoffice_view
+@require_http_methods(["GET", "POST"])
+def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
+    """The catalogue, its download, and an upload validated first (nothing written)."""
+    budget = get_object_or_404(Budget.objects.select_related("authority"), slug=slug)
+    report = None
+    if request.method == "POST":
+        form = ParamsUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            discard_upload(request, CATALOGUE_KEY)
+            data = form.cleaned_data["file"].read()
+            report = measure_catalogue_import(budget=budget, data=data, dry_run=True)
+            if report.ok:
+                request.session[CATALOGUE_KEY] = {"token": stash(data), "budget": budget.pk}
+    else:
+        form = ParamsUploadForm()
+    template_name = TEMPLATE + ("#zone" if request.htmx else "")
+    return render(
+        request,
+        template_name,
+        _context(budget, form, report, request.session.get(CATALOGUE_KEY)),
+    )
+
+
+@backoffice_view
+@require_POST
+def catalogue_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    budget = get_object_or_404(Budget, slug=slug)
+    here = reverse("simulator:catalogue", kwargs={"slug": budget.slug})
+    found = pending_upload(request, CATALOGUE_KEY, request.POST.get("token"))
+    if found is None or found[0].get("budget") != budget.pk:
+        messages.error(
+            request, _("Le classeur validé n'est plus disponible : envoyez-le de nouveau.")
+        )
+        return go(request, here)
+    report = measure_catalogue_import(budget=budget, data=found[1])
+    discard_upload(request, CATALOGUE_KEY)
+    if not report.ok:
+        template_name = TEMPLATE + ("#zone" if request.htmx else "")
+        return render(request, template_name, _context(budget, ParamsUploadForm(), report))
+    messages.success(
+        request,
+        _(
+            "Catalogue enregistré : %(created)s mesures créées, %(updated)s mises à jour, "
+            "%(deleted)s supprimées."
+        )
+        % {
+            "created": report.created,
+            "updated": report.updated,
+            "deleted": len(report.deleted),
+        },
+    )
+    return go(request, here)
