@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
 
 from .engine import DEBT_CAPACITY_CEILING_YEARS, SimulationResult
 
@@ -70,7 +71,7 @@ def waterfall(result: SimulationResult) -> Chart:
     net = float(result.full_year_net_saving)
     figure = go.Figure(
         go.Waterfall(
-            x=["Effets directs", "Effets induits", "Économie nette"],
+            x=[_("Effets directs"), _("Effets induits"), _("Économie nette")],
             y=[direct, induced, net],
             measure=["relative", "relative", "total"],
             text=[euros(direct), euros(induced), euros(net)],
@@ -83,25 +84,25 @@ def waterfall(result: SimulationResult) -> Chart:
         )
     )
     rows = [
-        ["Effets directs", euros(direct)],
-        ["Effets induits", euros(induced)],
-        ["Économie nette (année pleine)", euros(net)],
+        [_("Effets directs"), euros(direct)],
+        [_("Effets induits"), euros(induced)],
+        [_("Économie nette (année pleine)"), euros(net)],
     ]
     if result.target is not None:
         figure.add_hline(
             y=result.target,
             line_dash="dash",
             line_color=COST if not result.target_met else SAVING,
-            annotation_text=f"Objectif {euros(result.target)}",
+            annotation_text=_("Objectif %(amount)s") % {"amount": euros(result.target)},
             annotation_position="top left",
         )
-        rows.insert(0, ["Objectif", euros(result.target)])
-    _layout(figure, yaxis={"title": "€ par an", "zeroline": True, "zerolinecolor": MUTED})
+        rows.insert(0, [_("Objectif"), euros(result.target)])
+    _layout(figure, yaxis={"title": _("€ par an"), "zeroline": True, "zerolinecolor": MUTED})
     return Chart(
         "chart-waterfall",
-        "Des effets directs à l'économie nette (année pleine)",
+        _("Des effets directs à l'économie nette (année pleine)"),
         figure,
-        ["Étape", "Montant"],
+        [_("Étape"), _("Montant")],
         rows,
         {1},
     )
@@ -145,8 +146,8 @@ def sankey(result: SimulationResult, measure_names: dict[str | None, str]) -> Ch
         rows.append(
             [measure_names.get(measure, str(measure)), f"{label} ({code})", chapter, saving]
         )
-        middle = node("l", code, label) if line in shown else node("l", "", "Autres lignes")
-        end = node("c", chapter, f"Chapitre {chapter}")
+        middle = node("l", code, label) if line in shown else node("l", "", _("Autres lignes"))
+        end = node("c", chapter, _("Chapitre %(code)s") % {"code": chapter})
         for key in ((source, middle), (middle, end)):
             links[key] = links.get(key, 0.0) + abs(saving)
             signs[key] = signs.get(key, 0.0) + saving
@@ -174,9 +175,10 @@ def sankey(result: SimulationResult, measure_names: dict[str | None, str]) -> Ch
     rows.sort(key=lambda row: -abs(row[3]))
     return Chart(
         "chart-sankey",
-        f"Où l'argent bouge (année {result.horizon}) : mesures → lignes → chapitres",
+        _("Où l'argent bouge (année %(year)s) : mesures → lignes → chapitres")
+        % {"year": result.horizon},
         figure,
-        ["Mesure", "Ligne", "Chapitre", "Effet sur l'épargne"],
+        [_("Mesure"), _("Ligne"), _("Chapitre"), _("Effet sur l'épargne")],
         [[a, b, c, euros(d)] for a, b, c, d in rows],
         {3},
     )
@@ -193,7 +195,11 @@ def policy_areas(result: SimulationResult) -> Chart:
     if "label" not in last.columns:
         last["label"] = ""
     last["name"] = [
-        (f"{label}" if label else (f"Fonction {code}" if code else "Non ventilé"))
+        (
+            f"{label}"
+            if label
+            else (_("Fonction %(code)s") % {"code": code} if code else _("Non ventilé"))
+        )
         for code, label in zip(last["function"], last["label"], strict=True)
     ]
     last = last.sort_values("baseline")
@@ -202,18 +208,18 @@ def policy_areas(result: SimulationResult) -> Chart:
             go.Bar(
                 y=last["name"],
                 x=last["baseline"],
-                name="Avant",
+                name=_("Avant"),
                 orientation="h",
                 marker_color=MUTED,
-                hovertemplate="%{y} — avant : %{x:,.0f} €<extra></extra>",
+                hovertemplate=_("%{y} — avant : %{x:,.0f} €<extra></extra>"),
             ),
             go.Bar(
                 y=last["name"],
                 x=last["final"],
-                name="Après",
+                name=_("Après"),
                 orientation="h",
                 marker_color=NEUTRAL,
-                hovertemplate="%{y} — après : %{x:,.0f} €<extra></extra>",
+                hovertemplate=_("%{y} — après : %{x:,.0f} €<extra></extra>"),
             ),
         ]
     )
@@ -231,10 +237,10 @@ def policy_areas(result: SimulationResult) -> Chart:
     ][::-1]
     return Chart(
         "chart-areas",
-        "Dépenses de fonctionnement par politique publique, avant et après "
-        f"(année {result.horizon})",
+        _("Dépenses de fonctionnement par politique publique, avant et après (année %(year)s)")
+        % {"year": result.horizon},
         figure,
-        ["Politique publique", "Avant", "Après", "Écart"],
+        [_("Politique publique"), _("Avant"), _("Après"), _("Écart")],
         rows,
         {1, 2, 3},
     )
@@ -242,20 +248,25 @@ def policy_areas(result: SimulationResult) -> Chart:
 
 def ratios(result: SimulationResult, baseline: SimulationResult) -> Chart:
     """Gross savings per year and the debt capacity against the 12-year national line."""
-    years = [f"Année {y}" for y in result.years]
+    years = [_("Année %(year)s") % {"year": y} for y in result.years]
     eb_before = [r.epargne_brute for r in baseline.ratios]
     eb_after = [r.epargne_brute for r in result.ratios]
     cap_after = [r.capacite_desendettement for r in result.ratios]
     figure = go.Figure(
         [
-            go.Bar(x=years, y=eb_before, name="Épargne brute sans le scénario", marker_color=MUTED),
             go.Bar(
-                x=years, y=eb_after, name="Épargne brute avec le scénario", marker_color=NEUTRAL
+                x=years, y=eb_before, name=_("Épargne brute sans le scénario"), marker_color=MUTED
+            ),
+            go.Bar(
+                x=years,
+                y=eb_after,
+                name=_("Épargne brute avec le scénario"),
+                marker_color=NEUTRAL,
             ),
             go.Scatter(
                 x=years,
                 y=cap_after,
-                name="Capacité de désendettement (années)",
+                name=_("Capacité de désendettement (années)"),
                 yaxis="y2",
                 mode="lines+markers",
                 line={"color": COST, "width": 3},
@@ -263,7 +274,7 @@ def ratios(result: SimulationResult, baseline: SimulationResult) -> Chart:
             go.Scatter(
                 x=years,
                 y=[DEBT_CAPACITY_CEILING_YEARS] * len(years),
-                name=f"Plafond national ({DEBT_CAPACITY_CEILING_YEARS} ans)",
+                name=_("Plafond national (%(years)s ans)") % {"years": DEBT_CAPACITY_CEILING_YEARS},
                 yaxis="y2",
                 mode="lines",
                 line={"color": COST, "dash": "dot"},
@@ -275,8 +286,8 @@ def ratios(result: SimulationResult, baseline: SimulationResult) -> Chart:
         figure,
         barmode="group",
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
-        yaxis={"title": "Épargne brute (€)", "tickformat": ",.0f"},
-        yaxis2={"title": "Années", "overlaying": "y", "side": "right", "range": [0, top]},
+        yaxis={"title": _("Épargne brute (€)"), "tickformat": ",.0f"},
+        yaxis2={"title": _("Années"), "overlaying": "y", "side": "right", "range": [0, top]},
         height=460,
         margin={"l": 10, "r": 10, "t": 90, "b": 10},
     )
@@ -291,23 +302,23 @@ def ratios(result: SimulationResult, baseline: SimulationResult) -> Chart:
                 "—"
                 if r.taux_epargne_brute is None
                 else f"{r.taux_epargne_brute * 100:.1f} %".replace(".", ","),
-                "non définie (épargne brute ≤ 0)"
+                _("non définie (épargne brute ≤ 0)")
                 if capacity is None
-                else f"{capacity:.1f} ans".replace(".", ","),
+                else _("%(years)s ans") % {"years": f"{capacity:.1f}".replace(".", ",")},
                 euros(r.debt_end),
             ]
         )
     return Chart(
         "chart-ratios",
-        "Santé financière année par année",
+        _("Santé financière année par année"),
         figure,
         [
-            "Année",
-            "Épargne brute sans le scénario",
-            "Épargne brute avec",
-            "Taux d'épargne brute",
-            "Capacité de désendettement",
-            "Dette en fin d'année",
+            _("Année"),
+            _("Épargne brute sans le scénario"),
+            _("Épargne brute avec"),
+            _("Taux d'épargne brute"),
+            _("Capacité de désendettement"),
+            _("Dette en fin d'année"),
         ],
         rows,
         {1, 2, 3, 4, 5},
@@ -325,7 +336,7 @@ def comparison(compared: list[dict]) -> Chart:
             continue
         title = item["scenario"].title
         figure.add_bar(
-            x=[f"Année {y}" for y in result.years],
+            x=[_("Année %(year)s") % {"year": y} for y in result.years],
             y=list(result.net_saving),
             name=title,
             marker_color=palette[i % len(palette)],
@@ -342,9 +353,11 @@ def comparison(compared: list[dict]) -> Chart:
     )
     return Chart(
         "chart-compare",
-        "Économie nette par année",
+        _("Économie nette par année"),
         figure,
-        ["Scénario"] + [f"Année {y}" for y in range(1, horizon + 1)] + ["Année pleine"],
+        [_("Scénario")]
+        + [_("Année %(year)s") % {"year": y} for y in range(1, horizon + 1)]
+        + [_("Année pleine")],
         rows,
         set(range(1, horizon + 2)),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -67,15 +68,18 @@ def scenario_workbook(
     data = result.as_dict()
     workbook = Workbook()
     summary = workbook.active
-    summary.title = "Synthèse"
-    summary.append(["Scénario", scenario.title])
-    summary.append(["Budget", str(scenario.budget)])
-    summary.append(["Horizon (années)", state.horizon])
-    summary.append(["Objectif d'économies (€/an)", data["target"]])
-    summary.append(["Économie nette en année pleine (€/an)", data["full_year_net_saving"]])
-    summary.append(["Économie nette la première année (€)", data["first_year_net_saving"]])
+    summary.title = _("Synthèse")
+    summary.append([_("Scénario"), scenario.title])
+    summary.append([_("Budget"), str(scenario.budget)])
+    summary.append([_("Horizon (années)"), state.horizon])
+    summary.append([_("Objectif d'économies (€/an)"), data["target"]])
+    summary.append([_("Économie nette en année pleine (€/an)"), data["full_year_net_saving"]])
+    summary.append([_("Économie nette la première année (€)"), data["first_year_net_saving"]])
     summary.append(
-        ["Objectif atteint", {True: "oui", False: "non", None: "sans objectif"}[data["target_met"]]]
+        [
+            _("Objectif atteint"),
+            {True: _("oui"), False: _("non"), None: _("sans objectif")}[data["target_met"]],
+        ]
     )
     for row in summary.iter_rows(min_row=4, max_row=6, min_col=2, max_col=2):
         row[0].number_format = EURO_FORMAT
@@ -85,15 +89,21 @@ def scenario_workbook(
     summary.column_dimensions["B"].width = 40
     if data["warnings"]:
         summary.append([])
-        summary.append(["Alertes"])
+        summary.append([_("Alertes")])
         for warning in data["warnings"]:
             summary.append(["", warning])
 
     effects = result.measure_effects
     _sheet(
         workbook,
-        "Mesures",
-        ["Mesure", "Année", "Effets directs (€)", "Effets induits (€)", "Économie nette (€)"],
+        _("Mesures"),
+        [
+            _("Mesure"),
+            _("Année"),
+            _("Effets directs (€)"),
+            _("Effets induits (€)"),
+            _("Économie nette (€)"),
+        ],
         [
             [
                 measure_names.get(row.measure, str(row.measure)),
@@ -108,15 +118,15 @@ def scenario_workbook(
     )
     _sheet(
         workbook,
-        "Lignes modifiées",
+        _("Lignes modifiées"),
         [
-            "Code",
-            "Libellé",
-            "Année",
-            "Montant de base (€)",
-            "Effet direct (€)",
-            "Effet induit (€)",
-            "Montant final (€)",
+            _("Code"),
+            _("Libellé"),
+            _("Année"),
+            _("Montant de base (€)"),
+            _("Effet direct (€)"),
+            _("Effet induit (€)"),
+            _("Montant final (€)"),
         ],
         [
             [
@@ -134,29 +144,29 @@ def scenario_workbook(
         {4: EURO_FORMAT, 5: EURO_FORMAT, 6: EURO_FORMAT, 7: EURO_FORMAT},
     )
     ratio_headers = [
-        ("year", "Année"),
-        ("rrf", "Recettes réelles de fonctionnement (€)"),
-        ("drf", "Dépenses réelles de fonctionnement (€)"),
-        ("interest", "Intérêts de la dette (€)"),
-        ("epargne_gestion", "Épargne de gestion (€)"),
-        ("epargne_brute", "Épargne brute (€)"),
-        ("epargne_nette", "Épargne nette (€)"),
-        ("taux_epargne_brute", "Taux d'épargne brute"),
-        ("capital_repayment", "Remboursement du capital (€)"),
-        ("new_loans", "Emprunts nouveaux (€)"),
-        ("debt_end", "Dette en fin d'année (€)"),
-        ("capacite_desendettement", "Capacité de désendettement (années)"),
-        ("direct_delta", "Effets directs (€)"),
-        ("induced_delta", "Effets induits (€)"),
-        ("net_saving", "Économie nette (€)"),
-        ("investment_net_delta", "Effet net en investissement (€)"),
+        ("year", _("Année")),
+        ("rrf", _("Recettes réelles de fonctionnement (€)")),
+        ("drf", _("Dépenses réelles de fonctionnement (€)")),
+        ("interest", _("Intérêts de la dette (€)")),
+        ("epargne_gestion", _("Épargne de gestion (€)")),
+        ("epargne_brute", _("Épargne brute (€)")),
+        ("epargne_nette", _("Épargne nette (€)")),
+        ("taux_epargne_brute", _("Taux d'épargne brute")),
+        ("capital_repayment", _("Remboursement du capital (€)")),
+        ("new_loans", _("Emprunts nouveaux (€)")),
+        ("debt_end", _("Dette en fin d'année (€)")),
+        ("capacite_desendettement", _("Capacité de désendettement (années)")),
+        ("direct_delta", _("Effets directs (€)")),
+        ("induced_delta", _("Effets induits (€)")),
+        ("net_saving", _("Économie nette (€)")),
+        ("investment_net_delta", _("Effet net en investissement (€)")),
     ]
     formats = {i + 1: EURO_FORMAT for i in range(1, len(ratio_headers))}
     formats[8] = PERCENT_FORMAT
     formats[12] = "0.0"
     _sheet(
         workbook,
-        "Ratios par année",
+        _("Ratios par année"),
         [label for _, label in ratio_headers],
         [[year[key] for key, _ in ratio_headers] for year in data["years"]],
         formats,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from budget.models import Budget, BudgetLine
@@ -82,8 +83,8 @@ def state_from_post(data, budget: Budget) -> ScenarioState:
 
 def _measure_names(measures: dict[str, Measure]) -> dict[str | None, str]:
     names: dict[str | None, str] = {slug: m.title for slug, m in measures.items()}
-    names[LINE_ADJUSTMENTS] = "Vos ajustements de lignes"
-    names[TAX_MEASURE] = "Taux de taxe foncière"
+    names[LINE_ADJUSTMENTS] = _("Vos ajustements de lignes")
+    names[TAX_MEASURE] = _("Taux de taxe foncière")
     return names
 
 
@@ -94,7 +95,9 @@ def results_context(budget: Budget, state: ScenarioState) -> dict:
         result, inputs = run_scenario(budget, state, prepared=prepared)
     except SimulationError as error:
         return {"errors": error.messages, "state": state, "budget": budget}
-    baseline, _ = run_scenario(budget, ScenarioState(horizon=state.horizon), prepared=prepared)
+    baseline, _baseline_inputs = run_scenario(
+        budget, ScenarioState(horizon=state.horizon), prepared=prepared
+    )
     names = _measure_names(inputs.measures)
     changed = result.line_years().sort_values(["code", "year"])
     lines: OrderedDict[str, dict] = OrderedDict()
@@ -129,7 +132,7 @@ def _catalogue(budget: Budget, state: ScenarioState) -> list[dict]:
             saving = result.full_year_net_saving
         except SimulationError:
             saving = None
-        groups.setdefault(measure.policy_area or "Autres mesures", []).append(
+        groups.setdefault(measure.policy_area or _("Autres mesures"), []).append(
             {"measure": measure, "saving": saving, "checked": measure.slug in state.measures}
         )
     return [{"area": area, "items": items} for area, items in groups.items()]
@@ -149,7 +152,8 @@ def _adjustable_lines(budget: Budget, state: ScenarioState) -> list[dict]:
             key,
             {
                 "function": key,
-                "label": line.function_label or ("Non ventilé" if not key else f"Fonction {key}"),
+                "label": line.function_label
+                or (_("Non ventilé") if not key else _("Fonction %(code)s") % {"code": key}),
                 "lines": [],
                 "changed": 0,
             },
@@ -210,7 +214,7 @@ def scenario_save(request: HttpRequest, slug: str) -> HttpResponse:
         budget=budget, owner=request.user, state=state, title=request.POST.get("title", "")
     )
     request.session.pop(_session_key(budget), None)
-    messages.success(request, "Scénario enregistré. Il est sauvegardé à chaque modification.")
+    messages.success(request, _("Scénario enregistré. Il est sauvegardé à chaque modification."))
     return redirect(scenario)
 
 
@@ -240,7 +244,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def scenario_rename(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = _get_own_scenario(request, pk)
     services.scenario_rename(scenario=scenario, title=request.POST.get("title", ""))
-    messages.success(request, "Scénario renommé.")
+    messages.success(request, _("Scénario renommé."))
     return redirect(scenario)
 
 
@@ -261,7 +265,7 @@ def scenario_shared(request: HttpRequest, token: str) -> HttpResponse:
 def scenario_duplicate(request: HttpRequest, token: str) -> HttpResponse:
     source = get_object_or_404(Scenario, share_token=token)
     copy = services.scenario_duplicate(scenario=source, owner=request.user)
-    messages.success(request, "Copie créée : vous pouvez la modifier.")
+    messages.success(request, _("Copie créée : vous pouvez la modifier."))
     return redirect(copy)
 
 
@@ -280,11 +284,11 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         try:
             scenario = Scenario.objects.select_related("budget").get(share_token=token)
         except (Scenario.DoesNotExist, ValidationError):
-            raise Http404("Scénario introuvable.") from None
+            raise Http404(_("Scénario introuvable.")) from None
         state = services.scenario_state(scenario)
         compared.append({"scenario": scenario, **results_context(scenario.budget, state)})
     if compared[0]["scenario"].budget_id != compared[1]["scenario"].budget_id:
-        messages.warning(request, "Ces deux scénarios portent sur des budgets différents.")
+        messages.warning(request, _("Ces deux scénarios portent sur des budgets différents."))
     return render(
         request,
         "simulator/compare.html",
@@ -328,5 +332,5 @@ def session_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """Export of the unsaved (session) scenario, so visitors without an account keep their work."""
     budget = _get_budget(request, slug)
     state = _session_state(request, budget)
-    scenario = Scenario(budget=budget, title="Scénario non enregistré", horizon=state.horizon)
+    scenario = Scenario(budget=budget, title=_("Scénario non enregistré"), horizon=state.horizon)
     return _export_response(scenario, state, fmt, "scenario")
