@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext
 
 from budget.models import Budget, BudgetLine
 
@@ -63,7 +64,7 @@ def scenario_create(
     title: str = "",
 ) -> Scenario:
     scenario = Scenario.objects.create(
-        budget=budget, owner=owner, title=title.strip()[:200] or "Mon scénario"
+        budget=budget, owner=owner, title=title.strip()[:200] or gettext("Mon scénario")
     )
     return scenario_save_state(scenario=scenario, state=state)
 
