@@ -29,3 +29,8 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
 def require_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> None:
     if not has_role(user, *roles):
         raise PermissionDenied
+
+
+def sees_unpublished(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Unpublished budgets exist only for the staff, the administrators and finance."""
+    return user.is_authenticated and (user.is_staff or has_role(user, ADMINISTRATOR, FINANCE))

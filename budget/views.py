@@ -3,7 +3,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.paginator import EmptyPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from . import charts
 from .filters import BudgetLineFilter
 from .frames import lines_frame
 from .models import Budget, BudgetLine, ImpactRule
-from .roles import ADMINISTRATOR, FINANCE, has_role
+from .roles import sees_unpublished
 from .tables import PER_PAGE, BudgetLineTable, export_rows, rows_to_csv, rows_to_xlsx
 from .templatetags.budget_tags import money
 
@@ -40,14 +39,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "budget/home.html", {"budgets": budgets})
 
 
-def _sees_unpublished(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return user.is_authenticated and (user.is_staff or has_role(user, ADMINISTRATOR, FINANCE))
-
-
 def _get_budget(request: HttpRequest, slug: str) -> Budget:
     """The budget behind every explorer page; unpublished ones exist only for the staff."""
     budgets = Budget.objects.select_related("authority")
-    if not _sees_unpublished(request.user):
+    if not sees_unpublished(request.user):
         budgets = budgets.published()
     return get_object_or_404(budgets, slug=slug)
 

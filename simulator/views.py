@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from budget.models import Budget, BudgetLine
-from budget.roles import ADMINISTRATOR, FINANCE, has_role
+from budget.roles import sees_unpublished
 
 from . import charts, exports, services
 from .engine import SimulationError
@@ -31,7 +31,7 @@ MAX_HORIZON_CHOICES = list(range(1, 11))
 
 def _get_budget(request: HttpRequest, slug: str) -> Budget:
     budget = get_object_or_404(Budget.objects.select_related("authority"), slug=slug)
-    if not budget.published and not has_role(request.user, ADMINISTRATOR, FINANCE):
+    if not budget.published and not sees_unpublished(request.user):
         raise Http404
     return budget
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from budget.models import Budget
+from budget.templatetags.budget_tags import money as euros
 from simulator.engine import Adjustment, SimulationError, simulate
 from simulator.inputs import growth_rates, measure_adjustments, prepared_budget
 from simulator.models import Measure
@@ -133,18 +133,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Budget : {budget}")
         for year in payload["years"]:
             self.stdout.write(
-                f"Année {year['year']} : économie nette {year['net_saving']:,.2f} € "
-                f"(directe {year['direct_delta']:,.2f} €, induite {year['induced_delta']:,.2f} €), "
-                f"épargne brute {year['epargne_brute']:,.2f} €".replace(",", " ")
+                f"Année {year['year']} : économie nette {euros(year['net_saving'])} "
+                f"(effets directs {euros(year['direct_delta'])}, "
+                f"induits {euros(year['induced_delta'])}) ; "
+                f"épargne brute {euros(year['epargne_brute'])}"
             )
-        self.stdout.write(
-            f"Effet en année pleine : {payload['full_year_net_saving']:,.2f} €".replace(",", " ")
-        )
+        self.stdout.write(f"Effet en année pleine : {euros(payload['full_year_net_saving'])}")
         if payload["target"] is not None:
             verdict = "atteint" if payload["target_met"] else "non atteint"
-            self.stdout.write(
-                f"Objectif de {payload['target']:,.2f} € : {verdict}".replace(",", " ")
-            )
+            self.stdout.write(f"Objectif de {euros(payload['target'])} : {verdict}")
         for warning in payload["warnings"]:
             self.stderr.write(f"Attention : {warning}")
-        sys.stdout.flush()
