@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from budget.models import Budget, BudgetLine
 from budget.roles import sees_unpublished
+from votes.models import Campaign
+from votes.models.campaigns import Phase
 
 from . import charts, exports, services
 from .engine import SimulationError
@@ -81,6 +83,18 @@ def state_from_post(data, budget: Budget) -> ScenarioState:
 # --- computing ----------------------------------------------------------------------------
 
 
+def policy_area_limit(budget: Budget) -> int | None:
+    """The cap on policy areas of the budget's open campaign, when it sets one (domain.md §5)."""
+    campaign = (
+        Campaign.objects.filter(budget=budget)
+        .exclude(phase__in=[Phase.DRAFT, Phase.ANSWERED])
+        .order_by("-created_at")
+        .only("max_policy_areas")
+        .first()
+    )
+    return campaign.max_policy_areas if campaign else None
+
+
 def _measure_names(measures: dict[str, Measure]) -> dict[str | None, str]:
     names: dict[str | None, str] = {slug: m.title for slug, m in measures.items()}
     names[LINE_ADJUSTMENTS] = _("Vos ajustements de lignes")
@@ -92,7 +106,9 @@ def results_context(budget: Budget, state: ScenarioState) -> dict:
     """Everything the results partial shows; refusals come back as messages, not errors."""
     prepared = prepared_budget(budget)
     try:
-        result, inputs = run_scenario(budget, state, prepared=prepared)
+        result, inputs = run_scenario(
+            budget, state, prepared=prepared, max_policy_areas=policy_area_limit(budget)
+        )
     except SimulationError as error:
         return {"errors": error.messages, "state": state, "budget": budget}
     baseline, _baseline_inputs = run_scenario(

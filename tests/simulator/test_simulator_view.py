@@ -7,6 +7,7 @@ import pytest
 
 from simulator.models import Scenario
 from tests.simulator.factories import make_measure, pool_budget
+from tests.votes.factories import make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +124,22 @@ def test_an_unpublished_budget_is_not_found(client):
     budget, lines = pool_budget(published=False)
 
     assert client.get(f"/budgets/{budget.slug}/simulateur/").status_code == 404
+
+
+def test_the_open_campaign_caps_how_many_policy_areas_a_scenario_touches(client, pool):
+    budget, lines, measure = pool
+    make_campaign(budget=budget, max_policy_areas=1)
+
+    response = client.post(
+        f"/budgets/{budget.slug}/simulateur/",
+        {"line__FD-64111-413": "-5", "line__FD-60612-814": "-5"},
+        headers={"HX-Request": "true"},
+    )
+
+    body = html.unescape(response.content.decode())
+    assert 'role="alert"' in body
+    assert "politiques publiques" in body
+    assert (
+        "Le scénario touche 2 politiques publiques (413 Piscines, 814 Éclairage public) alors "
+        "que 1 au plus sont permises." in body
+    )
