@@ -42,6 +42,7 @@ migrate: install
 
 demo: migrate
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_campaign
 
 serve:
 	$(MANAGE) runserver 127.0.0.1:8000

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .roles import ADMINISTRATOR, FINANCE, has_role
+from .roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR, has_role
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"can_backoffice": False}
-    return {"can_backoffice": has_role(user, ADMINISTRATOR, FINANCE)}
+        return {
+            "can_backoffice": False,
+            "can_moderate": False,
+            "can_instruct": False,
+            "can_run_campaigns": False,
+        }
+    return {
+        "can_backoffice": has_role(user, ADMINISTRATOR, FINANCE),
+        "can_moderate": has_role(user, MODERATOR, ADMINISTRATOR),
+        "can_instruct": has_role(user, INSTRUCTOR, FINANCE, ADMINISTRATOR),
+        "can_run_campaigns": has_role(user, ADMINISTRATOR),
+    }

@@ -25,6 +25,7 @@ ALLOWED_PHASES: dict[str, tuple[str, ...]] = {
         Phase.INSTRUCTION,
     ),
     "moderate": tuple(p for p in PHASE_ORDER if p != Phase.DRAFT),
+    "flag": tuple(p for p in PHASE_ORDER if p != Phase.DRAFT),
 }
 
 ACTION_NAMES = {
@@ -38,6 +39,7 @@ ACTION_NAMES = {
     "vote": "voter",
     "change_rules": "modifier les règles de la campagne",
     "moderate": "modérer",
+    "flag": "signaler une proposition",
 }
 
 

@@ -1,0 +1,194 @@
+"""python manage.py load_demo_campaign: the demo campaign in every state, idempotent."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from fixtures import demo_campaign as data
+from votes.models import (
+    Campaign,
+    Flag,
+    Instruction,
+    ModerationAction,
+    PhaseSchedule,
+    PhaseTransition,
+    Profile,
+    Proposal,
+    ProposalAdjustment,
+    Service,
+)
+from votes.models.campaigns import Phase
+
+pytestmark = pytest.mark.django_db
+
+
+def run(command: str) -> str:
+    out = StringIO()
+    call_command(command, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(settings):
+    # Without DEBUG, load_demo creates no accounts: the campaign loader makes its own.
+    settings.DEBUG = False
+    run("load_demo")
+
+
+def counts() -> dict:
+    return {
+        "campaigns": Campaign.objects.count(),
+        "categories": Campaign.objects.get().categories.count(),
+        "schedule": PhaseSchedule.objects.count(),
+        "transitions": PhaseTransition.objects.count(),
+        "users": User.objects.count(),
+        "profiles": Profile.objects.count(),
+        "services": Service.objects.count(),
+        "proposals": Counter(Proposal.objects.values_list("status", flat=True)),
+        "adjustments": ProposalAdjustment.objects.count(),
+        "instructions": Counter(Instruction.objects.values_list("status", "validation")),
+        "history": Instruction.history.count(),
+        "moderation": ModerationAction.objects.count(),
+        "flags": Flag.objects.count(),
+    }
+
+
+def test_it_needs_the_demo_budget_first():
+    with pytest.raises(CommandError, match="lancez d'abord python manage.py load_demo"):
+        run("load_demo_campaign")
+
+    assert not Campaign.objects.exists()
+
+
+def test_the_demo_campaign_is_a_savings_campaign_in_instruction(demo):
+    out = run("load_demo_campaign")
+
+    campaign = Campaign.objects.get()
+    assert (campaign.slug, campaign.title) == (data.SLUG, "Budget participatif inversé 2026")
+    assert campaign.kind == Campaign.Kind.SAVINGS
+    assert campaign.phase == Phase.INSTRUCTION
+    assert campaign.budget.slug == "val-de-lorme-2026-bp"
+    assert campaign.framing.strip()
+    assert "le conseil municipal s'engage à répondre à chaque proposition" in (
+        campaign.framing.lower()
+    )
+    categories = list(campaign.categories.all())
+    assert 4 <= len(categories) <= 6
+    assert sum(c.savings_target for c in categories) == Decimal("300000")
+    assert {c.vote_cap for c in categories} <= {2, 3}
+    assert all(c.envelope is None and not c.knapsack for c in categories)
+    assert all(row.starts_on.year == 2026 for row in campaign.schedule.all())
+    moves = list(campaign.transitions.values_list("from_phase", "to_phase", "by__username"))
+    assert moves == [
+        ("draft", "framing", "admin-demo"),
+        ("framing", "proposals", "admin-demo"),
+        ("proposals", "instruction", "admin-demo"),
+    ]
+    assert "créée en phase « Instruction par les services »" in out
+
+
+def test_the_proposals_cover_every_state(demo):
+    run("load_demo_campaign")
+
+    campaign = Campaign.objects.get()
+    proposals = campaign.proposals.all()
+    assert proposals.count() == len(data.PROPOSALS) >= 25
+    assert list(proposals.values_list("reference", flat=True)) == list(
+        range(1, len(data.PROPOSALS) + 1)
+    )
+    assert set(proposals.values_list("kind", flat=True)) == {Proposal.Kind.SAVING}
+    statuses = Counter(proposals.values_list("status", flat=True))
+    assert statuses == Counter(spec.status for spec in data.PROPOSALS)
+    assert statuses[Proposal.Status.HIDDEN] >= 2 and statuses[Proposal.Status.WITHDRAWN] == 1
+    # Hidden proposals carry the moderator's decision and its reason.
+    for proposal in proposals.filter(status=Proposal.Status.HIDDEN):
+        action = proposal.moderation_actions.get()
+        assert action.action == ModerationAction.Action.HIDE
+        assert action.reason and action.moderator.username == "moderateur-demo"
+    # Authors are demo citizens living in the demo commune.
+    authors = Profile.objects.filter(user__proposals__campaign=campaign).distinct()
+    assert authors.count() == len(data.VOTERS)
+    assert {p.commune.insee_code for p in authors} == {"45999"}
+
+
+def test_the_instructions_cover_every_state(demo):
+    run("load_demo_campaign")
+
+    expected = Counter(
+        (spec.instruction.status, spec.instruction.validation)
+        for spec in data.PROPOSALS
+        if spec.instruction and spec.service
+    )
+    found = Counter(Instruction.objects.values_list("status", "validation"))
+    assert found == expected
+    validations = {validation for _status, validation in found}
+    assert validations == {"draft", "submitted", "validated", "returned"}
+    assert ("to_instruct", "draft") in found
+    assert ("feasible", "validated") in found
+    assert ("not_feasible", "validated") in found
+    for instruction in Instruction.objects.filter(status="not_feasible"):
+        assert instruction.public_reasoning
+    for instruction in Instruction.objects.filter(validation="returned"):
+        assert instruction.return_comment
+        assert instruction.validated_by is None
+    assert Proposal.objects.on_ballot().exists()
+    # Every proposal with an instruction is assigned to a service; one is not assigned yet.
+    assert not Instruction.objects.filter(proposal__service=None).exists()
+    assert Proposal.objects.filter(status="published", service=None).exists()
+
+
+def test_proposals_built_from_a_measure_carry_it_and_the_engine_figures(demo):
+    run("load_demo_campaign")
+
+    pool = Proposal.objects.get(measure__slug="piscine-lundi")
+    assert pool.adjustments.count() == pool.measure.adjustments.count() > 0
+    instruction = pool.instruction
+    assert instruction.validation == "validated"
+    assert instruction.instructed_saving > 0
+    assert instruction.instructed_saving == instruction.direct_saving + instruction.induced_saving
+    # Its history tells the story: created, instructed, submitted, validated.
+    assert instruction.history.count() == 4
+
+
+def test_the_demo_instructor_belongs_to_some_services(demo):
+    run("load_demo_campaign")
+
+    instructor = User.objects.get(username="instructeur-demo")
+    assert instructor.groups.filter(name="instructor").exists()
+    assert set(instructor.services.values_list("name", flat=True)) == set(data.INSTRUCTOR_SERVICES)
+    assert Service.objects.count() == len(data.SERVICES)
+    assert Proposal.objects.filter(service__members=instructor).exists()
+    assert Proposal.objects.exclude(service__members=instructor).exclude(service=None).exists()
+
+
+def test_accounts_it_had_to_create_have_no_password_and_are_reported(demo):
+    out = run("load_demo_campaign")
+
+    assert "Comptes créés sans mot de passe : admin-demo" in out
+    assert not User.objects.get(username="admin-demo").has_usable_password()
+    assert User.objects.get(username="admin-demo").groups.filter(name="administrator").exists()
+
+
+def test_running_it_twice_changes_nothing(demo):
+    run("load_demo_campaign")
+    first = counts()
+
+    out = run("load_demo_campaign")
+
+    assert counts() == first
+    assert "déjà présente" in out
+    assert "sans mot de passe" not in out
+
+
+def test_the_demo_pages_render(demo, client):
+    run("load_demo_campaign")
+    client.force_login(User.objects.get(username="admin-demo"))
+
+    assert client.get(f"/campagnes/{data.SLUG}/").status_code == 200
+    assert client.get(f"/gestion/campagnes/{data.SLUG}/").status_code == 200

@@ -1,0 +1,253 @@
+"""Django admin of the votes app: a support tool for the team, not the way to run a campaign.
+
+Phase moves, rules and categories go through the management pages (votes/services): their
+checks (one phase at a time, reasons, frozen voting rules) do not run here, so the phase,
+the transition log and the moderation record are read-only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Attachment,
+    Campaign,
+    Category,
+    Flag,
+    Instruction,
+    ModerationAction,
+    PhaseSchedule,
+    PhaseTransition,
+    Profile,
+    Proposal,
+    ProposalAdjustment,
+    Service,
+    Support,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept as evidence: visible, never edited by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["pseudonym", "user", "commune", "outside_territory", "birth_year", "gender"]
+    list_filter = ["outside_territory", "gender", "commune"]
+    list_select_related = ["user", "commune"]
+    search_fields = ["pseudonym", "user__username", "user__email"]
+    readonly_fields = ["consented_at", "email_confirmed_at"]
+    raw_id_fields = ["user"]
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+    fields = [
+        "name",
+        "envelope",
+        "savings_target",
+        "vote_cap",
+        "knapsack",
+        "min_approvals",
+        "position",
+    ]
+
+
+class PhaseScheduleInline(admin.TabularInline):
+    model = PhaseSchedule
+    extra = 0
+
+
+class PhaseTransitionInline(ReadOnlyInline):
+    model = PhaseTransition
+    fields = ["at", "from_phase", "to_phase", "by", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "authority", "kind", "phase", "supports_enabled", "created_at"]
+    list_filter = ["phase", "kind", "authority"]
+    list_select_related = ["authority"]
+    search_fields = ["title", "slug", "authority__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    # The phase moves only through campaign_move (one step at a time, recorded).
+    readonly_fields = ["phase", "created_at"]
+    raw_id_fields = ["budget"]
+    inlines = [CategoryInline, PhaseScheduleInline, PhaseTransitionInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "campaign",
+        "envelope",
+        "savings_target",
+        "vote_cap",
+        "knapsack",
+        "min_approvals",
+    ]
+    list_filter = ["campaign", "knapsack"]
+    list_select_related = ["campaign"]
+    search_fields = ["name", "description", "campaign__title"]
+
+
+@admin.register(PhaseSchedule)
+class PhaseScheduleAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "phase", "starts_on", "ends_on"]
+    list_filter = ["phase", "campaign"]
+    list_select_related = ["campaign"]
+    search_fields = ["campaign__title"]
+
+
+@admin.register(PhaseTransition)
+class PhaseTransitionAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "from_phase", "to_phase", "by", "at", "reason"]
+    list_filter = ["campaign", "to_phase"]
+    list_select_related = ["campaign", "by"]
+    search_fields = ["campaign__title", "by__username", "reason"]
+    date_hierarchy = "at"
+
+
+class ProposalAdjustmentInline(admin.TabularInline):
+    model = ProposalAdjustment
+    extra = 0
+    autocomplete_fields = ["line"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    readonly_fields = ["content_type", "size", "uploaded_at"]
+
+
+class ModerationActionInline(ReadOnlyInline):
+    model = ModerationAction
+    fields = ["at", "action", "moderator", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = [
+        "public_reference",
+        "title",
+        "campaign",
+        "category",
+        "kind",
+        "status",
+        "service",
+        "author_display",
+    ]
+    list_display_links = ["public_reference", "title"]
+    list_filter = ["campaign", "status", "kind", "category", "service"]
+    list_select_related = ["campaign", "category", "service", "author__profile"]
+    search_fields = ["title", "description", "author__profile__pseudonym", "author_label"]
+    raw_id_fields = ["author", "scenario", "measure", "commune"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ProposalAdjustmentInline, AttachmentInline, ModerationActionInline]
+
+    @admin.display(description="référence", ordering="reference")
+    def public_reference(self, obj: Proposal) -> str:
+        return obj.public_reference
+
+    @admin.display(description="auteur")
+    def author_display(self, obj: Proposal) -> str:
+        return obj.author_display
+
+
+@admin.register(ProposalAdjustment)
+class ProposalAdjustmentAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "line", "amount", "percent", "start_year", "recurring"]
+    list_filter = ["proposal__campaign", "recurring"]
+    list_select_related = ["proposal", "line"]
+    search_fields = ["proposal__title", "line__code"]
+    raw_id_fields = ["proposal"]
+    autocomplete_fields = ["line"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "proposal", "content_type", "size", "uploaded_at"]
+    list_filter = ["content_type"]
+    list_select_related = ["proposal"]
+    search_fields = ["name", "proposal__title"]
+    raw_id_fields = ["proposal"]
+
+
+@admin.register(Support)
+class SupportAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "user", "created_at"]
+    list_filter = ["proposal__campaign"]
+    list_select_related = ["proposal", "user"]
+    search_fields = ["proposal__title", "user__username"]
+    raw_id_fields = ["proposal", "user"]
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "user", "created_at", "handled"]
+    list_filter = ["handled", "proposal__campaign"]
+    list_select_related = ["proposal", "user"]
+    search_fields = ["proposal__title", "reason", "user__username"]
+    raw_id_fields = ["proposal", "user"]
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "action", "moderator", "at", "reason"]
+    list_filter = ["action", "proposal__campaign"]
+    list_select_related = ["proposal", "moderator"]
+    search_fields = ["proposal__title", "reason", "moderator__username"]
+    date_hierarchy = "at"
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "authority"]
+    list_filter = ["authority"]
+    list_select_related = ["authority"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "proposal",
+        "status",
+        "validation",
+        "instructed_cost",
+        "instructed_saving",
+        "due_on",
+        "updated_at",
+    ]
+    list_filter = ["status", "validation", "proposal__campaign", "proposal__service"]
+    list_select_related = ["proposal"]
+    search_fields = ["proposal__title", "public_reasoning", "internal_notes"]
+    raw_id_fields = ["proposal", "instructed_by", "validated_by"]
+    readonly_fields = ["validated_at", "updated_at"]
+    history_list_display = ["status", "validation"]
