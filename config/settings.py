@@ -177,6 +177,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Arbitrages <noreply@localhost>")
 
+# The public address, for links in e-mails sent outside a request (phase moves, commands).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
+
 # Budget files: refuse anything larger before parsing it (bytes).
 BUDGET_IMPORT_MAX_BYTES = int(os.environ.get("BUDGET_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Where validated uploads wait for confirmation (shared storage when several servers run).

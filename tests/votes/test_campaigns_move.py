@@ -10,8 +10,10 @@ from tests.factories import make_user
 from tests.votes.factories import (
     make_campaign,
     make_category,
+    make_commune,
     make_instruction,
     make_proposal,
+    make_voter,
 )
 from votes.models import Campaign, Instruction, PhaseTransition, Proposal
 from votes.models.campaigns import Phase
@@ -296,3 +298,32 @@ def test_moving_back_skips_the_preconditions(admin):
     campaign_move(campaign=campaign, to_phase=Phase.DRAFT, by=admin, reason="Tout revoir.")
 
     assert phase_in_db(campaign) == Phase.DRAFT
+
+
+def test_leaving_the_instruction_phase_publishes_the_validated_instructions_once(
+    admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    campaign = make_campaign(phase=Phase.INSTRUCTION)
+    author = make_voter(commune=make_commune(campaign.authority), email="auteur@example.org")
+    proposal = make_proposal(campaign, author=author)
+    make_instruction(
+        proposal,
+        status=Instruction.Status.NOT_FEASIBLE,
+        validation=Instruction.Validation.VALIDATED,
+        public_reasoning="La piscine est déjà fermée le lundi.",
+    )
+    make_proposal(campaign)  # no instruction: nothing to publish
+    # Voting needs at least one proposal on the ballot.
+    make_instruction(make_proposal(campaign), validation=Instruction.Validation.VALIDATED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_move(campaign=campaign, to_phase=Phase.VOTING, by=admin, reason="")
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_move(campaign=campaign, to_phase=Phase.INSTRUCTION, by=admin, reason="Erreur")
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_move(campaign=campaign, to_phase=Phase.VOTING, by=admin, reason="")
+
+    to_author = [m for m in mailoutbox if m.to == ["auteur@example.org"]]
+    assert len(to_author) == 1
+    assert "La piscine est déjà fermée le lundi." in to_author[0].body
+    assert Instruction.objects.get(proposal=proposal).published_at is not None

@@ -86,6 +86,8 @@ class Instruction(models.Model):
     )
     validated_at = models.DateTimeField(null=True, blank=True)
     due_on = models.DateField(_("à rendre le"), null=True, blank=True)
+    # Set once, when the instruction is made public and its author told (never twice).
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -21,6 +22,7 @@ from ..access import is_administrator, require
 from ..models import Campaign, Category, PhaseSchedule, PhaseTransition, Proposal
 from ..models.campaigns import PHASE_ORDER, Phase
 from ..phases import next_phase, require_phase
+from .instruction import instruction_publish
 
 # What a voter is promised when the vote opens (domain.md §6): these never change afterwards.
 VOTING_RULE_FIELDS = ("envelope", "savings_target", "vote_cap", "knapsack", "min_approvals")
@@ -290,6 +292,10 @@ def campaign_move(
     locked.save(update_fields=["phase"])
     transition.save()
     campaign.phase = to_phase
+    if current == Phase.INSTRUCTION and not transition.is_backward:
+        # The end of instruction makes the validated instructions public and tells each
+        # author (domain.md §2); publishing is idempotent, so a back-and-forth e-mails once.
+        instruction_publish(campaign=locked, by=by, site_url=settings.SITE_URL)
     return transition
 
 

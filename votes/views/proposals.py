@@ -28,9 +28,9 @@ from ..access import is_administrator, is_moderator, is_team, require
 from ..filters import ProposalFilter
 from ..forms_proposals import FlagForm, ModerationForm, ProposalCreateForm, ProposalEditForm
 from ..models import Campaign, Flag, ModerationAction, Proposal, Support
-from ..models.campaigns import Phase
 from ..phases import PhaseError, phase_allows, require_phase
 from ..services import proposals as services
+from ..services.instruction import instruction_is_public
 from ..text import render_markdown
 
 PER_PAGE = 20
@@ -196,7 +196,7 @@ def _public_instruction(proposal: Proposal, campaign: Campaign) -> dict | None:
         instruction = proposal.instruction
     except ObjectDoesNotExist:
         return None
-    if not instruction.is_validated or not campaign.reached(Phase.VOTING):
+    if not instruction_is_public(instruction):
         return None
     return {
         "status": instruction.get_status_display(),

@@ -1,0 +1,274 @@
+"""docs/permissions.md, tested: every role against every page and instruction service that
+exists today. Anonymous visitors (and panel members, who have no account) are sent to log in;
+logged-in users without the right get 403; the object level (instructor of the assigned
+service versus another service) is checked, not only the role."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from budget.roles import ADMINISTRATOR, FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER
+from tests.factories import make_user
+from tests.votes.factories import (
+    make_campaign,
+    make_instruction,
+    make_proposal,
+    make_service,
+    make_voter,
+)
+from votes.instruction_sheet import COLUMN_NAMES
+from votes.models import Campaign, Instruction, Service
+from votes.models.campaigns import Phase
+from votes.services import instruction as services
+
+pytestmark = pytest.mark.django_db
+
+Status = Instruction.Status
+Validation = Instruction.Validation
+
+ROLES = [
+    "anonymous",
+    "voter",
+    "panel",
+    "facilitator",
+    "instructor",  # member of the service the proposal is assigned to
+    "instructor_other",  # instructor of another service of the same authority
+    "finance",
+    "moderator",
+    "administrator",
+    "officer",
+    "council",  # no role yet (the council's answers come with a later issue)
+]
+LOGGED_OUT = {"anonymous", "panel"}
+LOGGED_IN = set(ROLES) - LOGGED_OUT
+TEAM = {"instructor", "instructor_other", "finance", "administrator"}
+
+
+class World:
+    def __init__(self) -> None:
+        self.campaign = make_campaign(
+            phase=Phase.INSTRUCTION, kind=Campaign.Kind.PROJECTS, slug="budget-2026"
+        )
+        authority = self.campaign.authority
+        self.users = {
+            "anonymous": None,
+            "panel": None,
+            "voter": make_voter(outside_territory=True),
+            "facilitator": make_user(roles=(FACILITATOR,)),
+            "instructor": make_user(roles=(INSTRUCTOR,)),
+            "instructor_other": make_user(roles=(INSTRUCTOR,)),
+            "finance": make_user(roles=(FINANCE,)),
+            "moderator": make_user(roles=(MODERATOR,)),
+            "administrator": make_user(roles=(ADMINISTRATOR,)),
+            "officer": make_user(roles=(OFFICER,)),
+            "council": make_user(),
+        }
+        self.service = make_service(authority, name="Voirie", members=[self.users["instructor"]])
+        self.other_service = make_service(
+            authority, name="Sports", members=[self.users["instructor_other"]]
+        )
+        self.proposal = make_proposal(self.campaign, service=self.service)
+        self.instruction = make_instruction(
+            self.proposal, status=Status.TO_INSTRUCT, public_reasoning=""
+        )
+
+    def user(self, role: str):
+        return self.users[role]
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+# URL name → (kwargs builder, the roles that get the page). Everyone else: login or 403.
+PAGES = {
+    "votes:instruction_home": (lambda w: {}, TEAM),
+    "votes:instruction_services": (lambda w: {}, {"administrator"}),
+    "votes:instruction_service_create": (lambda w: {}, {"administrator"}),
+    "votes:instruction_service_edit": (lambda w: {"pk": w.service.pk}, {"administrator"}),
+    "votes:instruction_dashboard": (lambda w: {"slug": w.campaign.slug}, TEAM),
+    "votes:instruction_assign": (lambda w: {"slug": w.campaign.slug}, {"administrator"}),
+    "votes:instruction_detail": (
+        lambda w: {"slug": w.campaign.slug, "reference": w.proposal.reference},
+        {"instructor", "finance", "administrator"},
+    ),
+    "votes:instruction_queue": (
+        lambda w: {"slug": w.campaign.slug},
+        {"finance", "administrator"},
+    ),
+    "votes:instruction_export": (lambda w: {"slug": w.campaign.slug}, TEAM),
+    "votes:instruction_import": (
+        lambda w: {"slug": w.campaign.slug},
+        {"instructor", "instructor_other", "administrator"},
+    ),
+    # The other engineers' pages of this issue (paths from the issue's shared context).
+    "votes:campaign_admin": (lambda w: {"slug": w.campaign.slug}, {"administrator"}),
+    "votes:moderation_queue": (lambda w: {}, {"moderator", "administrator"}),
+    "votes:account_mydata": (lambda w: {}, LOGGED_IN),
+}
+
+PAGE_CASES = [(name, role) for name in PAGES for role in ROLES]
+
+
+def test_the_documented_paths_are_the_ones_tested():
+    world = World()
+    paths = {name: reverse(name, kwargs=PAGES[name][0](world)) for name in PAGES}
+
+    assert paths["votes:campaign_admin"] == "/gestion/campagnes/budget-2026/"
+    assert paths["votes:moderation_queue"] == "/moderation/"
+    assert paths["votes:account_mydata"] == "/compte/mes-donnees/"
+    assert paths["votes:instruction_detail"] == "/gestion/instruction/budget-2026/1/"
+
+
+@pytest.mark.parametrize(("name", "role"), PAGE_CASES)
+def test_each_role_reaches_only_its_pages(name, role):
+    world = World()
+    kwargs, allowed = PAGES[name]
+    url = reverse(name, kwargs=kwargs(world))
+    client = Client()
+    if world.user(role) is not None:
+        client.force_login(world.user(role))
+
+    response = client.get(url)
+
+    if role in allowed:
+        assert response.status_code == 200
+    elif role in LOGGED_OUT:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/connexion/?next=")
+    else:
+        assert response.status_code == 403
+
+
+# --- instruction services (the same checks without the pages) ---------------------------------
+
+
+def _nothing(world: World) -> None:
+    pass
+
+
+def _drafted(world: World) -> None:
+    Instruction.objects.filter(pk=world.instruction.pk).update(
+        status=Status.FEASIBLE, instructed_cost=1000
+    )
+
+
+def _submitted(world: World) -> None:
+    Instruction.objects.filter(pk=world.instruction.pk).update(
+        status=Status.FEASIBLE,
+        instructed_cost=1000,
+        validation=Validation.SUBMITTED,
+        instructed_by=world.user("instructor"),
+    )
+
+
+def _validated(world: World) -> None:
+    Instruction.objects.filter(pk=world.instruction.pk).update(
+        status=Status.FEASIBLE, instructed_cost=1000, validation=Validation.VALIDATED
+    )
+
+
+def _fresh_proposal(world: World) -> None:
+    world.fresh = make_proposal(world.campaign)
+
+
+def _edited_sheet(world: World) -> None:
+    data = services.instruction_sheet_export(
+        campaign=world.campaign, by=world.user("administrator")
+    )
+    book = load_workbook(io.BytesIO(data))
+    book["instruction"].cell(row=2, column=COLUMN_NAMES.index("duree") + 1, value="6 mois")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    world.sheet = buffer.getvalue()
+
+
+def _import(world: World, user) -> None:
+    report = services.instruction_sheet_import(campaign=world.campaign, data=world.sheet, by=user)
+    # Allowed to import, but a row of another service is refused (object level).
+    if user == world.user("instructor_other"):
+        assert [error.column for error in report.errors] == ["reference"]
+    else:
+        assert report.ok
+
+
+# action → (set-up, call, the roles allowed). Everyone else: PermissionDenied, nothing written.
+SERVICES = {
+    "assign": (
+        _fresh_proposal,
+        lambda w, u: services.proposal_assign(proposal=w.fresh, service=w.service, by=u),
+        {"administrator"},
+    ),
+    "save": (
+        _nothing,
+        lambda w, u: services.instruction_save(
+            instruction=w.instruction, by=u, status=Status.FEASIBLE, instructed_cost=1000
+        ),
+        {"instructor"},
+    ),
+    "submit": (
+        _drafted,
+        lambda w, u: services.instruction_submit(instruction=w.instruction, by=u),
+        {"instructor"},
+    ),
+    "validate": (
+        _submitted,
+        lambda w, u: services.instruction_validate(instruction=w.instruction, by=u),
+        {"finance"},
+    ),
+    "return": (
+        _submitted,
+        lambda w, u: services.instruction_return(
+            instruction=w.instruction, by=u, comment="À revoir."
+        ),
+        {"finance"},
+    ),
+    "publish": (
+        _validated,
+        lambda w, u: services.instruction_publish(campaign=w.campaign, by=u),
+        {"administrator"},
+    ),
+    "service_create": (
+        _nothing,
+        lambda w, u: services.service_create(authority=w.campaign.authority, name="Culture", by=u),
+        {"administrator"},
+    ),
+    "export": (
+        _nothing,
+        lambda w, u: services.instruction_sheet_export(campaign=w.campaign, by=u),
+        TEAM,
+    ),
+    "import": (_edited_sheet, _import, {"instructor", "instructor_other", "administrator"}),
+}
+SERVICE_CASES = [(action, role) for action in SERVICES for role in ROLES if role != "panel"]
+
+
+def _state() -> list[tuple]:
+    return [
+        *Instruction.objects.order_by("pk").values_list("status", "validation", "duration"),
+        *Instruction.history.values_list("history_id"),
+        *Service.objects.values_list("name"),
+    ]
+
+
+@pytest.mark.parametrize(("action", "role"), SERVICE_CASES)
+def test_each_role_may_call_only_its_instruction_services(action, role):
+    world = World()
+    prepare, call, allowed = SERVICES[action]
+    prepare(world)
+    user = world.user(role) or AnonymousUser()
+    before = _state()
+
+    if role in allowed:
+        call(world, user)
+        if action not in {"export", "import"}:  # import checks its own report
+            assert _state() != before
+    else:
+        with pytest.raises(PermissionDenied):
+            call(world, user)
+        assert _state() == before
