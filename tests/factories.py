@@ -21,7 +21,8 @@ def make_user(*, username: str | None = None, roles: tuple[str, ...] = (), **ext
         **extra,
     )
     for role in roles:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests flush the groups the data migration created.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 
