@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models.campaigns import PHASE_ORDER, Campaign, Phase
 
@@ -29,17 +30,17 @@ ALLOWED_PHASES: dict[str, tuple[str, ...]] = {
 }
 
 ACTION_NAMES = {
-    "propose": "déposer une proposition",
-    "edit_proposal": "modifier une proposition",
-    "withdraw_proposal": "retirer une proposition",
-    "support": "soutenir une proposition",
-    "assign": "attribuer une proposition à un service",
-    "instruct": "instruire une proposition",
-    "validate_instruction": "valider une instruction",
-    "vote": "voter",
-    "change_rules": "modifier les règles de la campagne",
-    "moderate": "modérer",
-    "flag": "signaler une proposition",
+    "propose": gettext_lazy("déposer une proposition"),
+    "edit_proposal": gettext_lazy("modifier une proposition"),
+    "withdraw_proposal": gettext_lazy("retirer une proposition"),
+    "support": gettext_lazy("soutenir une proposition"),
+    "assign": gettext_lazy("attribuer une proposition à un service"),
+    "instruct": gettext_lazy("instruire une proposition"),
+    "validate_instruction": gettext_lazy("valider une instruction"),
+    "vote": gettext_lazy("voter"),
+    "change_rules": gettext_lazy("modifier les règles de la campagne"),
+    "moderate": gettext_lazy("modérer"),
+    "flag": gettext_lazy("signaler une proposition"),
 }
 
 
@@ -61,7 +62,7 @@ def require_phase(campaign: Campaign, action: str) -> None:
             "(possible seulement en phase : %(allowed)s)."
         )
         % {
-            "action": ACTION_NAMES[action],
+            "action": str(ACTION_NAMES[action]),
             "campaign": campaign.title,
             "phase": campaign.get_phase_display(),
             "allowed": allowed,
