@@ -43,6 +43,8 @@ class CampaignCreateForm(forms.ModelForm):
             "tally_rule",
         ]
         widgets = {"framing": forms.Textarea(attrs={"rows": 12})}
+        # The model's foreign keys carry no French name (renaming them needs a migration).
+        labels = {"authority": _("Collectivité"), "budget": _("Budget")}
         help_texts = {
             "slug": _("Dans l'adresse de la page publique : lettres, chiffres et tirets."),
         }
