@@ -87,7 +87,7 @@ class Proposal(models.Model):
         related_name="proposals",
         verbose_name=_("service instructeur"),
     )
-    # pabulib project_id of an imported election (issue 5), empty otherwise.
+    # pabulib project_id of an imported election, empty otherwise.
     source_id = models.CharField(_("identifiant source"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

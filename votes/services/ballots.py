@@ -1,0 +1,3 @@
+"""ballots."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""codes."""
+
+from __future__ import annotations

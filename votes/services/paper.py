@@ -1,0 +1,3 @@
+"""paper."""
+
+from __future__ import annotations

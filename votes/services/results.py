@@ -1,0 +1,3 @@
+"""results."""
+
+from __future__ import annotations

@@ -1,0 +1,5 @@
+"""ballots views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""codes views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""results views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
