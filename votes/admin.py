@@ -12,18 +12,24 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Attachment,
+    Ballot,
+    BallotLine,
     Campaign,
     Category,
     Flag,
     Instruction,
     ModerationAction,
+    PaperVoter,
     PhaseSchedule,
     PhaseTransition,
+    PollingStation,
     Profile,
     Proposal,
     ProposalAdjustment,
     Service,
     Support,
+    VotingCode,
+    VotingCodeBatch,
 )
 
 
@@ -251,3 +257,59 @@ class InstructionAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["proposal", "instructed_by", "validated_by"]
     readonly_fields = ["validated_at", "updated_at"]
     history_list_display = ["status", "validation"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Votes are never edited by hand: the tally is recomputed from what the services wrote."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PollingStation)
+class PollingStationAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign"]
+    list_filter = ["campaign"]
+    search_fields = ["name"]
+    filter_horizontal = ["officers"]
+
+
+@admin.register(Ballot)
+class BallotAdmin(ReadOnlyAdmin):
+    list_display = ["id", "campaign", "channel", "is_void", "created_at"]
+    list_filter = ["campaign", "channel", "is_void"]
+    # Who chose what stays out of the list: only the channel and the counts matter here.
+    exclude = ["voter", "receipt"]
+
+
+@admin.register(BallotLine)
+class BallotLineAdmin(ReadOnlyAdmin):
+    list_display = ["id", "proposal", "category"]
+    list_filter = ["category__campaign"]
+
+
+@admin.register(VotingCodeBatch)
+class VotingCodeBatchAdmin(ReadOnlyAdmin):
+    list_display = ["label", "campaign", "size", "created_at", "printed_at", "revoked_at"]
+    list_filter = ["campaign"]
+    exclude = ["salt"]
+
+
+@admin.register(VotingCode)
+class VotingCodeAdmin(ReadOnlyAdmin):
+    list_display = ["id", "batch", "used_at"]
+    list_filter = ["batch__campaign"]
+    exclude = ["code_hash", "plain"]
+
+
+@admin.register(PaperVoter)
+class PaperVoterAdmin(ReadOnlyAdmin):
+    list_display = ["id", "campaign", "station", "recorded_at"]
+    list_filter = ["campaign", "station"]
+    exclude = ["user", "name_key", "birth_date"]

@@ -161,7 +161,10 @@ LINKS = {
     "propose": "Déposer une proposition",
     "proposals": "Voir les propositions",
     "vote": "Voter : à venir",
-    "results": "Résultats : à venir",
+    "vote_online": "Voter en ligne",
+    "vote_code": "Voter avec un code",
+    "receipt": "Vérifier mon reçu",
+    "results": "Résultats",
 }
 
 
@@ -172,7 +175,7 @@ LINKS = {
         (Phase.PROPOSALS, {"explore", "simulate", "propose", "proposals", "vote"}),
         (Phase.SUPPORTS, {"explore", "simulate", "proposals", "vote"}),
         (Phase.INSTRUCTION, {"explore", "simulate", "proposals", "vote"}),
-        (Phase.VOTING, {"explore", "simulate", "proposals", "vote"}),
+        (Phase.VOTING, {"explore", "simulate", "proposals", "vote_online", "vote_code", "receipt"}),
         (Phase.TALLY, {"explore", "simulate", "proposals", "results"}),
         (Phase.ANSWERED, {"explore", "simulate", "proposals", "results"}),
     ],
@@ -224,3 +227,16 @@ def test_the_list_costs_the_same_queries_for_many_campaigns(client, django_asser
 
     with django_assert_num_queries(len(few.captured_queries)):
         client.get("/campagnes/")
+
+
+def test_during_the_vote_and_after_it_the_links_lead_to_the_ballot_and_the_results(client):
+    voting = make_campaign(phase=Phase.VOTING)
+    counted = make_campaign(phase=Phase.TALLY)
+
+    during = page(client, voting)
+    after = page(client, counted)
+
+    assert f'href="/campagnes/{voting.slug}/vote/"' in during
+    assert f'href="/campagnes/{voting.slug}/code/"' in during
+    assert f'href="/campagnes/{voting.slug}/recu/"' in during
+    assert f'href="/campagnes/{counted.slug}/resultats/"' in after

@@ -18,6 +18,7 @@ from votes.models import (
     ModerationAction,
     PhaseSchedule,
     PhaseTransition,
+    PollingStation,
     Profile,
     Proposal,
     ProposalAdjustment,
@@ -192,3 +193,16 @@ def test_the_demo_pages_render(demo, client):
 
     assert client.get(f"/campagnes/{data.SLUG}/").status_code == 200
     assert client.get(f"/gestion/campagnes/{data.SLUG}/").status_code == 200
+
+
+def test_the_demo_has_a_polling_station_and_a_voter_ready_for_the_vote(settings):
+    # With DEBUG, load_demo also creates the demo accounts (as `make run` does).
+    settings.DEBUG = True
+    run("load_demo")
+    run("load_demo_campaign")
+    run("load_demo_campaign")
+
+    station = PollingStation.objects.get()
+    assert list(station.officers.values_list("username", flat=True)) == ["assesseur-demo"]
+    profile = Profile.objects.get(user__username="votant-demo")
+    assert profile.email_confirmed and profile.commune is not None

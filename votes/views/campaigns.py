@@ -135,14 +135,22 @@ def campaign_links(campaign: Campaign, steps: list[Step]) -> list[Link]:
             )
         )
     starts = {step.phase: step.starts_on for step in steps}
-    if not campaign.reached(Phase.TALLY):
+    if campaign.phase == Phase.VOTING:
+        links.append(Link(_("Voter en ligne"), reverse("votes:ballot", kwargs={"slug": slug})))
+        links.append(
+            Link(_("Voter avec un code"), reverse("votes:code_enter", kwargs={"slug": slug}))
+        )
+        links.append(
+            Link(_("Vérifier mon reçu"), reverse("votes:ballot_receipt", kwargs={"slug": slug}))
+        )
+    elif not campaign.reached(Phase.VOTING):
         opens = starts.get(Phase.VOTING)
         note = _("à venir")
-        if opens and not campaign.reached(Phase.VOTING):
+        if opens:
             note = _("à venir, à partir du %(date)s") % {"date": opens.strftime("%d/%m/%Y")}
         links.append(Link(_("Voter"), note=note))
-    else:
-        links.append(Link(_("Résultats"), note=_("à venir")))
+    if campaign.reached(Phase.TALLY):
+        links.append(Link(_("Résultats"), reverse("votes:results", kwargs={"slug": slug})))
     return links
 
 

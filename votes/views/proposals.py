@@ -28,6 +28,7 @@ from ..access import is_administrator, is_moderator, is_team, require
 from ..filters import ProposalFilter
 from ..forms_proposals import FlagForm, ModerationForm, ProposalCreateForm, ProposalEditForm
 from ..models import Campaign, Flag, ModerationAction, Proposal, Support
+from ..models.campaigns import Phase
 from ..phases import PhaseError, phase_allows, require_phase
 from ..services import proposals as services
 from ..services.instruction import instruction_is_public
@@ -131,7 +132,7 @@ def proposal_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "page_links": page.paginator.get_elided_page_range(page.number, on_ends=1),
             "can_propose": phase_allows(campaign, "propose"),
-            "supports_shown": campaign.supports_enabled,
+            "supports_shown": supports_shown(campaign),
         },
     )
 
@@ -190,6 +191,11 @@ def _impacts_context(proposal: Proposal) -> dict:
     }
 
 
+def supports_shown(campaign: Campaign) -> bool:
+    """Counts stay hidden while the vote is open, so that nobody votes for the front-runner."""
+    return campaign.supports_enabled and campaign.phase != Phase.VOTING
+
+
 def _public_instruction(proposal: Proposal, campaign: Campaign) -> dict | None:
     """Only what may be public: never the internal notes, never before the end of instruction."""
     try:
@@ -222,7 +228,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra) -> dict:
         "description_html": render_markdown(proposal.description),
         "attachments": list(proposal.attachments.all()),
         "adjustments": list(proposal.adjustments.select_related("line")),
-        "supports_shown": campaign.supports_enabled,
+        "supports_shown": supports_shown(campaign),
         "is_author": is_author,
         "can_edit": is_author
         and phase_allows(campaign, "edit_proposal")

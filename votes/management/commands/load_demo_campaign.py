@@ -33,6 +33,7 @@ from votes.models import (
     Instruction,
     ModerationAction,
     PhaseTransition,
+    PollingStation,
     Profile,
     Proposal,
     ProposalAdjustment,
@@ -291,6 +292,7 @@ def demo_campaign_load() -> DemoCampaignLoad:
     voters = _voters(commune, report)
     services = _services(budget, staff[data.INSTRUCTOR], report)
     if existing is not None:
+        _voting_desk(existing, commune)
         return report
     admin = staff[data.ADMIN]
     campaign = campaign_create(
@@ -320,8 +322,34 @@ def demo_campaign_load() -> DemoCampaignLoad:
         transition = campaign_move(campaign=campaign, to_phase=phase, by=admin)
         # The log shows the move on the day the calendar announced.
         PhaseTransition.objects.filter(pk=transition.pk).update(at=_at(data.SCHEDULE[phase][0], 8))
+    _voting_desk(campaign, commune)
     report.campaign = campaign
     return report
+
+
+def _voting_desk(campaign: Campaign, commune: Commune) -> None:
+    """What the vote needs in the demo: a polling station for the demo poll officer, and a
+    profile for the demo voter so that it can vote online once the campaign reaches voting."""
+    station, _created = PollingStation.objects.get_or_create(
+        campaign=campaign, name=data.STATION_NAME
+    )
+    officer = User.objects.filter(username=data.OFFICER).first()
+    if officer is not None:
+        officer.groups.add(Group.objects.get_or_create(name="officer")[0])
+        station.officers.add(officer)
+    voter = User.objects.filter(username=data.DEMO_VOTER).first()
+    if voter is not None and not Profile.objects.filter(user=voter).exists():
+        now = timezone.now()
+        profile = Profile(
+            user=voter,
+            pseudonym=data.DEMO_VOTER,
+            commune=commune,
+            birth_year=1985,
+            email_confirmed_at=now,
+            consented_at=now,
+        )
+        profile.full_clean()
+        profile.save()
 
 
 class Command(BaseCommand):
