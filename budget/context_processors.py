@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR, has_role
+from .roles import ADMINISTRATOR, FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER, has_role
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -15,10 +15,14 @@ def navigation(request: HttpRequest) -> dict:
             "can_moderate": False,
             "can_instruct": False,
             "can_run_campaigns": False,
+            "can_facilitate": False,
+            "can_officiate": False,
         }
     return {
         "can_backoffice": has_role(user, ADMINISTRATOR, FINANCE),
         "can_moderate": has_role(user, MODERATOR, ADMINISTRATOR),
         "can_instruct": has_role(user, INSTRUCTOR, FINANCE, ADMINISTRATOR),
         "can_run_campaigns": has_role(user, ADMINISTRATOR),
+        "can_facilitate": has_role(user, FACILITATOR, ADMINISTRATOR),
+        "can_officiate": has_role(user, OFFICER),
     }

@@ -26,3 +26,11 @@ def test_anonymous_visitors_see_no_back_office_link(client):
     make_budget(slug="b-2026-bp")
 
     assert 'href="/gestion/"' not in client.get("/").content.decode()
+
+
+def test_poll_officers_get_a_link_to_their_polling_station(client):
+    make_budget(slug="a-2026-bp")
+    make_budget(slug="b-2026-bp")
+    client.force_login(make_user(roles=("officer",)))
+
+    assert 'href="/bureau/"' in client.get("/").content.decode()

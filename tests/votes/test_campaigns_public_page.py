@@ -240,3 +240,12 @@ def test_during_the_vote_and_after_it_the_links_lead_to_the_ballot_and_the_resul
     assert f'href="/campagnes/{voting.slug}/code/"' in during
     assert f'href="/campagnes/{voting.slug}/recu/"' in during
     assert f'href="/campagnes/{counted.slug}/resultats/"' in after
+
+
+def test_facilitators_find_the_campaign_voting_codes_from_its_page(client):
+    campaign = make_campaign(phase=Phase.VOTING)
+    client.force_login(make_user(roles=("facilitator",)))
+
+    content = page(client, campaign)
+
+    assert f'href="/gestion/campagnes/{campaign.slug}/codes/"' in content
