@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -25,14 +26,17 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", default=False)
 # pytest exports PYTEST_VERSION: tests run with production settings but over plain HTTP.
 TESTING = "PYTEST_VERSION" in os.environ
-# The development key only ever works with DEBUG on; production must set SECRET_KEY.
+# Production must set SECRET_KEY: config/wsgi.py and config/asgi.py refuse to serve without it.
+# Without it, development gets a fixed key (sessions survive restarts) and one-off commands
+# (migrate, makemigrations, collectstatic) a throwaway one, which signs nothing that lasts.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
 if not SECRET_KEY:
-    if not DEBUG and not TESTING:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-arbitrages-do-not-use-in-production-0123456789"
+    SECRET_KEY = (
+        "django-insecure-dev-only-arbitrages-key-do-not-use-in-production-0123456789"
+        if DEBUG or TESTING
+        else "django-insecure-" + secrets.token_urlsafe(48)
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
