@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -78,3 +79,40 @@ def assert_accessible(page) -> None:
         for v in bad
     )
     assert not bad, f"Violations d'accessibilité sur {page.url} :\n{detail}"
+
+
+# --- helpers shared by the journeys ------------------------------------------------------
+
+
+def visit(page, url: str):
+    """Open a page as a person would type its address, and check it with axe."""
+    response = page.goto(url)
+    assert_accessible(page)
+    return response
+
+
+def submit(page, control) -> None:
+    """Click a control that loads a new page (a form posted, then its redirect)."""
+    with page.expect_navigation():
+        control.click()
+    assert_accessible(page)
+
+
+def log_in(page, base: str, path: str, *, username: str, password: str) -> None:
+    """Ask for a protected page, get sent to /connexion/, log in, land on the page."""
+    page.goto(base + path)
+    page.wait_for_url(re.compile(r"/connexion/\?next="))
+    assert_accessible(page)
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    submit(page, page.get_by_role("button", name="Se connecter"))
+    assert page.url == base + path
+
+
+def starts(label: str) -> re.Pattern:
+    """A label as it begins: Django adds " :" and help texts may follow."""
+    return re.compile("^" + re.escape(label))
+
+
+def messages_text(page) -> str:
+    return " ".join(page.locator(".message").all_inner_texts())

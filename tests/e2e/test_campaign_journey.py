@@ -15,7 +15,8 @@ from django.contrib.auth.models import Group
 from budget.management.commands.load_demo import demo_load
 from budget.models import BudgetLine
 from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR, ROLES
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, messages_text, starts, submit, visit
+from tests.e2e.conftest import log_in as log_in_as
 from tests.factories import make_user
 from tests.votes.factories import (
     make_campaign,
@@ -62,41 +63,8 @@ def open_page(browser) -> Callable:
         context.close()
 
 
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def visit(page, url: str):
-    """Open a page as a person would type its address, and check it with axe."""
-    response = page.goto(url)
-    assert_accessible(page)
-    return response
-
-
-def submit(page, control) -> None:
-    """Click a control that loads a new page (a form posted, then its redirect)."""
-    with page.expect_navigation():
-        control.click()
-    assert_accessible(page)
-
-
 def log_in(page, base: str, path: str, *, username: str) -> None:
-    """Ask for a protected page, get sent to /connexion/, log in, land on the page."""
-    page.goto(base + path)
-    page.wait_for_url(re.compile(r"/connexion/\?next="))
-    assert_accessible(page)
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    submit(page, page.get_by_role("button", name="Se connecter"))
-    assert page.url == base + path
-
-
-def starts(label: str) -> re.Pattern:
-    """A label as it begins: Django adds " :" and help texts may follow."""
-    return re.compile("^" + re.escape(label))
-
-
-def messages_text(page) -> str:
-    return " ".join(page.locator(".message").all_inner_texts())
+    log_in_as(page, base, path, username=username, password=PASSWORD)
 
 
 def wait_for_focus(page, selector: str) -> None:

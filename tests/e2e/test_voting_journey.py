@@ -16,7 +16,8 @@ from django.core.management import call_command
 from budget.models import Commune
 from budget.roles import ROLES
 from fixtures import make_demo
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, messages_text, starts, submit, visit
+from tests.e2e.conftest import log_in as log_in_as
 from votes.models import Ballot, Campaign, Category, PaperVoter, VotingCode
 from votes.models.campaigns import Phase
 from votes.services.results import campaign_tally
@@ -74,39 +75,8 @@ class _Null:
         pass
 
 
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def visit(page, url: str):
-    response = page.goto(url)
-    assert_accessible(page)
-    return response
-
-
-def submit(page, control) -> None:
-    """Click a control that loads a new page (a form posted, then its redirect)."""
-    with page.expect_navigation():
-        control.click()
-    assert_accessible(page)
-
-
 def log_in(page, base: str, path: str, *, username: str) -> None:
-    """Ask for a protected page, get sent to /connexion/, log in, land on the page."""
-    page.goto(base + path)
-    page.wait_for_url(re.compile(r"/connexion/\?next="))
-    assert_accessible(page)
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    submit(page, page.get_by_role("button", name="Se connecter"))
-    assert page.url == base + path
-
-
-def starts(label: str) -> re.Pattern:
-    return re.compile("^" + re.escape(label))
-
-
-def messages_text(page) -> str:
-    return " ".join(page.locator(".message").all_inner_texts())
+    log_in_as(page, base, path, username=username, password=PASSWORD)
 
 
 def move_to_next_phase(page, base: str, phase: str) -> None:
