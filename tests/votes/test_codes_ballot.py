@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from tests.votes.test_codes_services import facilitator, voting_campaign
 from votes.models import Ballot, BallotLine, VotingCode
 from votes.models.campaigns import Phase
+from votes.services.ballots import normalise_receipt
 from votes.services.codes import (
     code_ballot_confirm,
     code_batch_create,
@@ -15,6 +16,7 @@ from votes.services.codes import (
     code_check,
     code_sheet_produce,
 )
+from votes.services.codes import new_receipt as codes_new_receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +164,9 @@ def test_an_empty_code_ballot_is_refused():
         code_ballot_confirm(code=code, choices=[])
     assert "au moins une proposition" in error.value.messages[0]
     assert not Ballot.objects.exists()
+
+
+def test_a_code_ballot_receipt_is_one_the_receipt_page_finds():
+    receipt = codes_new_receipt()
+
+    assert normalise_receipt(receipt) == receipt

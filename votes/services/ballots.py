@@ -172,20 +172,12 @@ def format_receipt(raw: str) -> str:
 def normalise_receipt(text: str) -> str | None:
     """A receipt as typed (any case, with or without dashes or spaces), or None if malformed.
 
-    Receipts of voting-code ballots carry an "R-" prefix (votes.services.codes.new_receipt):
-    it is accepted and dropped here, and put back by `receipt_forms` for the lookup.
+    Every channel (online, voting code) draws its receipts from `new_receipt`.
     """
     raw = re.sub(r"[\s\-–—.]", "", text or "").upper()
-    if len(raw) == RECEIPT_LENGTH + 1 and raw.startswith("R"):
-        raw = raw[1:]
     if len(raw) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in raw):
         return None
     return format_receipt(raw)
-
-
-def receipt_forms(normalised: str) -> list[str]:
-    """Every way a receipt is stored: online ballots bare, code ballots with "R-"."""
-    return [normalised, f"R-{normalised}"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,7 +339,7 @@ def ballot_check_receipt(*, campaign: Campaign, receipt: str) -> int | None:
     if normalised is None:
         return None
     found = (
-        Ballot.objects.filter(campaign=campaign, receipt__in=receipt_forms(normalised))
+        Ballot.objects.filter(campaign=campaign, receipt=normalised)
         .annotate(choices=Count("lines"))
         .values_list("choices", flat=True)
         .first()

@@ -28,7 +28,7 @@ from ..ballot_rules import CategoryRule, Choice, choice_problems
 from ..models import Ballot, BallotLine, Campaign, Proposal, VotingCode, VotingCodeBatch
 from ..models.campaigns import Phase
 from ..phases import require_phase
-from .ballots import campaign_held_open, proposal_cost
+from .ballots import campaign_held_open, new_receipt, proposal_cost
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -167,11 +167,6 @@ def selection_problems(
         max_categories=campaign.max_categories_per_voter,
     )
     return problems
-
-
-def new_receipt() -> str:
-    """A receipt the voter keeps; it says nothing about the choices."""
-    return "R-" + format_code(new_code())
 
 
 # --- batches ---------------------------------------------------------------------------------
