@@ -79,16 +79,15 @@ def approvals_chart(frame: pd.DataFrame, *, chart_id: str) -> Chart:
     )
 
 
-def envelope_chart(frame: pd.DataFrame, *, envelope: float, chart_id: str) -> Chart:
-    """How the envelope is spent: one segment per selected project, in selection order, then
-    what is left."""
+def _stacked_selection(frame: pd.DataFrame, axis: str) -> tuple[pd.DataFrame, go.Figure, float]:
+    """One bar segment per selected proposal, in selection order, and their total."""
     selected = frame[frame["status"] == Status.SELECTED.value]
     figure = go.Figure()
     for row in selected.itertuples(index=False):
         figure.add_trace(
             go.Bar(
                 x=[float(row.amount)],
-                y=[_("Enveloppe")],
+                y=[axis],
                 orientation="h",
                 name=row.label,
                 marker={"color": STATUS_COLOURS[Status.SELECTED], "line": {"color": "white"}},
@@ -96,7 +95,14 @@ def envelope_chart(frame: pd.DataFrame, *, envelope: float, chart_id: str) -> Ch
                 showlegend=False,
             )
         )
-    spent = float(selected["amount"].sum()) if not selected.empty else 0.0
+    total = float(selected["amount"].sum()) if not selected.empty else 0.0
+    return selected, figure, total
+
+
+def envelope_chart(frame: pd.DataFrame, *, envelope: float, chart_id: str) -> Chart:
+    """How the envelope is spent: one segment per selected project, in selection order, then
+    what is left."""
+    selected, figure, spent = _stacked_selection(frame, _("Enveloppe"))
     left = max(envelope - spent, 0.0)
     figure.add_trace(
         go.Bar(
@@ -127,21 +133,7 @@ def envelope_chart(frame: pd.DataFrame, *, envelope: float, chart_id: str) -> Ch
 
 def target_chart(frame: pd.DataFrame, *, target: float, chart_id: str) -> Chart:
     """Savings: the cumulative saving of the selected measures against the target."""
-    selected = frame[frame["status"] == Status.SELECTED.value]
-    figure = go.Figure()
-    for row in selected.itertuples(index=False):
-        figure.add_trace(
-            go.Bar(
-                x=[float(row.amount)],
-                y=[_("Économies")],
-                orientation="h",
-                name=row.label,
-                marker={"color": STATUS_COLOURS[Status.SELECTED], "line": {"color": "white"}},
-                hovertemplate=f"{row.label} — {euros(row.amount)}<extra></extra>",
-                showlegend=False,
-            )
-        )
-    saved = float(selected["amount"].sum()) if not selected.empty else 0.0
+    selected, figure, saved = _stacked_selection(frame, _("Économies"))
     figure.add_vline(x=target, line={"color": "#1f2937", "dash": "dash"})
     figure.add_annotation(x=target, y=1, yref="paper", text=_("Objectif"), showarrow=False)
     _layout(
