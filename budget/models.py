@@ -54,6 +54,8 @@ class Commune(models.Model):
     postal_codes = models.CharField(
         _("codes postaux"), max_length=200, blank=True, help_text=_("séparés par des virgules")
     )
+    # Optional: participation statistics compare the participants with it when known.
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("commune")

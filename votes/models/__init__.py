@@ -3,6 +3,7 @@
 from .accounts import Profile
 from .ballots import Ballot, BallotLine, PaperVoter, PollingStation, VotingCode, VotingCodeBatch
 from .campaigns import Campaign, Category, PhaseSchedule, PhaseTransition
+from .council import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
 from .instruction import Instruction, Service
 from .proposals import Attachment, Flag, ModerationAction, Proposal, ProposalAdjustment, Support
 
@@ -16,6 +17,10 @@ __all__ = [
     "VotingCodeBatch",
     "Campaign",
     "Category",
+    "CouncilAnswer",
+    "CouncilSnapshot",
+    "FollowUp",
+    "Milestone",
     "Flag",
     "Instruction",
     "ModerationAction",

@@ -19,6 +19,9 @@ class PollingStation(models.Model):
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="stations", verbose_name=_("assesseurs")
     )
+    # Closing the station (its count signed off) ends its paper ballots: until then its batch
+    # of paper ballots is pending and the results cannot go to the council.
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bureau de vote")
@@ -46,6 +49,9 @@ class VotingCodeBatch(models.Model):
     # The plain codes are wiped once the sheet has been produced: a lost sheet means revoke.
     printed_at = models.DateTimeField(_("imprimés le"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqués le"), null=True, blank=True)
+    # Closing a batch after the vote retires its unused codes for good (the batch is no longer
+    # open); the results cannot go to the council while a batch is open.
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lot de codes de vote")

@@ -1,0 +1,246 @@
+"""Sending the results to the council (issue 6 §1): the snapshot, its fingerprint, the freeze.
+
+The snapshot is a plain JSON document built from the database at the moment of sending:
+campaign rules, categories, every public proposal with its public instruction, approvals per
+proposal and channel, the results, and the participation statistics. It is stored exactly as
+it is downloaded (``CouncilSnapshot.content``), so ``sha256sum`` of the downloaded file gives
+the fingerprint printed on the report and on the public results page.
+
+Money is written as strings with two decimals ("12500.00"), never as floats.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import tally as rules
+from ..models import Campaign, CouncilSnapshot, Instruction, Proposal
+from ..models.campaigns import Phase
+
+FORMAT = "arbitrages.council-snapshot"
+VERSION = 1
+CHANNELS = tuple(rules.CHANNELS)
+
+
+class FrozenError(ValidationError):
+    """A write refused because the campaign's results went to the council."""
+
+
+def is_frozen(campaign: Campaign) -> bool:
+    """True once the results went to the council: ballots, instructions, tally are final."""
+    return CouncilSnapshot.objects.filter(campaign_id=campaign.pk).exists()
+
+
+def require_not_frozen(campaign: Campaign) -> None:
+    """Called by every service that writes ballots, codes, paper ballots or instructions."""
+    if is_frozen(campaign):
+        raise FrozenError(
+            _(
+                "Les résultats de la campagne « %(campaign)s » ont été transmis au conseil : "
+                "bulletins, instructions et dépouillement ne peuvent plus être modifiés."
+            )
+            % {"campaign": campaign.title}
+        )
+
+
+# --- building the snapshot -------------------------------------------------------------------
+
+
+def money(value: Decimal | int | None) -> str | None:
+    if value is None:
+        return None
+    return f"{Decimal(value).quantize(Decimal('0.01'))}"
+
+
+def _when(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _instruction(instruction: Instruction | None) -> dict[str, Any] | None:
+    """The public part of an instruction (never the internal notes)."""
+    if instruction is None or not instruction.is_validated:
+        return None
+    return {
+        "status": instruction.status,
+        "status_label": str(instruction.get_status_display()),
+        "instructed_cost": money(instruction.instructed_cost),
+        "induced_operating_cost": money(instruction.induced_operating_cost),
+        "instructed_saving": money(instruction.instructed_saving),
+        "direct_saving": money(instruction.direct_saving),
+        "induced_saving": money(instruction.induced_saving),
+        "duration": instruction.duration,
+        "conditions": instruction.conditions,
+        "public_reasoning": instruction.public_reasoning,
+        "validated_at": _when(instruction.validated_at),
+    }
+
+
+def _approvals(counts: dict[str, int]) -> dict[str, int]:
+    row = {channel: counts.get(channel, 0) for channel in CHANNELS}
+    row["total"] = sum(row.values())
+    return row
+
+
+def snapshot_proposals(campaign: Campaign) -> list[Proposal]:
+    """The proposals the council answers: every proposal still public (not hidden, not
+    withdrawn), plus those of an imported election."""
+    return list(
+        Proposal.objects.filter(campaign=campaign, status=Proposal.Status.PUBLISHED)
+        .select_related("category", "commune", "author__profile")
+        .prefetch_related(Prefetch("instruction", queryset=Instruction.objects.all()))
+        .order_by("reference")
+    )
+
+
+def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any]:
+    """Everything the council receives, as JSON-ready data (reads only)."""
+    from ..statistics import campaign_statistics
+    from .results import approvals_by_channel, campaign_results, category_kind
+
+    computed = campaign_results(campaign=campaign)
+    counts = approvals_by_channel(campaign)
+    on_ballot = {
+        proposal.id for outcome in computed.categories for proposal in outcome.proposals.values()
+    }
+    status_of: dict[int, str] = {}
+    for outcome in computed.categories:
+        for row in outcome.result.rows:
+            proposal = outcome.proposals[row.reference]
+            status_of[proposal.id] = str(row.status)
+    proposals = []
+    for proposal in snapshot_proposals(campaign):
+        instruction = getattr(proposal, "instruction", None)
+        proposals.append(
+            {
+                "reference": proposal.public_reference,
+                "number": proposal.reference,
+                "source_id": proposal.source_id or None,
+                "title": proposal.title,
+                "kind": proposal.kind,
+                "category": proposal.category.name,
+                "author": proposal.author_display,
+                "estimate": money(proposal.estimate),
+                "commune": proposal.commune.name if proposal.commune_id else None,
+                "place": proposal.place,
+                "instruction": _instruction(instruction),
+                "on_ballot": proposal.id in on_ballot,
+                "approvals": _approvals(counts.get(proposal.id, {})),
+                "result": status_of.get(proposal.id),
+            }
+        )
+    reference_of = {
+        p.reference: p.public_reference
+        for outcome in computed.categories
+        for p in outcome.proposals.values()
+    }
+    categories = []
+    results = []
+    for outcome in computed.categories:
+        category, result = outcome.category, outcome.result
+        categories.append(
+            {
+                "name": category.name,
+                "description": category.description,
+                "kind": category_kind(campaign, category),
+                "envelope": money(category.envelope),
+                "savings_target": money(category.savings_target),
+                "vote_cap": category.vote_cap,
+                "knapsack": category.knapsack,
+                "min_approvals": category.min_approvals,
+            }
+        )
+        results.append(
+            {
+                "category": result.name,
+                "kind": result.kind,
+                "method": result.method,
+                "envelope": money(result.envelope),
+                "target": money(result.target),
+                "threshold": result.threshold,
+                "spent": money(result.spent),
+                "envelope_left": money(result.envelope_left),
+                "saved": money(result.saved),
+                "target_met": result.target_met,
+                "gap": money(result.gap),
+                "voters": result.voters,
+                "selected": [reference_of[r] for r in result.selected],
+                "rows": [
+                    {
+                        "rank": row.rank,
+                        "reference": reference_of[row.reference],
+                        "approvals": row.approvals,
+                        "approvals_by_channel": _approvals(row.approvals_by_channel),
+                        "amount": money(row.amount),
+                        "status": str(row.status),
+                        "envelope_left": money(row.envelope_left),
+                        "cumulative_saving": money(row.cumulative_saving),
+                        "stage": str(row.stage) if row.stage else None,
+                    }
+                    for row in result.rows
+                ],
+            }
+        )
+    turnout = computed.participation
+    schedule = {entry.phase: entry for entry in campaign.schedule.all()}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "sent_at": _when(now or timezone.now()),
+        "campaign": {
+            "slug": campaign.slug,
+            "title": campaign.title,
+            "authority": campaign.authority.name,
+            "budget": campaign.budget.slug if campaign.budget_id else None,
+            "kind": campaign.kind,
+            "tally_rule": campaign.tally_rule,
+            "min_voter_age": campaign.min_voter_age,
+            "max_categories_per_voter": campaign.max_categories_per_voter,
+            "supports_enabled": campaign.supports_enabled,
+            "framing": campaign.framing,
+            "tie_rule": "approvals desc, amount asc, reference asc",
+            "schedule": [
+                {
+                    "phase": phase,
+                    "starts_on": _when(schedule[phase].starts_on) if phase in schedule else None,
+                    "ends_on": _when(schedule[phase].ends_on) if phase in schedule else None,
+                }
+                for phase in (p.value for p in Phase)
+            ],
+            "transitions": [
+                {"from": t.from_phase, "to": t.to_phase, "at": _when(t.at)}
+                for t in campaign.transitions.all()
+            ],
+        },
+        "categories": categories,
+        "proposals": proposals,
+        "participation": {
+            "by_channel": {c: turnout.by_channel.get(c, 0) for c in CHANNELS},
+            "valid": turnout.valid,
+            "void": turnout.void,
+            "total": turnout.total,
+        },
+        "results": results,
+        "statistics": campaign_statistics(campaign),
+    }
+
+
+def snapshot_text(data: dict[str, Any]) -> str:
+    """The one serialisation: what is stored, downloaded and fingerprinted."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def council_data(campaign: Campaign) -> tuple[dict[str, Any], CouncilSnapshot | None]:
+    """What the report, the statistics and the open data show: the stored snapshot once the
+    results went to the council (so they never drift from it), else a live draft."""
+    snapshot = CouncilSnapshot.objects.filter(campaign_id=campaign.pk).first()
+    if snapshot is not None:
+        return json.loads(snapshot.content), snapshot
+    return snapshot_build(campaign), None
