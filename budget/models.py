@@ -287,3 +287,21 @@ class ImpactRule(models.Model):
         errors = impact_rule_errors(self)
         if errors:
             raise ValidationError(errors)
+
+
+class GlossaryTerm(models.Model):
+    """A term explained in the tooltips on every screen (editable by the team)."""
+
+    key = models.SlugField(_("clé"), max_length=80, unique=True)
+    term = models.CharField(_("terme"), max_length=120)
+    definition = models.TextField(_("définition"))
+    example = models.TextField(_("exemple"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("terme du glossaire")
+        verbose_name_plural = _("glossaire")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
