@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backoffice, views
+from . import backoffice, glossary_views, views
 
 app_name = "budget"
 # Public explorer pages.
@@ -12,3 +12,5 @@ urlpatterns = [
 ]
 # Back-office pages live in budget/backoffice.py.
 urlpatterns += backoffice.urlpatterns
+# The glossary: public page and team editing (issue 7).
+urlpatterns += glossary_views.urlpatterns
