@@ -1,357 +1,242 @@
 """The glossary shown in tooltips beside every key term (domain.md §8, "training").
 
-A plain data structure on purpose: it will become editable (issue 7), so nothing but
-`lookup()` should depend on how it is stored.
+The terms live in the database (budget.GlossaryTerm, seeded by migration 0006 and edited by
+the participation team); nothing but `lookup()` and `entries()` should depend on how they are
+stored. Templates name a term by its French words (`{% term "épargne brute" %}`): the lookup
+ignores case, accents, apostrophes and spacing, and follows a few other spellings (ALIASES).
+
+Reading: the whole glossary is held per process and checked once per request with one small
+query (count and latest change), so that an edit made in another worker shows on the next
+page, and a page with fifty tooltips does not query fifty times. A save or a delete in this
+process drops the held copy at once.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import threading
+from dataclasses import dataclass
 from typing import TypedDict
+
+from django.core.exceptions import ValidationError
+from django.core.signals import request_finished, request_started
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import GlossaryTerm
+from .roles import ADMINISTRATOR, FACILITATOR, require_role
 
 
 class Entry(TypedDict):
+    key: str
+    term: str
     definition: str
     example: str
 
 
-TERMS: dict[str, Entry] = {
-    "fonctionnement": {
-        "definition": (
-            "Section du budget qui regroupe les dépenses et recettes courantes, qui reviennent "
-            "chaque année : personnel, énergie, fournitures, subventions, intérêts de la dette, "
-            "impôts, dotations de l'État, tarifs des services."
-        ),
-        "example": "Le salaire des agents de la piscine et la vente des tickets d'entrée.",
-    },
-    "investissement": {
-        "definition": (
-            "Section du budget qui regroupe ce qui modifie durablement le patrimoine : travaux, "
-            "équipements, achats de terrains, remboursement du capital des emprunts, et leur "
-            "financement (subventions reçues, emprunts nouveaux, FCTVA)."
-        ),
-        "example": "La rénovation d'une école ou l'achat d'une balayeuse.",
-    },
-    "section": {
-        "definition": (
-            "Le budget est coupé en deux sections, fonctionnement et investissement, chacune "
-            "avec ses dépenses et ses recettes."
-        ),
-        "example": "Un emprunt est une recette de la section d'investissement.",
-    },
-    "dépense": {
-        "definition": "Somme que la collectivité prévoit de payer (ou a payée) dans l'année.",
-        "example": "La facture d'électricité de l'éclairage public.",
-    },
-    "recette": {
-        "definition": "Somme que la collectivité prévoit d'encaisser (ou a encaissée).",
-        "example": "La taxe foncière, la dotation de l'État, le prix des repas de cantine.",
-    },
-    "réel": {
-        "definition": (
-            "Opération réelle : de l'argent sort ou entre vraiment dans les caisses. Seules les "
-            "opérations réelles comptent dans les ratios financiers."
-        ),
-        "example": "Le paiement d'un fournisseur.",
-    },
-    "ordre": {
-        "definition": (
-            "Opération d'ordre : simple écriture comptable, sans argent qui circule, par exemple "
-            "entre les deux sections. Elle est exclue des ratios et des graphiques."
-        ),
-        "example": (
-            "L'amortissement d'un bâtiment (dépense de fonctionnement, recette d'investissement)."
-        ),
-    },
-    "chapitre": {
-        "definition": (
-            "Regroupement des dépenses ou recettes selon leur nature, défini par la nomenclature "
-            "comptable (M57, M14). Le conseil vote le budget par chapitre."
-        ),
-        "example": (
-            "Chapitre 011 : charges à caractère général ; chapitre 012 : charges de personnel."
-        ),
-    },
-    "compte": {
-        "definition": (
-            "Subdivision d'un chapitre (on dit aussi article) : le niveau le plus fin de la "
-            "nature d'une dépense ou d'une recette."
-        ),
-        "example": "Compte 60612 : énergie – électricité ; compte 64111 : rémunération principale.",
-    },
-    "fonction": {
-        "definition": (
-            "Classement des dépenses et recettes par politique publique (le « pourquoi ») : "
-            "écoles, culture, sport, action sociale, voirie, environnement…"
-        ),
-        "example": "Fonction 212 : écoles primaires.",
-    },
-    "par nature": {
-        "definition": (
-            "Lecture du budget selon ce qui est acheté ou perçu (chapitres et comptes), quelle "
-            "que soit la politique publique concernée."
-        ),
-        "example": "Toute l'électricité de la commune, écoles et piscine comprises.",
-    },
-    "par fonction": {
-        "definition": (
-            "Lecture du budget selon les politiques publiques servies (fonctions), quelle que "
-            "soit la nature de la dépense."
-        ),
-        "example": "Tout ce que coûtent les écoles : personnel, énergie, travaux.",
-    },
-    "non ventilé": {
-        "definition": (
-            "Lignes que la collectivité n'a pas rattachées à une fonction (politique publique)."
-        ),
-        "example": "Les intérêts de la dette, souvent présentés sans fonction.",
-    },
-    "opération": {
-        "definition": (
-            "Numéro d'opération d'investissement : regroupe les dépenses d'un même projet "
-            "(travaux, études, équipements)."
-        ),
-        "example": "Opération 2024-03 : construction de la médiathèque.",
-    },
-    "recettes réelles de fonctionnement": {
-        "definition": (
-            "Recettes réelles de fonctionnement (RRF) : impôts, dotations, tarifs, loyers, "
-            "atténuations de charges (chapitre 013), sans les cessions d'actifs (comptes 775) "
-            "ni le résultat reporté (002)."
-        ),
-        "example": "Taxe foncière + dotation globale de fonctionnement + recettes de cantine.",
-    },
-    "dépenses réelles de fonctionnement": {
-        "definition": (
-            "Dépenses réelles de fonctionnement (DRF) : personnel, charges générales, "
-            "subventions, intérêts de la dette…, sans le résultat reporté (002)."
-        ),
-        "example": "Salaires + énergie + subventions aux associations + intérêts.",
-    },
-    "épargne de gestion": {
-        "definition": (
-            "Recettes réelles de fonctionnement moins dépenses réelles de fonctionnement hors "
-            "intérêts de la dette : ce que la gestion courante dégage avant de payer la dette."
-        ),
-        "example": "RRF 10 M€ − (DRF 9 M€ − intérêts 0,2 M€) = 1,2 M€.",
-    },
-    "épargne brute": {
-        "definition": (
-            "Recettes réelles de fonctionnement moins dépenses réelles de fonctionnement "
-            "(intérêts compris). Aussi appelée capacité d'autofinancement (CAF) brute : elle "
-            "sert d'abord à rembourser le capital de la dette, puis à investir."
-        ),
-        "example": "RRF 10 M€ − DRF 9 M€ = 1 M€ d'épargne brute.",
-    },
-    "épargne nette": {
-        "definition": (
-            "Épargne brute moins remboursement du capital de la dette : ce qui reste pour "
-            "financer les investissements sans emprunter."
-        ),
-        "example": "Épargne brute 1 M€ − capital remboursé 0,6 M€ = 0,4 M€.",
-    },
-    "taux d'épargne brute": {
-        "definition": (
-            "Épargne brute divisée par les recettes réelles de fonctionnement. Entre 8 et 15 %, "
-            "la situation est jugée saine ; en dessous de 7 %, elle devient fragile."
-        ),
-        "example": "1 M€ d'épargne brute pour 10 M€ de RRF : 10 %.",
-    },
-    "capacité de désendettement": {
-        "definition": (
-            "Encours de dette en fin d'année divisé par l'épargne brute : le nombre d'années "
-            "qu'il faudrait pour rembourser toute la dette en y consacrant toute l'épargne "
-            "brute. Le plafond national de référence pour les communes est de 12 ans ; si "
-            "l'épargne brute est nulle ou négative, elle n'est pas définie."
-        ),
-        "example": "8 M€ de dette et 1 M€ d'épargne brute : 8 ans.",
-    },
-    "encours de dette": {
-        "definition": (
-            "Capital restant dû sur l'ensemble des emprunts. En fin d'année : encours au "
-            "1er janvier − capital remboursé + emprunts nouveaux."
-        ),
-        "example": "8 M€ au 1er janvier − 0,6 M€ remboursés + 1 M€ empruntés = 8,4 M€.",
-    },
-    "remboursement du capital": {
-        "definition": (
-            "Part des annuités d'emprunt qui réduit la dette (chapitre 16 en dépense "
-            "d'investissement, hors refinancements 166 et tirages de ligne de trésorerie 16449)."
-        ),
-        "example": "Une annuité de 100 000 € = 80 000 € de capital + 20 000 € d'intérêts.",
-    },
-    "emprunts nouveaux": {
-        "definition": (
-            "Emprunts contractés dans l'année (chapitre 16 en recette d'investissement, hors "
-            "refinancements 166 et lignes de trésorerie 16449). Ils augmentent l'encours de dette."
-        ),
-        "example": "Un prêt de 2 M€ pour construire un gymnase.",
-    },
-    "intérêts de la dette": {
-        "definition": (
-            "Charges financières (chapitre 66) : le coût des emprunts, payé en section de "
-            "fonctionnement."
-        ),
-        "example": "20 000 € d'intérêts sur un emprunt de 1 M€ à 2 %.",
-    },
-    "impact induit": {
-        "definition": (
-            "Effet d'une ligne sur une autre : modifier la ligne A de Δ modifie la ligne B de "
-            "coefficient × Δ, éventuellement quelques années plus tard."
-        ),
-        "example": (
-            "Réduire les horaires de la piscine (personnel) fait perdre des recettes de "
-            "billetterie."
-        ),
-    },
-    "effet en année pleine": {
-        "definition": (
-            "Ce qu'une mesure rapporte sur une année entière, une fois en place : sans l'effet "
-            "réduit d'un démarrage en cours d'année ni les dépenses ponctuelles de la dernière "
-            "année. C'est lui qu'on compare à l'objectif d'économies."
-        ),
-        "example": (
-            "Une hausse de tarif à la rentrée de septembre ne joue que sur un tiers de la "
-            "première année, mais sur toute l'année suivante."
-        ),
-    },
-    "effet direct": {
-        "definition": (
-            "Ce que change une mesure sur les lignes qu'elle vise, avant ses répercussions sur "
-            "d'autres lignes (les impacts induits)."
-        ),
-        "example": "Fermer la piscine le lundi : 48 000 € de personnel en moins.",
-    },
-    "mesure": {
-        "definition": (
-            "Un levier préparé par les services : un ensemble de changements de lignes "
-            "budgétaires, avec son calendrier, que l'on peut activer dans le simulateur."
-        ),
-        "example": "Éteindre l'éclairage public de 1 h à 5 h.",
-    },
-    "objectif d'économies": {
-        "definition": (
-            "Le montant à trouver chaque année, en année pleine, fixé dans les règles de la "
-            "démarche (budget participatif inversé)."
-        ),
-        "example": "300 000 € par an pour une commune de 16 000 habitants.",
-    },
-    "ligne ajustable": {
-        "definition": (
-            "Ligne que le service des finances autorise à modifier dans le simulateur. La dette, "
-            "les intérêts, le résultat reporté et les opérations d'ordre ne le sont jamais."
-        ),
-        "example": "Les subventions aux associations, oui ; le remboursement d'un emprunt, non.",
-    },
-    "plancher": {
-        "definition": (
-            "Montant minimal d'une ligne, en dessous duquel on ne peut pas descendre "
-            "(obligation légale ou contrat en cours)."
-        ),
-        "example": "Une dépense obligatoire de 50 000 € ne peut pas être ramenée à zéro.",
-    },
-    "service responsable": {
-        "definition": (
-            "Le service de la collectivité qui gère la ligne et instruit les propositions."
-        ),
-        "example": "Direction des sports pour la billetterie de la piscine.",
-    },
-    "€/habitant": {
-        "definition": (
-            "Montant divisé par la population de la collectivité : pratique pour comparer des "
-            "collectivités de tailles différentes."
-        ),
-        "example": "16 M€ de dépenses pour 16 000 habitants : 1 000 €/hab.",
-    },
-    "budget primitif": {
-        "definition": (
-            "Le budget voté en début d'année (ou fin d'année précédente) : les prévisions de "
-            "dépenses et de recettes."
-        ),
-        "example": "Budget primitif 2026, voté en décembre 2025.",
-    },
-    "budget supplémentaire": {
-        "definition": (
-            "Décision modificative particulière qui reprend les résultats de l'année précédente "
-            "et ajuste les prévisions."
-        ),
-        "example": "Le budget supplémentaire de juin reprend l'excédent de l'année passée.",
-    },
-    "décision modificative": {
-        "definition": "Modification du budget voté en cours d'année.",
-        "example": "Une décision modificative pour financer des travaux urgents.",
-    },
-    "compte administratif": {
-        "definition": (
-            "Le bilan de l'année écoulée : ce qui a réellement été dépensé et encaissé "
-            "(montants réalisés), comparé au budget voté."
-        ),
-        "example": "Compte administratif 2025, voté au printemps 2026.",
-    },
-    "montant voté": {
-        "definition": "Montant inscrit au budget par le conseil (prévision).",
-        "example": "120 000 € votés pour l'électricité des écoles.",
-    },
-    "montant réalisé": {
-        "definition": "Montant réellement payé ou encaissé, connu au compte administratif.",
-        "example": "112 000 € réellement payés pour 120 000 € votés.",
-    },
-}
-
-# Other spellings of the same entry (keys are normalised like the lookup).
+# Other spellings of an entry: alias -> key of the term (keys stay when a term is reworded).
 ALIASES: dict[str, str] = {
     "article": "compte",
     "compte/article": "compte",
-    "dépenses": "dépense",
+    "dépenses": "depense",
     "recettes": "recette",
-    "réelle": "réel",
-    "opération réelle": "réel",
-    "opérations réelles": "réel",
+    "réelle": "reel",
+    "opération réelle": "reel",
+    "opérations réelles": "reel",
     "opération d'ordre": "ordre",
     "opérations d'ordre": "ordre",
     "chapitres": "chapitre",
     "fonctions": "fonction",
-    "rrf": "recettes réelles de fonctionnement",
-    "drf": "dépenses réelles de fonctionnement",
-    "caf brute": "épargne brute",
-    "capacité d'autofinancement brute": "épargne brute",
-    "taux d'épargne": "taux d'épargne brute",
-    "dette": "encours de dette",
-    "intérêts": "intérêts de la dette",
-    "charges financières": "intérêts de la dette",
-    "impacts induits": "impact induit",
-    "effets induits": "impact induit",
-    "effet induit": "impact induit",
-    "effets directs": "effet direct",
-    "année pleine": "effet en année pleine",
+    "rrf": "recettes-reelles-de-fonctionnement",
+    "drf": "depenses-reelles-de-fonctionnement",
+    "caf brute": "epargne-brute",
+    "capacité d'autofinancement brute": "epargne-brute",
+    "taux d'épargne": "taux-depargne-brute",
+    "dette": "encours-de-dette",
+    "intérêts": "interets-de-la-dette",
+    "charges financières": "interets-de-la-dette",
+    "impacts induits": "impact-induit",
+    "effets induits": "impact-induit",
+    "effet induit": "impact-induit",
+    "effets directs": "effet-direct",
+    "année pleine": "effet-en-annee-pleine",
+    "première année": "effet-en-premiere-annee",
+    "économies nettes": "economie-nette",
+    "scénarios": "scenario",
     "mesures": "mesure",
     "levier": "mesure",
-    "ajustable": "ligne ajustable",
-    "€/hab.": "€/habitant",
-    "€/hab": "€/habitant",
-    "par habitant": "€/habitant",
-    "bp": "budget primitif",
-    "ca": "compte administratif",
-    "réalisé": "montant réalisé",
-    "voté": "montant voté",
+    "ajustable": "ligne-ajustable",
+    "€/hab.": "euros-habitant",
+    "par habitant": "euros-habitant",
+    "budget inversé": "budget-participatif-inverse",
+    "panel": "panel-citoyen",
+    "bp": "budget-primitif",
+    "ca": "compte-administratif",
+    "réalisé": "montant-realise",
+    "voté": "montant-vote",
 }
 
 
-def normalise(term: str) -> str:
-    """Case, typographic apostrophes and spaces do not matter when looking a term up."""
-    text = unicodedata.normalize("NFC", term).strip().lower()
-    text = text.replace("\u2019", "'").replace("\u00a0", " ").replace("\u202f", " ")
-    return " ".join(text.split())
+def term_key(term: str) -> str:
+    """The key (slug) of a term: "Épargne brute" -> "epargne-brute", "€/habitant" ->
+    "euros-habitant". Also how a looked-up text is matched, so any spelling of the same
+    words finds the term."""
+    return slugify(term.replace("€", " euros "))[:80]
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    index: dict[str, Entry]  # every spelling's key -> entry
+    entries: list[Entry]  # alphabetical, accents ignored (by term_key)
+    version: tuple  # (count, latest change): what _version() says of the same rows
+
+
+# The glossary held by this process (None: read it again), replaced whole, never changed.
+_held: _Snapshot | None = None
+# Per thread: inside a request, has the version been checked yet? Outside one (commands,
+# tests rendering a template directly) it is checked on every lookup.
+_local = threading.local()
+
+
+def _version() -> tuple:
+    found = GlossaryTerm.objects.aggregate(count=Count("pk"), last=Max("updated_at"))
+    return found["count"], found["last"]
+
+
+def _load() -> _Snapshot:
+    rows = list(
+        GlossaryTerm.objects.values_list("key", "term", "definition", "example", "updated_at")
+    )
+    entries = [
+        Entry(key=key, term=term, definition=definition, example=example)
+        for key, term, definition, example, _updated_at in rows
+    ]
+    index: dict[str, Entry] = {}
+    for entry in entries:
+        index[entry["key"]] = entry
+    # A reworded term answers to its new words too, never over another term's key.
+    for entry in entries:
+        index.setdefault(term_key(entry["term"]), entry)
+    for alias, key in ALIASES.items():
+        if key in index:
+            index.setdefault(term_key(alias), index[key])
+    return _Snapshot(
+        index=index,
+        entries=sorted(entries, key=lambda entry: term_key(entry["term"])),
+        version=(len(rows), max((row[4] for row in rows), default=None)),
+    )
+
+
+def _current() -> _Snapshot:
+    global _held
+    held = _held
+    if held is not None and getattr(_local, "checked", False):
+        return held
+    if held is None or _version() != held.version:
+        held = _held = _load()
+    if getattr(_local, "in_request", False):
+        _local.checked = True
+    return held
 
 
 def lookup(term: str) -> Entry | None:
-    """The glossary entry for a term or one of its aliases, None when unknown."""
-    # No index built at import time: the glossary must stay editable while the process runs.
-    wanted = normalise(term)
-    for key, entry in TERMS.items():
-        if normalise(key) == wanted:
-            return entry
-    for alias, key in ALIASES.items():
-        if normalise(alias) == wanted:
-            return TERMS.get(key)
-    return None
+    """The glossary entry for a term, its key or one of its aliases; None when unknown."""
+    key = term_key(term)
+    return _current().index.get(key) if key else None
+
+
+def entries() -> list[Entry]:
+    """Every entry, in alphabetical order (accents ignored)."""
+    return list(_current().entries)
+
+
+def forget(**_kwargs) -> None:
+    """Drop the held glossary: the next lookup reads the database again."""
+    global _held
+    _held = None
+
+
+def _request_started(**_kwargs) -> None:
+    _local.in_request = True
+    _local.checked = False
+
+
+def _request_finished(**_kwargs) -> None:
+    _local.in_request = False
+    _local.checked = False
+
+
+request_started.connect(_request_started, dispatch_uid="glossary_request_started")
+request_finished.connect(_request_finished, dispatch_uid="glossary_request_finished")
+post_save.connect(forget, sender=GlossaryTerm, dispatch_uid="glossary_saved")
+post_delete.connect(forget, sender=GlossaryTerm, dispatch_uid="glossary_deleted")
+
+
+# --- writes (the participation team) -------------------------------------------------------
+
+
+def _require_team(by) -> None:
+    require_role(by, ADMINISTRATOR, FACILITATOR)
+
+
+def _check_free(key: str, *, instance: GlossaryTerm | None = None) -> None:
+    if not key:
+        raise ValidationError(
+            {"term": _("Le terme doit contenir au moins une lettre ou un chiffre.")}
+        )
+    taken = GlossaryTerm.objects.filter(key=key).exclude(pk=getattr(instance, "pk", None))
+    other = taken.first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "term": _("Ce terme est déjà dans le glossaire : « %(term)s ».")
+                % {"term": other.term}
+            }
+        )
+
+
+@transaction.atomic
+def glossary_term_create(*, term: str, definition: str, example: str = "", by) -> GlossaryTerm:
+    _require_team(by)
+    term = " ".join(term.split())
+    key = term_key(term)
+    _check_free(key)
+    entry = GlossaryTerm(key=key, term=term, definition=definition.strip(), example=example.strip())
+    entry.full_clean()
+    try:
+        # Two team members adding the same term at once: the unique key keeps one.
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        _check_free(key)
+        raise
+    return entry
+
+
+@transaction.atomic
+def glossary_term_update(
+    *, glossary_term: GlossaryTerm, term: str, definition: str, example: str = "", by
+) -> GlossaryTerm:
+    """Reword a term. Its key stays: templates, aliases and links to its anchor keep working."""
+    _require_team(by)
+    term = " ".join(term.split())
+    new_key = term_key(term)
+    if new_key != glossary_term.key:
+        _check_free(new_key, instance=glossary_term)
+    glossary_term.term = term
+    glossary_term.definition = definition.strip()
+    glossary_term.example = example.strip()
+    glossary_term.full_clean()
+    glossary_term.save()
+    return glossary_term
+
+
+@transaction.atomic
+def glossary_term_delete(*, glossary_term: GlossaryTerm, by) -> None:
+    _require_team(by)
+    glossary_term.delete()

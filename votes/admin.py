@@ -16,8 +16,12 @@ from .models import (
     BallotLine,
     Campaign,
     Category,
+    CouncilAnswer,
+    CouncilSnapshot,
     Flag,
+    FollowUp,
     Instruction,
+    Milestone,
     ModerationAction,
     PaperVoter,
     PhaseSchedule,
@@ -34,7 +38,8 @@ from .models import (
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records kept as evidence: visible, never edited by hand."""
+    """Records kept as evidence (votes, moves, the council snapshot): visible, never edited by
+    hand; the tally is recomputed from what the services wrote."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -259,19 +264,6 @@ class InstructionAdmin(SimpleHistoryAdmin):
     history_list_display = ["status", "validation"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Votes are never edited by hand: the tally is recomputed from what the services wrote."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(PollingStation)
 class PollingStationAdmin(admin.ModelAdmin):
     list_display = ["name", "campaign"]
@@ -313,3 +305,36 @@ class PaperVoterAdmin(ReadOnlyAdmin):
     list_display = ["id", "campaign", "station", "recorded_at"]
     list_filter = ["campaign", "station"]
     exclude = ["user", "name_key", "birth_date"]
+
+
+@admin.register(CouncilSnapshot)
+class CouncilSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "sha256", "created_by", "created_at"]
+    exclude = ["content"]
+
+
+@admin.register(CouncilAnswer)
+class CouncilAnswerAdmin(ReadOnlyAdmin):
+    # Answers go through the council screens: they check the phase and the publication.
+    list_display = ["proposal", "decision", "deliberation_reference", "deliberation_date"]
+    list_filter = ["decision", "proposal__campaign"]
+    list_select_related = ["proposal"]
+
+
+class MilestoneInline(ReadOnlyInline):
+    model = Milestone
+    fields = ["on", "text"]
+    readonly_fields = fields
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "status", "progress", "updated_at"]
+    list_filter = ["status", "proposal__campaign"]
+    list_select_related = ["proposal"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    list_display = ["follow_up", "on", "text"]

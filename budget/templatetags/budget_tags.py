@@ -71,23 +71,30 @@ _definition_ids = itertools.count(1)
 def term(key: str, text: str | None = None) -> SafeString:
     """A glossary term with its definition as a tooltip reachable by keyboard.
 
-    `{% term "épargne brute" %}` or `{% term "épargne brute" "Épargne brute" %}` when the
-    visible text differs from the glossary key. Unknown terms are shown as plain text.
+    `{% term "épargne brute" %}` or `{% term "épargne brute" _("Épargne brute") %}` when the
+    visible text differs from the glossary key (write it with `_()` so that makemessages finds
+    it). The visible text goes through gettext here too, so a literal written without `_()`
+    is still translated when the catalogue has it. Unknown terms are shown as plain text.
     """
-    visible = key if text is None else text
+    visible = str(key if text is None else text)
+    if visible:  # gettext("") would be the catalogue's header
+        visible = gettext(visible)
     entry = lookup(key)
     if entry is None:
         return format_html("{}", visible)
     definition_id = f"def-{next(_definition_ids)}"
+    example = (
+        format_html(' <span class="example">{}{}</span>', gettext("Exemple : "), entry["example"])
+        if entry["example"]
+        else ""
+    )
     return format_html(
         '<span class="term" tabindex="0" aria-describedby="{id}">{text}'
-        '<span class="definition" role="tooltip" id="{id}">{definition}'
-        ' <span class="example">{example_label}{example}</span></span></span>',
+        '<span class="definition" role="tooltip" id="{id}">{definition}{example}</span></span>',
         id=definition_id,
         text=visible,
         definition=entry["definition"],
-        example_label=gettext("Exemple : "),
-        example=entry["example"],
+        example=example,
     )
 
 

@@ -28,6 +28,12 @@ class ProposalQuerySet(models.QuerySet):
             instruction__status__in=Instruction.FEASIBLE,
         )
 
+    def adopted(self) -> ProposalQuerySet:
+        """Adopted by the council, with or without changes (they carry the citizen label)."""
+        from .council import CouncilAnswer
+
+        return self.filter(council_answer__decision__in=CouncilAnswer.ADOPTED_DECISIONS)
+
 
 class Proposal(models.Model):
     class Kind(models.TextChoices):

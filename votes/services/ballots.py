@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ..ballot_rules import CategoryRule, Choice, addition_problem
 from ..models import Ballot, BallotLine, Campaign, Category, PaperVoter, Proposal
 from ..phases import require_phase
+from .council import require_not_frozen
 
 # Receipts: no 0/O, 1/I/L, 5/S look-alikes, so a receipt copied by hand is read back right.
 RECEIPT_ALPHABET = "2346789ABCDEFGHJKMNPQRTUVWXYZ"
@@ -195,6 +196,7 @@ def ballot_of(*, campaign: Campaign, user: AbstractBaseUser) -> Ballot | None:
 @transaction.atomic
 def ballot_for(*, campaign: Campaign, user: AbstractBaseUser) -> Ballot:
     """The user's online ballot in the campaign, created with its receipt on first use."""
+    require_not_frozen(campaign)
     campaign_held_open(campaign)
     _require_eligible(campaign=campaign, user=user)
     for _attempt in range(_RECEIPT_ATTEMPTS):
@@ -264,6 +266,7 @@ def ballot_choices(ballot: Ballot) -> list[Choice]:
 @transaction.atomic
 def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal) -> Ballot:
     """Add `proposal` to the user's ballot, within every cap of the campaign."""
+    require_not_frozen(campaign)
     ballot = ballot_for(campaign=campaign, user=user)
     # Two clicks at once would both count the lines before either writes and both pass the
     # cap check: the row lock makes the second one wait, then count the first one's line.
@@ -308,6 +311,7 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
 @transaction.atomic
 def ballot_remove(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal) -> Ballot:
     """Take `proposal` off the user's ballot (until the vote closes)."""
+    require_not_frozen(campaign)
     campaign_held_open(campaign)
     _require_eligible(campaign=campaign, user=user)
     # Locked like an addition, so a removal and an addition in flight are counted one by one.

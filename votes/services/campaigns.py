@@ -22,6 +22,7 @@ from ..access import is_administrator, require
 from ..models import Campaign, Category, PhaseSchedule, PhaseTransition, Proposal
 from ..models.campaigns import PHASE_ORDER, Phase
 from ..phases import next_phase, require_phase
+from .council import council_problems, snapshot_store
 from .instruction import instruction_publish
 
 # What a voter is promised when the vote opens (domain.md §6): these never change afterwards.
@@ -195,10 +196,9 @@ def _kind_mismatches(campaign: Campaign) -> dict[str, list[str]]:
 
 # --- phase moves -----------------------------------------------------------------------------
 
-# Preconditions of a forward move, by the phase entered: each returns a French problem or None.
-# Adding one (e.g. "every selected proposal has a validated instruction" before council) is
-# one function and one line in PRECONDITIONS.
-Precondition = Callable[[Campaign], str | None]
+# Preconditions of a forward move, by the phase entered: each returns a French problem or None
+# (or a list of problems). Adding one is one function and one line in PRECONDITIONS.
+Precondition = Callable[[Campaign], str | list[str] | None]
 
 
 def _has_a_category(campaign: Campaign) -> str | None:
@@ -225,16 +225,29 @@ def _has_a_ballot(campaign: Campaign) -> str | None:
     )
 
 
+def _every_proposal_answered(campaign: Campaign) -> str | None:
+    # Imported here: answers.py publishes through campaign_move.
+    from .answers import missing_answers_problem
+
+    return missing_answers_problem(campaign)
+
+
 PRECONDITIONS: dict[str, list[Precondition]] = {
     Phase.FRAMING: [_has_a_category, _has_framing],
     Phase.VOTING: [_has_a_ballot],
+    # Tally computed, selected proposals validated, stations and code batches closed.
+    Phase.COUNCIL: [council_problems],
+    Phase.ANSWERED: [_every_proposal_answered],
 }
 
 
 def move_problems(campaign: Campaign, to_phase: str) -> list[str]:
     """What stops a forward move into to_phase (empty when nothing does); reads only."""
-    problems = (check(campaign) for check in PRECONDITIONS.get(to_phase, []))
-    return [problem for problem in problems if problem]
+    problems: list[str] = []
+    for check in PRECONDITIONS.get(to_phase, []):
+        found = check(campaign)
+        problems += [found] if isinstance(found, str) else (found or [])
+    return problems
 
 
 @transaction.atomic
@@ -256,6 +269,13 @@ def campaign_move(
         )
     backward = PHASE_ORDER.index(to_phase) < PHASE_ORDER.index(current)
     if backward:
+        if current in (Phase.COUNCIL, Phase.ANSWERED):
+            raise ValidationError(
+                _(
+                    "Les résultats ont été transmis au conseil : l'instantané est définitif, la "
+                    "campagne ne peut plus revenir à une phase antérieure."
+                )
+            )
         if not reason:
             raise ValidationError(
                 _(
@@ -292,6 +312,10 @@ def campaign_move(
     locked.save(update_fields=["phase"])
     transition.save()
     campaign.phase = to_phase
+    if to_phase == Phase.COUNCIL and not transition.is_backward:
+        # Entering council stores the snapshot, whichever button got here: there is no
+        # council phase without the frozen results it answers.
+        snapshot_store(campaign=locked, by=by, now=transition.at)
     if current == Phase.INSTRUCTION and not transition.is_backward:
         # The end of instruction makes the validated instructions public and tells each
         # author (domain.md §2); publishing is idempotent, so a back-and-forth e-mails once.

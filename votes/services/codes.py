@@ -29,6 +29,7 @@ from ..models import Ballot, BallotLine, Campaign, Proposal, VotingCode, VotingC
 from ..models.campaigns import Phase
 from ..phases import require_phase
 from .ballots import campaign_held_open, new_receipt, proposal_cost
+from .council import require_not_frozen
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -188,6 +189,7 @@ def code_batch_create(
     *, campaign: Campaign, label: str, size: int, by: User
 ) -> tuple[VotingCodeBatch, list[str]]:
     """A batch of `size` single-use codes; returns the plain codes (formatted) too."""
+    require_not_frozen(campaign)
     require(is_facilitator(by))
     _require_before_tally(campaign)
     label = (label or "").strip()
@@ -233,11 +235,14 @@ def batches_with_counts(campaign: Campaign) -> QuerySet[VotingCodeBatch]:
 @transaction.atomic
 def code_sheet_produce(*, batch: VotingCodeBatch, by: User) -> list[str]:
     """The plain codes, formatted, exactly once: they are wiped from the database here."""
+    require_not_frozen(batch.campaign)
     require(is_facilitator(by))
     # Lock the batch: two clicks on "print" at once must not both read the plain codes.
     batch = VotingCodeBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.revoked_at is not None:
         raise ValidationError(_("Ce lot est révoqué : ses codes ne peuvent plus être imprimés."))
+    if batch.closed_at is not None:
+        raise ValidationError(_("Ce lot est clos : ses codes ne peuvent plus être imprimés."))
     if batch.printed_at is not None:
         raise ValidationError(
             _("Déjà imprimé le %(date)s : révoquez le lot et générez-en un autre.")
@@ -253,6 +258,7 @@ def code_sheet_produce(*, batch: VotingCodeBatch, by: User) -> list[str]:
 @transaction.atomic
 def code_batch_revoke(*, batch: VotingCodeBatch, by: User) -> VotingCodeBatch:
     """Unused codes of the batch stop working; ballots already cast with it still count."""
+    require_not_frozen(batch.campaign)
     require(is_facilitator(by))
     batch = VotingCodeBatch.objects.select_for_update().select_related("campaign").get(pk=batch.pk)
     _require_before_tally(batch.campaign)
@@ -277,9 +283,9 @@ def _used_message(code: VotingCode) -> str:
 
 
 def _lookup(campaign: Campaign, normalised: str, *, lock: bool) -> VotingCode:
-    # Live batches only: not revoked, and printed (before its sheet, nobody holds a code; the
-    # database forbids spending a code whose plain text is still stored).
-    live = {"revoked_at__isnull": True, "printed_at__isnull": False}
+    # Live batches only: not revoked, not closed, and printed (before its sheet, nobody holds
+    # a code; the database forbids spending a code whose plain text is still stored).
+    live = {"revoked_at__isnull": True, "closed_at__isnull": True, "printed_at__isnull": False}
     batches = VotingCodeBatch.objects.filter(campaign=campaign, **live)
     # One HMAC per live batch: a campaign has a handful of batches, never thousands.
     hashes = [code_hash(salt, normalised) for salt in batches.values_list("salt", flat=True)]
@@ -287,6 +293,7 @@ def _lookup(campaign: Campaign, normalised: str, *, lock: bool) -> VotingCode:
         code_hash__in=hashes,
         batch__campaign=campaign,
         batch__revoked_at__isnull=True,
+        batch__closed_at__isnull=True,
         batch__printed_at__isnull=False,
     )
     if lock:
@@ -313,6 +320,7 @@ def code_check(*, campaign: Campaign, raw: str) -> VotingCode:
 @transaction.atomic
 def code_ballot_confirm(*, code: VotingCode, choices: Iterable[int]) -> Ballot:
     """The code's ballot, final: written with its lines, and the code spent, in one go."""
+    require_not_frozen(code.batch.campaign)
     references = list(choices)
     # Two people typing the same code at the same instant: the row lock makes the second wait
     # and then see used_at set (the one-to-one Ballot.code is the last line of defence).
@@ -322,7 +330,8 @@ def code_ballot_confirm(*, code: VotingCode, choices: Iterable[int]) -> Ballot:
         .filter(pk=code.pk)
         .first()
     )
-    if code is None or code.batch.revoked_at is not None or code.batch.printed_at is None:
+    batch = code.batch if code is not None else None
+    if batch is None or batch.revoked_at or batch.closed_at or batch.printed_at is None:
         raise ValidationError(UNKNOWN_CODE, code="unknown")
     # Closing the vote waits for this ballot, and a ballot after the closing sees it.
     campaign = campaign_held_open(code.batch.campaign)

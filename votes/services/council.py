@@ -12,22 +12,37 @@ Money is written as strings with two decimals ("12500.00"), never as floats.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import tally as rules
-from ..models import Campaign, CouncilSnapshot, Instruction, Proposal
+from ..access import is_administrator, is_officer, require
+from ..models import (
+    BallotLine,
+    Campaign,
+    CouncilSnapshot,
+    Instruction,
+    PollingStation,
+    Proposal,
+    VotingCodeBatch,
+)
 from ..models.campaigns import Phase
 
 FORMAT = "arbitrages.council-snapshot"
 VERSION = 1
 CHANNELS = tuple(rules.CHANNELS)
+
+User = AbstractBaseUser | AnonymousUser
 
 
 class FrozenError(ValidationError):
@@ -244,3 +259,286 @@ def council_data(campaign: Campaign) -> tuple[dict[str, Any], CouncilSnapshot | 
     if snapshot is not None:
         return json.loads(snapshot.content), snapshot
     return snapshot_build(campaign), None
+
+
+# --- before sending: the preconditions -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One precondition of the sending, as the administrator reads it (pass or fail, and why)."""
+
+    label: str
+    ok: bool
+    reason: str
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"« {name} »" for name in names)
+
+
+def _tally_checks(campaign: Campaign) -> tuple[Check, Check]:
+    """(a) the tally runs and counts at least one ballot; (b) what it selects is validated."""
+    from .results import campaign_results
+
+    tally_label = _("Dépouillement calculé")
+    selected_label = _("Instruction validée de chaque proposition retenue")
+    try:
+        computed = campaign_results(campaign=campaign)
+    except ValidationError as error:
+        reason = _("Le dépouillement échoue : %(error)s") % {"error": " ".join(error.messages)}
+        return (
+            Check(tally_label, False, reason),
+            Check(
+                selected_label,
+                False,
+                _("Sans dépouillement, les propositions retenues ne sont pas connues."),
+            ),
+        )
+    counted = (
+        BallotLine.objects.filter(ballot__campaign=campaign, ballot__is_void=False)
+        .values("ballot_id")
+        .distinct()
+        .count()
+    )
+    if counted:
+        tally = Check(
+            tally_label,
+            True,
+            ngettext(
+                "Le dépouillement compte %(count)s bulletin exprimé.",
+                "Le dépouillement compte %(count)s bulletins exprimés.",
+                counted,
+            )
+            % {"count": counted},
+        )
+    else:
+        tally = Check(
+            tally_label,
+            False,
+            _("Aucun bulletin exprimé n'a été compté : il n'y a pas de résultat à transmettre."),
+        )
+    selected = {
+        outcome.proposals[reference].id: outcome.proposals[reference].public_reference
+        for outcome in computed.categories
+        for reference in outcome.result.selected
+    }
+    # The tally reads the ballot from validated instructions; checked here again on the rows
+    # themselves, because this is the promise made to the council (domain.md §2).
+    validated = set(
+        Instruction.objects.filter(
+            proposal_id__in=selected, validation=Instruction.Validation.VALIDATED
+        ).values_list("proposal_id", flat=True)
+    )
+    missing = sorted(reference for pk, reference in selected.items() if pk not in validated)
+    if missing:
+        return tally, Check(
+            selected_label,
+            False,
+            _(
+                "Ces propositions retenues n'ont pas d'instruction validée par la direction des "
+                "finances : %(references)s."
+            )
+            % {"references": ", ".join(missing)},
+        )
+    return tally, Check(
+        selected_label,
+        True,
+        ngettext(
+            "La proposition retenue a une instruction validée.",
+            "Les %(count)s propositions retenues ont une instruction validée.",
+            len(selected),
+        )
+        % {"count": len(selected)}
+        if selected
+        else _("Aucune proposition n'est retenue : aucune instruction à vérifier."),
+    )
+
+
+def _stations_check(campaign: Campaign) -> Check:
+    label = _("Bulletins papier arrêtés")
+    open_names = list(
+        PollingStation.objects.filter(campaign=campaign, closed_at__isnull=True)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if not open_names:
+        return Check(label, True, _("Tous les bureaux de vote sont clos (ou il n'y en a aucun)."))
+    if len(open_names) == 1:
+        reason = _(
+            "Le bureau « %(name)s » n'est pas clos : ses bulletins papier ne sont pas arrêtés."
+        ) % {"name": open_names[0]}
+    else:
+        reason = _(
+            "Ces bureaux ne sont pas clos : %(names)s ; leurs bulletins papier ne sont pas arrêtés."
+        ) % {"names": _names(open_names)}
+    return Check(label, False, reason)
+
+
+def _batches_check(campaign: Campaign) -> Check:
+    label = _("Lots de codes de vote clos")
+    open_labels = list(
+        VotingCodeBatch.objects.filter(
+            campaign=campaign, closed_at__isnull=True, revoked_at__isnull=True
+        )
+        .order_by("label", "pk")
+        .values_list("label", flat=True)
+    )
+    if not open_labels:
+        return Check(label, True, _("Tous les lots de codes sont clos ou révoqués (ou aucun)."))
+    if len(open_labels) == 1:
+        reason = _(
+            "Le lot de codes « %(label)s » n'est pas clos : ses codes inutilisés ne sont pas "
+            "retirés."
+        ) % {"label": open_labels[0]}
+    else:
+        reason = _(
+            "Ces lots de codes ne sont pas clos : %(labels)s ; leurs codes inutilisés ne sont pas "
+            "retirés."
+        ) % {"labels": _names(open_labels)}
+    return Check(label, False, reason)
+
+
+def council_preconditions(campaign: Campaign) -> list[Check]:
+    """What must hold before the results go to the council (issue 6 §1); reads only."""
+    return [*_tally_checks(campaign), _stations_check(campaign), _batches_check(campaign)]
+
+
+def council_problems(campaign: Campaign) -> list[str]:
+    """The reasons of the failing preconditions (the phase move's precondition to council)."""
+    return [check.reason for check in council_preconditions(campaign) if not check.ok]
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def snapshot_store(*, campaign: Campaign, by: User, now: datetime) -> CouncilSnapshot:
+    """Build and store the snapshot; called by campaign_move when the campaign enters council
+    (under its row lock), so no way to council skips it."""
+    content = snapshot_text(snapshot_build(campaign, now=now))
+    snapshot = CouncilSnapshot(
+        campaign=campaign,
+        content=content,
+        sha256=CouncilSnapshot.fingerprint(content),
+        created_by=by,
+    )
+    snapshot.full_clean()
+    snapshot.save()
+    return snapshot
+
+
+@transaction.atomic
+def council_send(*, campaign: Campaign, by: User) -> CouncilSnapshot:
+    """Send the results to the council: check, store the snapshot, move to « council »."""
+    from .campaigns import campaign_move
+
+    require(is_administrator(by))
+    # Locked: two administrators sending at once would both find no snapshot and both build
+    # one and move the campaign (two snapshots, two transitions); the second waits here and
+    # then finds the snapshot of the first.
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    sent = CouncilSnapshot.objects.filter(campaign_id=locked.pk).first()
+    if sent is not None:
+        raise ValidationError(
+            _("Les résultats ont déjà été transmis au conseil le %(date)s.")
+            % {"date": _local(sent.created_at)}
+        )
+    if locked.phase != Phase.TALLY:
+        raise ValidationError(
+            _(
+                "Les résultats se transmettent au conseil depuis la phase « %(tally)s » ; la "
+                "campagne est en phase « %(phase)s »."
+            )
+            % {"tally": Phase.TALLY.label, "phase": locked.get_phase_display()}
+        )
+    # campaign_move checks every precondition (all the failing reasons at once) and stores
+    # the snapshot: the generic "next phase" button and this action are the same path.
+    campaign_move(campaign=locked, to_phase=Phase.COUNCIL, by=by)
+    campaign.phase = locked.phase
+    return CouncilSnapshot.objects.get(campaign_id=locked.pk)
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y à %H:%M")
+
+
+# --- closing the paper stations and the code batches ----------------------------------------
+
+
+def require_station_open(station: PollingStation) -> None:
+    """Called by the paper ballot services on the station row they locked."""
+    if station.closed_at is not None:
+        raise ValidationError(
+            _(
+                "Le bureau « %(name)s » est clos depuis le %(date)s : ses bulletins papier sont "
+                "arrêtés, on ne peut plus en enregistrer."
+            )
+            % {"name": station.name, "date": _local(station.closed_at)},
+            code="closed",
+        )
+
+
+@transaction.atomic
+def station_close(*, station: PollingStation, by: User) -> PollingStation:
+    """Sign off a station's paper ballots: none can be recorded into it afterwards."""
+    from .ballots import campaign_held_open
+
+    officer = is_officer(by) and station.officers.filter(pk=by.pk).exists()
+    require(officer or is_administrator(by))
+    # The campaign first, then the station: the order the paper services take them in.
+    campaign = campaign_held_open(Campaign.objects.get(pk=station.campaign_id))
+    require_not_frozen(campaign)
+    # Locked: an officer recording a ballot while another closes the station would slip a
+    # ballot in after the count was signed off; the paper services lock this row too.
+    locked = PollingStation.objects.select_for_update().get(pk=station.pk)
+    if campaign.phase not in (Phase.VOTING, Phase.TALLY):
+        raise ValidationError(
+            _(
+                "Un bureau se clôt pendant le vote ou le dépouillement ; la campagne est en "
+                "phase « %(phase)s »."
+            )
+            % {"phase": campaign.get_phase_display()}
+        )
+    if locked.closed_at is not None:
+        raise ValidationError(
+            _("Le bureau « %(name)s » est déjà clos depuis le %(date)s.")
+            % {"name": locked.name, "date": _local(locked.closed_at)}
+        )
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["closed_at"])
+    station.closed_at = locked.closed_at
+    return locked
+
+
+@transaction.atomic
+def code_batch_close(*, batch: VotingCodeBatch, by: User) -> VotingCodeBatch:
+    """After the vote, retire a batch's unused codes for good; used ones keep their ballots."""
+    from .ballots import campaign_held_open
+
+    require(is_administrator(by))
+    # Held in its phase: a move back to voting meanwhile would let the codes vote again.
+    campaign = campaign_held_open(Campaign.objects.get(pk=batch.campaign_id))
+    require_not_frozen(campaign)
+    # Locked: the same batch closed twice at once would record two closing times.
+    locked = VotingCodeBatch.objects.select_for_update().get(pk=batch.pk)
+    if campaign.phase != Phase.TALLY:
+        raise ValidationError(
+            _(
+                "Un lot de codes se clôt après le vote, en phase « %(tally)s » ; la campagne est "
+                "en phase « %(phase)s »."
+            )
+            % {"tally": Phase.TALLY.label, "phase": campaign.get_phase_display()}
+        )
+    if locked.revoked_at is not None:
+        raise ValidationError(_("Ce lot est révoqué : ses codes ne votent déjà plus."))
+    if locked.closed_at is not None:
+        raise ValidationError(
+            _("Le lot « %(label)s » est déjà clos depuis le %(date)s.")
+            % {"label": locked.label, "date": _local(locked.closed_at)}
+        )
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["closed_at"])
+    # A never-printed batch still holds its plain codes: nobody will ever need them now.
+    locked.codes.exclude(plain="").update(plain="")
+    batch.closed_at = locked.closed_at
+    return locked

@@ -33,6 +33,7 @@ from votes.emails import notify
 from votes.models import Campaign, Instruction, Proposal, Service
 from votes.models.campaigns import Phase
 from votes.phases import PhaseError, require_phase
+from votes.services.council import require_not_frozen
 
 CENT = Decimal("0.01")
 # The instructed saving is the full-year effect of the saving's third year: long enough for
@@ -184,6 +185,7 @@ def proposal_assign(
     *, proposal: Proposal, service: Service, by, due_on: date | None = None
 ) -> Instruction:
     """Give a proposal to a service; its instruction row is created, to instruct."""
+    require_not_frozen(proposal.campaign)
     access.require(access.is_administrator(by))
     # Two administrators assigning the same proposal at once would both create its instruction.
     proposal = Proposal.objects.select_for_update().select_related("campaign").get(pk=proposal.pk)
@@ -206,6 +208,7 @@ def proposals_assign_bulk(
     campaigns = {proposal.campaign_id for proposal in locked}
     if len(campaigns) != 1:
         raise ValidationError(_("Les propositions doivent appartenir à une même campagne."))
+    require_not_frozen(locked[0].campaign)
     require_phase(locked[0].campaign, "assign")
     problems: list[str] = []
     instructions = []
@@ -463,6 +466,7 @@ def instruction_save(
     A saving built from the simulator gets its yearly net saving from the engine (any typed
     `instructed_saving` is ignored); other savings take the typed figure.
     """
+    require_not_frozen(instruction.proposal.campaign)
     # The finance validator and the instructor acting at once: the row lock makes the
     # validation see either the figures before this save or after it, never half of them,
     # and the save sees a validation that happened first (and then refuses).
@@ -493,6 +497,7 @@ def instruction_save(
 @transaction.atomic
 def instruction_submit(*, instruction: Instruction, by) -> Instruction:
     """The instructor hands the instruction to the finance service."""
+    require_not_frozen(instruction.proposal.campaign)
     instruction = _locked(instruction)
     access.require(access.can_instruct(by, instruction.proposal))
     require_phase(instruction.proposal.campaign, "instruct")
@@ -518,6 +523,7 @@ def _require_submitted(instruction: Instruction) -> None:
 @transaction.atomic
 def instruction_validate(*, instruction: Instruction, by) -> Instruction:
     """The finance service validates the figures: only validated instructions count."""
+    require_not_frozen(instruction.proposal.campaign)
     access.require(access.is_finance(by))
     # See instruction_save: the lock guarantees the figures validated are the ones read.
     instruction = _locked(instruction)
@@ -539,6 +545,7 @@ def instruction_validate(*, instruction: Instruction, by) -> Instruction:
 @transaction.atomic
 def instruction_return(*, instruction: Instruction, by, comment: str) -> Instruction:
     """The finance service sends the instruction back to its service, saying why."""
+    require_not_frozen(instruction.proposal.campaign)
     access.require(access.is_finance(by))
     instruction = _locked(instruction)
     require_phase(instruction.proposal.campaign, "validate_instruction")
@@ -953,6 +960,7 @@ def _current(instruction: Instruction) -> dict:
 
 def instruction_sheet_import(*, campaign: Campaign, data: bytes, by) -> SheetImportReport:
     """Apply an edited sheet: every row or none; rows left as exported are skipped."""
+    require_not_frozen(campaign)
     access.require(access.is_administrator(by) or access.is_instructor(by))
     require_phase(campaign, "instruct")
     report = SheetImportReport()

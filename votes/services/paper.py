@@ -30,6 +30,7 @@ from ..models import Ballot, BallotLine, Campaign, PaperVoter, PollingStation
 from ..phases import require_phase
 from .ballots import campaign_held_open
 from .codes import BallotItem, ballot_items, selection_problems
+from .council import require_not_frozen, require_station_open
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -214,9 +215,12 @@ def paper_ballot_record(
     *, station: PollingStation, officer: User, references: list[int], voter: dict
 ) -> Ballot:
     """voter: {"user": User} or {"name": str, "birth_date": date, "commune": Commune}."""
+    require_not_frozen(station.campaign)
     require_station_officer(station, officer)
     # Closing the vote waits for this ballot, and a ballot after the closing sees it.
     require_phase(campaign_held_open(station.campaign), "vote")
+    # Closing the station waits for this ballot too (see council.station_close).
+    require_station_open(PollingStation.objects.select_for_update().get(pk=station.pk))
     return _write(
         station=station,
         officer=officer,
@@ -366,9 +370,11 @@ def paper_ballots_import(
     *, station: PollingStation, officer: User, content: bytes
 ) -> PaperImportResult:
     """A station's ballots from CSV, all or nothing; void ballots are recorded, not errors."""
+    require_not_frozen(station.campaign)
     require_station_officer(station, officer)
     campaign = campaign_held_open(station.campaign)
     require_phase(campaign, "vote")
+    require_station_open(PollingStation.objects.select_for_update().get(pk=station.pk))
     if len(content) > MAX_CSV_BYTES:
         raise PaperImportError(
             [_("Le fichier dépasse %(max)s Mo.") % {"max": MAX_CSV_BYTES // (1024 * 1024)}]

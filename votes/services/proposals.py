@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..models.campaigns import Phase
 from ..phases import require_phase
+from .council import require_not_frozen
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -497,6 +498,9 @@ def _moderate(
     template: str,
     subject: str,
 ) -> ModerationAction:
+    # Hiding or restoring a proposal changes the ballot the tally reads: after the sending,
+    # the results page would no longer match what the council received.
+    require_not_frozen(proposal.campaign)
     require(is_moderator(moderator))
     require_phase(proposal.campaign, "moderate")
     reason = (reason or "").strip()

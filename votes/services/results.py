@@ -36,6 +36,7 @@ from ..pabulib import (
     categories_from_meta,
     check_ballots,
 )
+from .council import require_not_frozen
 
 # Import in batches: Amsterdam 285 alone has 5,510 ballots and 27,550 lines.
 BATCH = 2000
@@ -479,6 +480,7 @@ def pabulib_import(*, election: PbElection, slug: str, title: str | None = None)
         campaign.full_clean()
         campaign.save()
     else:
+        require_not_frozen(campaign)
         if campaign.kind != Campaign.Kind.PROJECTS or campaign.phase != Phase.TALLY:
             raise ValidationError(
                 _(

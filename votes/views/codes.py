@@ -18,11 +18,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ..access import is_facilitator, is_officer, require
+from ..access import is_administrator, is_facilitator, is_officer, require
 from ..forms_codes import CodeBatchForm, CodeEntryForm, PaperBallotForm, PaperImportForm
 from ..models import Campaign, PollingStation, VotingCode, VotingCodeBatch
+from ..models.campaigns import Phase
 from ..phases import phase_allows
 from ..services import codes as code_services
+from ..services import council as council_services
 from ..services import paper as paper_services
 from ..services.codes import ballot_items, ballot_rules, selection_problems
 
@@ -89,6 +91,8 @@ def code_batches(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "batches": code_services.batches_with_counts(campaign),
             "sheet_max": SHEET_MAX_CARDS,
+            # After the vote, an administrator closes the batches before sending to council.
+            "can_close": is_administrator(request.user) and campaign.phase == Phase.TALLY,
         },
         status=400 if form.errors else 200,
     )
@@ -177,6 +181,30 @@ def code_batch_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("votes:code_batches", slug=campaign.slug)
 
 
+@team_login_required
+@require_POST
+def code_batch_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = _team_campaign(request, slug)
+    # With its counts: the message says how many codes are retired and how many voted.
+    batch = get_object_or_404(code_services.batches_with_counts(campaign), pk=pk)
+    try:
+        council_services.code_batch_close(batch=batch, by=request.user)
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Lot « %(label)s » clos. Codes inutilisés retirés, qui ne permettent plus de "
+                "voter : %(unused)s. Votes exprimés avec ses codes, qui restent comptés : "
+                "%(used)s."
+            )
+            % {"label": batch.label, "unused": batch.unused, "used": batch.used},
+        )
+    return redirect("votes:code_batches", slug=campaign.slug)
+
+
 # --- voters: enter a code, choose, review, confirm --------------------------------------------
 
 
@@ -189,7 +217,10 @@ def _session_code(request: HttpRequest, campaign: Campaign) -> tuple[VotingCode 
     if state.get("campaign") != campaign.pk:
         return None, {}
     code = VotingCode.objects.filter(
-        pk=state.get("code"), used_at__isnull=True, batch__revoked_at__isnull=True
+        pk=state.get("code"),
+        used_at__isnull=True,
+        batch__revoked_at__isnull=True,
+        batch__closed_at__isnull=True,
     ).first()
     return code, state
 
@@ -410,6 +441,53 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _closing_station(request: HttpRequest, pk: int) -> tuple[PollingStation, bool]:
+    """The station to close, and whether the user is one of its officers (else an
+    administrator, who closes it from the sending-to-council page)."""
+    station = get_object_or_404(PollingStation.objects.select_related("campaign"), pk=pk)
+    user = request.user
+    officer = is_officer(user) and station.officers.filter(pk=user.pk).exists()
+    require(officer or is_administrator(user))
+    return station, officer
+
+
+@team_login_required
+@require_http_methods(["GET", "POST"])
+def station_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what closing means and a confirmation button; POST: close."""
+    station, officer = _closing_station(request, pk)
+    campaign = station.campaign
+    if officer:
+        back = reverse("votes:station", kwargs={"pk": station.pk})
+    else:
+        back = reverse("votes:council_send", kwargs={"slug": campaign.slug})
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            council_services.station_close(station=station, by=request.user)
+        except ValidationError as error:
+            problems = _messages_of(error)
+        else:
+            messages.success(
+                request,
+                _("Bureau « %(name)s » clos : ses bulletins papier sont arrêtés.")
+                % {"name": station.name},
+            )
+            return redirect(back)
+    return render(
+        request,
+        "votes/paper/close.html",
+        {
+            "station": station,
+            "campaign": campaign,
+            "counts": paper_services.station_counts(station),
+            "back": back,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
+
+
 @team_login_required
 @require_http_methods(["GET", "POST"])
 def station_import(request: HttpRequest, pk: int) -> HttpResponse:
@@ -440,6 +518,11 @@ urlpatterns = [
         code_batch_revoke,
         name="code_batch_revoke",
     ),
+    path(
+        "gestion/campagnes/<slug:slug>/codes/<int:pk>/clore/",
+        code_batch_close,
+        name="code_batch_close",
+    ),
     path("campagnes/<slug:slug>/code/", code_enter, name="code_enter"),
     path("campagnes/<slug:slug>/code/bulletin/", code_ballot, name="code_ballot"),
     path("campagnes/<slug:slug>/code/verification/", code_review, name="code_review"),
@@ -447,4 +530,5 @@ urlpatterns = [
     path("bureau/", station_list, name="station_list"),
     path("bureau/<int:pk>/", station, name="station"),
     path("bureau/<int:pk>/import/", station_import, name="station_import"),
+    path("bureau/<int:pk>/clore/", station_close, name="station_close"),
 ]

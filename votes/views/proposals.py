@@ -109,7 +109,8 @@ def proposal_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     statuses = _listed_statuses(request)
     proposals = (
         Proposal.objects.filter(campaign=campaign, status__in=statuses)
-        .select_related("campaign", "category", "commune", "author__profile")
+        # council_answer: the citizen label of each card, without a query per card.
+        .select_related("campaign", "category", "commune", "author__profile", "council_answer")
         .annotate(support_count=Count("supports"))
         .order_by("-created_at", "-reference")
     )

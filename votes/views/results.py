@@ -23,7 +23,7 @@ from simulator.charts import Chart
 from .. import tally as rules
 from ..access import is_administrator, is_officer, is_team
 from ..charts import approvals_chart, envelope_chart, target_chart
-from ..models import Ballot, Campaign
+from ..models import Ballot, Campaign, Proposal
 from ..models.campaigns import Phase
 from ..services.results import (
     CampaignResults,
@@ -48,6 +48,7 @@ class RowView:
     after: Decimal | None
     status: str
     status_label: str
+    citizen_label: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,12 @@ def category_frame(outcome: CategoryOutcome) -> pd.DataFrame:
 
 
 def _category_view(
-    campaign: Campaign, outcome: CategoryOutcome, method: str, channels: list[str], index: int
+    campaign: Campaign,
+    outcome: CategoryOutcome,
+    method: str,
+    channels: list[str],
+    index: int,
+    adopted: frozenset[int] = frozenset(),
 ) -> CategoryView:
     result = outcome.result
     anchor = f"rubrique-{index}"
@@ -194,6 +200,7 @@ def _category_view(
                 after=row.envelope_left if row.cumulative_saving is None else row.cumulative_saving,
                 status=str(row.status),
                 status_label=status_label(row.status),
+                citizen_label=proposal.id in adopted,
             )
         )
     return CategoryView(
@@ -230,13 +237,19 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     # Only the channels this campaign used get a column: an imported election has one.
     channels = [c for c in rules.CHANNELS if counts.by_channel.get(c)] or [rules.ONLINE]
     channel_labels = dict(Ballot.Channel.choices)
+    # The citizen label appears once the council's answers are public, not before.
+    adopted = frozenset(
+        Proposal.objects.filter(campaign=campaign).adopted().values_list("pk", flat=True)
+        if campaign.phase == Phase.ANSWERED
+        else ()
+    )
     context = {
         "campaign": campaign,
         "results": computed,
         "method_label": Campaign.TallyRule(computed.method).label,
         "channels": [channel_labels[c] for c in channels],
         "categories": [
-            _category_view(campaign, outcome, computed.method, channels, index)
+            _category_view(campaign, outcome, computed.method, channels, index, adopted)
             for index, outcome in enumerate(computed.categories, start=1)
         ],
         "turnout": counts,
