@@ -204,8 +204,11 @@ class PhaseBackForm(forms.Form):
 
     def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Once the results went to the council the snapshot is final: no way back is offered
+        # (the service refuses it too).
+        sent = campaign.reached(Phase.COUNCIL)
         self.fields["to_phase"].choices = [
             (phase, Phase(phase).label)
             for phase in PHASE_ORDER[: campaign.phase_index]
-            if phase != Phase.SUPPORTS or campaign.supports_enabled
+            if (phase != Phase.SUPPORTS or campaign.supports_enabled) and not sent
         ]

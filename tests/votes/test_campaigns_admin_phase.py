@@ -153,3 +153,22 @@ def test_going_back_with_a_reason_is_recorded_and_listed(admin_client, admin):
     assert "Dépôt des propositions" in rows[1] and "Contrat participatif" in rows[1]
     assert "Le calendrier était faux." in rows[1]
     assert "retour" in rows[1]
+
+
+def test_the_move_to_council_says_it_freezes_the_campaign(admin_client):
+    campaign = make_campaign(phase=Phase.TALLY)
+    make_category(campaign)
+
+    content = admin_client.get(base(campaign) + "phase/suivante/").content.decode()
+
+    assert "Transmettre au conseil fige la campagne" in content
+    assert f"/gestion/campagnes/{campaign.slug}/conseil/" in content
+
+
+def test_no_way_back_is_offered_once_the_results_went_to_the_council(admin_client):
+    campaign = make_campaign(phase=Phase.COUNCIL)
+    make_category(campaign)
+
+    content = admin_client.get(base(campaign)).content.decode()
+
+    assert "Revenir à une phase antérieure" not in content

@@ -16,8 +16,8 @@ from tests.votes.test_codes_services import facilitator, voting_campaign
 from tests.votes.test_council_preconditions import administrator
 from votes.models import Ballot, Campaign, VotingCode, VotingCodeBatch
 from votes.models.campaigns import Phase
+from votes.services.closing import code_batch_close
 from votes.services.codes import code_ballot_confirm, code_batch_create, code_check
-from votes.services.council import code_batch_close
 from votes.services.results import approvals_by_channel
 
 pytestmark = pytest.mark.django_db

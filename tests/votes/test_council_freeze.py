@@ -38,6 +38,7 @@ from votes.models import (
 )
 from votes.models.campaigns import Phase
 from votes.services.ballots import ballot_add, ballot_for, ballot_remove
+from votes.services.closing import code_batch_close, station_close
 from votes.services.codes import (
     code_ballot_confirm,
     code_batch_create,
@@ -45,13 +46,7 @@ from votes.services.codes import (
     code_check,
     code_sheet_produce,
 )
-from votes.services.council import (
-    FrozenError,
-    code_batch_close,
-    council_send,
-    snapshot_text,
-    station_close,
-)
+from votes.services.council import FrozenError, council_send, snapshot_text
 from votes.services.instruction import (
     instruction_return,
     instruction_save,

@@ -15,7 +15,7 @@ from tests.votes.test_council_preconditions import administrator
 from tests.votes.test_paper_services import station_with_officer
 from votes.models import Ballot, Campaign, PaperVoter, PollingStation
 from votes.models.campaigns import Phase
-from votes.services.council import station_close
+from votes.services.closing import station_close
 from votes.services.paper import paper_ballot_record, paper_ballots_import
 
 pytestmark = pytest.mark.django_db

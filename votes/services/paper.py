@@ -29,8 +29,9 @@ from ..access import is_officer
 from ..models import Ballot, BallotLine, Campaign, PaperVoter, PollingStation
 from ..phases import require_phase
 from .ballots import campaign_held_open
+from .closing import require_station_open
 from .codes import BallotItem, ballot_items, selection_problems
-from .council import require_not_frozen, require_station_open
+from .council import require_not_frozen
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -219,7 +220,7 @@ def paper_ballot_record(
     require_station_officer(station, officer)
     # Closing the vote waits for this ballot, and a ballot after the closing sees it.
     require_phase(campaign_held_open(station.campaign), "vote")
-    # Closing the station waits for this ballot too (see council.station_close).
+    # Closing the station waits for this ballot too (see closing.station_close).
     require_station_open(PollingStation.objects.select_for_update().get(pk=station.pk))
     return _write(
         station=station,

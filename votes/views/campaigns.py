@@ -391,6 +391,7 @@ def campaign_admin_advance(request: HttpRequest, slug: str) -> HttpResponse:
         "next_label": Phase(upcoming).label,
         "problems": move_problems(campaign, upcoming),
         "goes_public": campaign.phase == Phase.DRAFT,
+        "goes_to_council": campaign.phase == Phase.TALLY,
     }
     return render(request, "votes/campaigns/admin_advance.html", context)
 

@@ -23,8 +23,8 @@ from ..forms_codes import CodeBatchForm, CodeEntryForm, PaperBallotForm, PaperIm
 from ..models import Campaign, PollingStation, VotingCode, VotingCodeBatch
 from ..models.campaigns import Phase
 from ..phases import phase_allows
+from ..services import closing
 from ..services import codes as code_services
-from ..services import council as council_services
 from ..services import paper as paper_services
 from ..services.codes import ballot_items, ballot_rules, selection_problems
 
@@ -188,7 +188,7 @@ def code_batch_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # With its counts: the message says how many codes are retired and how many voted.
     batch = get_object_or_404(code_services.batches_with_counts(campaign), pk=pk)
     try:
-        council_services.code_batch_close(batch=batch, by=request.user)
+        closing.code_batch_close(batch=batch, by=request.user)
     except ValidationError as error:
         for message in _messages_of(error):
             messages.error(request, message)
@@ -464,7 +464,7 @@ def station_close(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         try:
-            council_services.station_close(station=station, by=request.user)
+            closing.station_close(station=station, by=request.user)
         except ValidationError as error:
             problems = _messages_of(error)
         else:
