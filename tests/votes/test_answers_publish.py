@@ -195,3 +195,17 @@ def test_a_second_administrator_publishing_is_refused(mailoutbox):
         council_answers_publish(campaign=stale, by=make_user(roles=(ADMINISTRATOR,)))
 
     assert PhaseTransition.objects.filter(to_phase=Phase.ANSWERED).count() == 1
+
+
+def test_the_generic_next_phase_button_tells_the_authors_and_voters_too(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    c = council_campaign()
+    answer_all(c)
+    voter(c, email="lea@example.org", notify=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transition = campaign_move(campaign=c.campaign, to_phase=Phase.ANSWERED, by=c.admin)
+
+    assert transition.notified.voters == 1
+    assert "lea@example.org" in [message.to[0] for message in mailoutbox]

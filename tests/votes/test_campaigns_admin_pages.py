@@ -174,3 +174,23 @@ def test_the_list_costs_the_same_queries_for_many_campaigns(
     # Session, user, groups, then one query for the campaigns with their counts.
     with django_assert_max_num_queries(5):
         admin_client.get("/gestion/campagnes/")
+
+
+@pytest.mark.parametrize(
+    ("phase", "shown", "hidden"),
+    [
+        (Phase.VOTING, ["/donnees/"], ["/avis/", "/suivi/", "/suites/"]),
+        (Phase.COUNCIL, ["/avis/", "/donnees/"], ["/suivi/", "/suites/"]),
+        (Phase.ANSWERED, ["/avis/", "/suivi/", "/suites/", "/donnees/"], []),
+    ],
+)
+def test_the_tools_follow_the_phase_up_to_the_answers(admin_client, phase, shown, hidden):
+    campaign = make_campaign(phase=phase)
+
+    nav = admin_client.get(f"/gestion/campagnes/{campaign.slug}/").content.decode()
+    nav = nav.split('aria-label="Outils de la campagne"')[1].split("</nav>")[0]
+
+    for path in shown:
+        assert f"{campaign.slug}{path}" in nav
+    for path in hidden:
+        assert f"{campaign.slug}{path}" not in nav

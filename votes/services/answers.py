@@ -409,11 +409,14 @@ def council_answers_publish(
     with transaction.atomic():
         # The move locks the campaign and checks PRECONDITIONS[answered] (every proposal
         # answered) under that lock: an answer cannot slip in or out between check and move.
-        campaign_move(campaign=campaign, to_phase=Phase.ANSWERED, by=by)
-        return _notify_published(campaign=campaign, site_url=site_url)
+        # The move itself e-mails the authors and voters (so the generic button does too).
+        transition = campaign_move(
+            campaign=campaign, to_phase=Phase.ANSWERED, by=by, site_url=site_url
+        )
+        return transition.notified
 
 
-def _notify_published(*, campaign: Campaign, site_url: str = "") -> PublishReport:
+def answers_notify_published(*, campaign: Campaign, site_url: str = "") -> PublishReport:
     """E-mail the authors and the opted-in voters; called right after the move to ``answered``.
 
     Once only, through the phase move itself: a campaign enters ``answered`` once (it cannot

@@ -252,7 +252,12 @@ def move_problems(campaign: Campaign, to_phase: str) -> list[str]:
 
 @transaction.atomic
 def campaign_move(
-    *, campaign: Campaign, to_phase: str, by: AbstractBaseUser, reason: str = ""
+    *,
+    campaign: Campaign,
+    to_phase: str,
+    by: AbstractBaseUser,
+    reason: str = "",
+    site_url: str = "",
 ) -> PhaseTransition:
     """Move a campaign one phase forward, or back to any earlier phase with a written reason."""
     require(is_administrator(by))
@@ -319,7 +324,15 @@ def campaign_move(
     if current == Phase.INSTRUCTION and not transition.is_backward:
         # The end of instruction makes the validated instructions public and tells each
         # author (domain.md §2); publishing is idempotent, so a back-and-forth e-mails once.
-        instruction_publish(campaign=locked, by=by, site_url=settings.SITE_URL)
+        instruction_publish(campaign=locked, by=by, site_url=site_url or settings.SITE_URL)
+    if to_phase == Phase.ANSWERED and not transition.is_backward:
+        # Publishing the answers tells the authors and the opted-in voters, whichever button
+        # got here (the answers screen or the generic next-phase one).
+        from .answers import answers_notify_published
+
+        transition.notified = answers_notify_published(
+            campaign=locked, site_url=site_url or settings.SITE_URL
+        )
     return transition
 
 
