@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from budget.roles import ADMINISTRATOR, FACILITATOR
+from votes.forms_campaigns import attach_errors as attach_errors  # shared by the workshop views
 from votes.models import Campaign, VotingCodeBatch
 
 from .models import Measure, Workshop, WorkshopGroup
 from .workshops import ARGUMENT_MAX_LENGTH, TITLE_MAX_LENGTH
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields else None
-            for item in errors:
-                form.add_error(field, item)
-    else:
-        form.add_error(None, error)
 
 
 class _StartsAtMixin:

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from votes.access import is_administrator, is_facilitator, require
@@ -165,8 +166,6 @@ def workshop_setup(request: HttpRequest, pk: int) -> HttpResponse:
             attach_errors(form, error)
         else:
             messages.success(request, _("Atelier enregistré."))
-            if not can_run_workshop(request.user, Workshop.objects.get(pk=workshop.pk)):
-                return redirect("simulator:workshop_list")
             return redirect("simulator:workshop_setup", pk=workshop.pk)
     return _setup(request, workshop, form=form)
 
@@ -227,6 +226,7 @@ def workshop_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @facilitator_view
 @require_GET
+@vary_on_headers("HX-Request")
 def workshop_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Every group's progress; the table polls itself every few seconds (htmx)."""
     workshop = _get_workshop(request, pk)

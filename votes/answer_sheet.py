@@ -15,6 +15,8 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -57,7 +59,22 @@ def _key(text: str) -> str:
     return scdl.normalise_word(text)
 
 
-HEADER_KEYS = {_key(header): key for key, (header, _width) in COLUMNS.items()}
+def _in_every_language(text: str) -> set[str]:
+    """The French text and its translations: a report or sheet downloaded in English has
+    English headers and sheet names, and must import back all the same."""
+    keys = {_key(text)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            keys.add(_key(translation.gettext(text)))
+    return keys
+
+
+def header_keys() -> dict[str, str]:
+    return {
+        variant: key
+        for key, (header, _width) in COLUMNS.items()
+        for variant in _in_every_language(header)
+    }
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -208,10 +225,11 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
     """(row number, column positions) of the first row holding a "Référence" cell."""
     for number, cells in enumerate(rows, start=1):
         texts = [_key(_text(cell)) for cell in cells]
-        if _key(COLUMNS["reference"][0]) in texts:
+        if _in_every_language(COLUMNS["reference"][0]) & set(texts):
+            keys = header_keys()
             positions: dict[str, int] = {}
             for index, text in enumerate(texts):
-                key = HEADER_KEYS.get(text)
+                key = keys.get(text)
                 if key is not None:
                     positions.setdefault(key, index)
             return number, positions
@@ -220,12 +238,8 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
 
 def _candidate_sheets(book) -> list[str]:
     """The answer sheet and the report's sheet first; any other sheet after them."""
-    preferred = [_key(SHEET), _key(REPORT_SHEET)]
-    titles = list(book.sheetnames)
-    return sorted(
-        titles,
-        key=lambda t: preferred.index(_key(t)) if _key(t) in preferred else len(preferred),
-    )
+    preferred = _in_every_language(SHEET) | _in_every_language(REPORT_SHEET)
+    return sorted(book.sheetnames, key=lambda title: _key(title) not in preferred)
 
 
 def _locate_table(book) -> tuple[str, int, dict[str, int]] | RowError:

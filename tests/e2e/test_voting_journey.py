@@ -99,13 +99,8 @@ def toggle(page, reference: int, category: Category, counter: str) -> None:
 def test_the_demo_campaign_goes_from_instruction_to_published_results(live_server, open_page, demo):
     base = live_server.url
     life = Category.objects.get(campaign=demo, name=LIFE)
-    # On the demo ballot, « Cadre de vie » (2 votes per voter) has P-0016 and P-0017 validated;
-    # the finance service validates the submitted P-0019 so that the cap can bite.
-    finance = open_page()
-    log_in(finance, base, f"/gestion/instruction/{SLUG}/19/", username="finance-demo")
-    submit(finance, finance.get_by_role("button", name="Valider l'instruction"))
-    assert "Instruction de P-0019 validée." in messages_text(finance)
-
+    # On the demo ballot, « Cadre de vie » (2 votes per voter) has P-0016, P-0017 and P-0019
+    # validated: the cap can bite.
     # 1. The administrator opens the vote from the phase panel.
     admin = open_page()
     log_in(admin, base, f"/gestion/campagnes/{SLUG}/", username="admin-demo")

@@ -13,10 +13,11 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from budget.roles import ROLES
-from simulator.models import GroupArgument, Workshop, WorkshopGroup
+from simulator.models import GroupArgument, Workshop, WorkshopGroup, WorkshopProposal
 from tests.e2e.conftest import assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
 from votes.models import Campaign
+from votes.services.campaigns import campaign_move
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -187,3 +188,30 @@ def test_a_facilitator_follows_two_groups_building_their_scenarios(live_server, 
     assert "Cet atelier est clos" in table_a.locator("main").inner_text()
     assert table_a.locator("#m-eclairage-nuit").is_disabled()
     assert table_a.locator("#m-eclairage-nuit").is_checked()
+
+    # 6. The comparison puts the measure both tables chose first, labelled "consensus" in
+    # words. Consolidation keeps the campaign's rules: refused in the instruction phase, done
+    # once an administrator brings the campaign back to the proposals phase.
+    visit(facilitator, f"{base}/gestion/ateliers/{workshop.pk}/comparaison/")
+    common = facilitator.locator(".consensus-matrix tbody tr").first
+    assert common.locator("th").inner_text() == "Éteindre l'éclairage public de 1 h à 5 h consensus"
+    assert "2 sur 2" in common.inner_text()
+    facilitator.wait_for_selector("#chart-workshop-spread .main-svg")
+    assert_accessible(facilitator)
+    submit(facilitator, facilitator.get_by_role("link", name="Consolidation"))
+    assert "phase « Instruction par les services »" in facilitator.locator("main").inner_text()
+    admin = User.objects.get(username="admin-demo")
+    campaign_move(campaign=demo, to_phase="proposals", by=admin, reason="Propositions du panel.")
+    visit(facilitator, f"{base}/gestion/ateliers/{workshop.pk}/consolidation/")
+    rubrique = facilitator.get_by_label(starts("Rubrique des propositions"))
+    rubrique.select_option(label="Sport et culture")
+    submit(facilitator, facilitator.get_by_role("button", name="Créer les propositions du panel"))
+    assert "propositions du panel créées" in messages_text(facilitator)
+    # With two groups, one of them is half: every measure chosen is a consensus, preselected.
+    carried = WorkshopProposal.objects.filter(workshop=workshop)
+    assert carried.count() == 4
+    lights = carried.get(measure__slug="eclairage-nuit")
+    assert sorted(lights.groups.values_list("name", flat=True)) == ["Table A", "Table B"]
+    assert lights.proposal.author_label == "Panel citoyen"
+    assert "Les communes voisines le font déjà." in lights.proposal.description
+    assert facilitator.get_by_role("link", name=re.compile("— Éteindre l'éclairage")).is_visible()
