@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from budget.roles import FINANCE, INSTRUCTOR, MODERATOR
@@ -146,6 +146,30 @@ def test_the_council_report_sheet_with_two_added_columns_is_read():
         3: Decision.REJECTED,
     }
     assert CouncilAnswer.objects.get(proposal=c.p3).deliberation_date == date(2025, 11, 15)
+
+
+def test_a_report_downloaded_in_english_imports_back_with_its_english_headers():
+    c = council_campaign()
+    data, snapshot = council_data(c.campaign)
+    with translation.override("en"):
+        content = council_workbook(data, fingerprint=snapshot.sha256)
+        reference = translation.gettext("Référence")
+    assert reference != "Référence"  # the English catalogue translates it
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.worksheets[2]
+    header_row = next(r for r in range(1, 11) if reference in [cell.value for cell in sheet[r]])
+    last = sheet.max_column
+    sheet.cell(row=header_row, column=last + 1, value="Décision")
+    sheet.cell(row=header_row, column=last + 2, value="Réponse argumentée")
+    sheet.cell(row=header_row + 1, column=last + 1, value="Reportée")
+    sheet.cell(row=header_row + 1, column=last + 2, value="Plus tard.")
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    report = _import(c, buffer.getvalue())
+
+    assert report.ok, messages(report)
+    assert report.created == ["P-0001"]
 
 
 def test_the_header_row_is_found_below_the_titles():
