@@ -56,11 +56,13 @@ e2e-deps:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Two workers (one per core here); a file's tests stay on one worker (shared browser, fixtures).
+PYTEST_WORKERS ?= auto
 test: install-dev messages e2e-deps
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 test-postgres: install-dev messages e2e-deps
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/arbitrages} $(VENV)/bin/pytest -q
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/arbitrages} $(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
