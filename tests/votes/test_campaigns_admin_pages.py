@@ -194,3 +194,14 @@ def test_the_tools_follow_the_phase_up_to_the_answers(admin_client, phase, shown
         assert f"{campaign.slug}{path}" in nav
     for path in hidden:
         assert f"{campaign.slug}{path}" not in nav
+
+
+def test_the_tools_lead_to_the_panel_the_training_and_the_workshops(admin_client):
+    campaign = make_campaign(phase=Phase.FRAMING)
+
+    nav = admin_client.get(f"/gestion/campagnes/{campaign.slug}/").content.decode()
+    nav = nav.split('aria-label="Outils de la campagne"')[1].split("</nav>")[0]
+
+    assert f"/gestion/campagnes/{campaign.slug}/panel/" in nav
+    assert f"/gestion/campagnes/{campaign.slug}/formation/" in nav
+    assert "/gestion/ateliers/" in nav
