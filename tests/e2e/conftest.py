@@ -58,6 +58,74 @@ def browser(_allow_sync_db_in_async_loop):
         browser.close()
 
 
+# The password the journeys give the demo accounts (and tests.factories.make_user's).
+PASSWORD = "mot-de-passe-solide-42"
+
+
+@pytest.fixture(autouse=True)
+def _roles(request):
+    # The role groups come from a data migration (budget 0002), and the flush that ends every
+    # transactional test removes them. serialized_rollback would restore them, but clashes
+    # with the content types that an earlier transactional test's flush re-creates.
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from django.contrib.auth.models import Group
+
+    from budget.roles import ROLES
+
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def open_page(browser):
+    """One browser context per person (or device): each keeps its own session. Generous
+    timeouts: screens with several plotly charts are slow on a busy test machine."""
+    contexts = []
+
+    def new_page(*, width: int = 1280, height: int = 900, touch: bool = False):
+        context = browser.new_context(
+            locale="fr-FR",
+            viewport={"width": width, "height": height},
+            has_touch=touch,
+            accept_downloads=True,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+class _Null:
+    def write(self, *_args) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.fixture
+def demo(settings):
+    """What `make run` loads (DEBUG on, so the demo accounts exist), with known passwords."""
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from votes.models import Campaign
+
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0, stdout=_Null())
+    call_command("load_demo_campaign", verbosity=0, stdout=_Null())
+    settings.DEBUG = False
+    for user in User.objects.filter(username__endswith="-demo"):
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    return Campaign.objects.get(slug="budget-inverse-2026")
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})

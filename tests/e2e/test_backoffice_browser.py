@@ -5,26 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 
 from budget.models import Authority, Budget, BudgetLine
-from budget.roles import FINANCE, ROLES
+from budget.roles import FINANCE
 from tests.budget.files.scdl import SIREN, csv_bytes, row
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import PASSWORD, assert_accessible
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "mot-de-passe-solide-42"
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    # The role groups come from a data migration (budget 0002), and the flush that ends every
-    # transactional test removes them. serialized_rollback would restore them, but clashes
-    # with the content types that an earlier transactional test's flush re-creates.
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture(autouse=True)

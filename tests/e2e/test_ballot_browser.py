@@ -6,10 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
-from budget.roles import ROLES
 from tests.e2e.conftest import assert_accessible
 from tests.votes.factories import (
     make_campaign,
@@ -23,13 +21,6 @@ from votes.models import BallotLine, Campaign, Instruction
 from votes.models.campaigns import Phase
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    # The role groups come from a data migration that the transactional flush removes.
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
 
 
 def on_ballot(campaign, category, title: str, cost: str):

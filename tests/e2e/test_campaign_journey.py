@@ -5,17 +5,15 @@ returns then validates, the public sees the validated instruction; axe checks ev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Group
 
 from budget.management.commands.load_demo import demo_load
 from budget.models import BudgetLine
-from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR, ROLES
-from tests.e2e.conftest import assert_accessible, messages_text, starts, submit, visit
+from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR
+from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
 from tests.factories import make_user
 from tests.votes.factories import (
@@ -31,36 +29,10 @@ from votes.models.campaigns import Phase
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "mot-de-passe-solide-42"
 SLUG = "budget-inverse-2026"
 MEASURE = "piscine-lundi"
 MEASURE_TITLE = "Fermer la piscine le lundi"
 SECRET_NOTE = "NOTE-INTERNE : prévenir le club de natation avant l'annonce"
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    # The role groups come from a data migration; the flush that ends every transactional
-    # test removes them (see test_backoffice_browser.py).
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture
-def open_page(browser) -> Callable:
-    """One browser context per person: each keeps their own session, as on separate devices."""
-    contexts = []
-
-    def new_page():
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield new_page
-    for context in contexts:
-        context.close()
 
 
 def log_in(page, base: str, path: str, *, username: str) -> None:

@@ -6,21 +6,17 @@ proposal. axe checks every page visited."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from budget.models import Commune
-from budget.roles import ROLES
 from fixtures import demo_campaign as data
 from fixtures import make_demo
-from tests.e2e.conftest import assert_accessible, messages_text, starts, submit, visit
+from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
 from votes.models import (
     Ballot,
@@ -38,7 +34,6 @@ from votes.models.campaigns import Phase
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "mot-de-passe-solide-42"
 SLUG = data.SLUG
 BUDGET = data.BUDGET_SLUG
 SPORT = "Sport et culture"
@@ -47,53 +42,6 @@ TITLE = "Louer la salle de musculation aux clubs le samedi"
 NEW = f"P-{len(data.PROPOSALS) + 1:04d}"  # the citizen's proposal, after the demo's
 BATCH = "Permanence du marché"
 MILESTONE = "Convention signée avec les trois clubs"
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    # The role groups come from a data migration that the transactional flush removes.
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture
-def open_page(browser) -> Callable:
-    """One browser context per person: each keeps their own session, as on separate devices."""
-    contexts = []
-
-    def new_page():
-        context = browser.new_context(
-            locale="fr-FR", viewport={"width": 1280, "height": 900}, accept_downloads=True
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        return page
-
-    yield new_page
-    for context in contexts:
-        context.close()
-
-
-class _Null:
-    def write(self, *_args) -> None:
-        pass
-
-    def flush(self) -> None:
-        pass
-
-
-@pytest.fixture
-def demo(settings):
-    """What `make run` loads (DEBUG on, so the demo accounts exist), with known passwords."""
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0, stdout=_Null())
-    call_command("load_demo_campaign", verbosity=0, stdout=_Null())
-    settings.DEBUG = False
-    for user in User.objects.filter(username__endswith="-demo"):
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return Campaign.objects.get(slug=SLUG)
 
 
 def log_in(page, base: str, path: str, *, username: str) -> None:

@@ -7,16 +7,12 @@ every page visited."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 
 from budget.models import Commune
-from budget.roles import ROLES
 from fixtures import make_demo
-from tests.e2e.conftest import assert_accessible, messages_text, starts, submit, visit
+from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
 from votes.models import Ballot, Campaign, Category, PaperVoter, VotingCode
 from votes.models.campaigns import Phase
@@ -24,55 +20,9 @@ from votes.services.results import campaign_tally
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "mot-de-passe-solide-42"
 SLUG = "budget-inverse-2026"
 LIFE = "Cadre de vie et énergie"
 SPORT = "Sport et culture"
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    # The role groups come from a data migration that the transactional flush removes.
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture
-def open_page(browser) -> Callable:
-    """One browser context per person: each keeps their own session, as on separate devices."""
-    contexts = []
-
-    def new_page():
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield new_page
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def demo(settings):
-    """What `make run` loads (DEBUG on, so the demo accounts exist), with known passwords."""
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0, stdout=_Null())
-    call_command("load_demo_campaign", verbosity=0, stdout=_Null())
-    settings.DEBUG = False
-    for user in User.objects.filter(username__endswith="-demo"):
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return Campaign.objects.get(slug=SLUG)
-
-
-class _Null:
-    def write(self, *_args) -> None:
-        pass
-
-    def flush(self) -> None:
-        pass
 
 
 def log_in(page, base: str, path: str, *, username: str) -> None:

@@ -6,69 +6,18 @@ screen."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.management import call_command
+from django.contrib.auth.models import User
 
-from budget.roles import ROLES
 from simulator.models import GroupArgument, Workshop, WorkshopGroup, WorkshopProposal
-from tests.e2e.conftest import assert_accessible, messages_text, starts, submit, visit
+from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
-from votes.models import Campaign
 from votes.services.campaigns import campaign_move
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "mot-de-passe-solide-42"
 SLUG = "budget-inverse-2026"
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    # The role groups come from a data migration that the transactional flush removes.
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture
-def open_page(browser) -> Callable:
-    """One browser context per device: each keeps its own session."""
-    contexts = []
-
-    def new_page(**viewport):
-        size = viewport or {"width": 1280, "height": 900}
-        context = browser.new_context(locale="fr-FR", viewport=size, has_touch=True)
-        contexts.append(context)
-        page = context.new_page()
-        # The group's screen draws four plotly charts: slow on a busy test machine.
-        page.set_default_timeout(30_000)
-        return page
-
-    yield new_page
-    for context in contexts:
-        context.close()
-
-
-class _Null:
-    def write(self, *_args) -> None:
-        pass
-
-    def flush(self) -> None:
-        pass
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0, stdout=_Null())
-    call_command("load_demo_campaign", verbosity=0, stdout=_Null())
-    settings.DEBUG = False
-    for user in User.objects.filter(username__endswith="-demo"):
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return Campaign.objects.get(slug=SLUG)
 
 
 def add_group(page, name: str, kind: str) -> str:
@@ -116,10 +65,10 @@ def test_a_facilitator_follows_two_groups_building_their_scenarios(live_server, 
     assert facilitator.locator(".join-card .qr svg").count() == 2
 
     # 2. Two tablets join, one typing its code in lower case with a space.
-    table_a = open_page(width=1024, height=768)
+    table_a = open_page(width=1024, height=768, touch=True)
     join(table_a, base, f"{code_a[:3].lower()} {code_a[3:].lower()}", "Table A")
     assert "Objectif 300\u202f000\u00a0€" in table_a.locator("#workshop-target").inner_text()
-    table_b = open_page(width=768, height=1024)
+    table_b = open_page(width=768, height=1024, touch=True)
     join(table_b, base, code_b, "Table B")
 
     # 3. They choose different measures (one in common); every change is saved at once.

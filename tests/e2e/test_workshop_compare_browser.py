@@ -5,25 +5,22 @@ axe checks every screen."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 
-from budget.roles import ROLES
 from simulator.models import WorkshopGroup, WorkshopProposal
 from simulator.workshops import group_argument_set, group_choices_save
-from tests.e2e.conftest import assert_accessible, log_in, messages_text, starts, submit, visit
+from tests.e2e.conftest import (
+    PASSWORD,
+    assert_accessible,
+    log_in,
+    messages_text,
+    starts,
+    submit,
+    visit,
+)
 from tests.simulator.workshop_factories import make_group, make_workshop_setup
 from votes.models import Proposal
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "mot-de-passe-solide-42"  # tests.factories.make_user's
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    # The role groups come from a data migration that the transactional flush removes.
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture
