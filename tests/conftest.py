@@ -14,3 +14,33 @@ def _french_and_fast(settings):
     settings.LANGUAGE_CODE = "fr"
     # argon2 is the production hasher; tests do not need to pay for it on every user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    # The role groups come from a data migration (budget 0002); the flush that ends every
+    # transactional test (browser tests, PostgreSQL concurrency) removes them. pytest-django
+    # runs those last in one process, but a worker of `pytest -n` may get a file of ordinary
+    # tests after them: put the groups back before any test that uses the database.
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    )
+    if not uses_db:
+        return
+    from django.contrib.auth.models import Group
+
+    from budget.roles import ROLES
+
+    request.getfixturevalue("transactional_db" if _transactional(request) else "db")
+    if Group.objects.filter(name__in=ROLES).count() != len(ROLES):
+        for name in ROLES:
+            Group.objects.get_or_create(name=name)
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        return True
+    return any(name in request.fixturenames for name in ("transactional_db", "live_server"))

@@ -62,21 +62,6 @@ def browser(_allow_sync_db_in_async_loop):
 PASSWORD = "mot-de-passe-solide-42"
 
 
-@pytest.fixture(autouse=True)
-def _roles(request):
-    # The role groups come from a data migration (budget 0002), and the flush that ends every
-    # transactional test removes them. serialized_rollback would restore them, but clashes
-    # with the content types that an earlier transactional test's flush re-creates.
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    from django.contrib.auth.models import Group
-
-    from budget.roles import ROLES
-
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-
-
 @pytest.fixture
 def open_page(browser):
     """One browser context per person (or device): each keeps its own session. Generous
