@@ -266,7 +266,9 @@ def workshop_consolidate(
     # time, would both find a measure not yet carried and deposit it twice (the constraint
     # simulator_workshopproposal_unique_measure is the last line of defence).
     workshop = (
-        Workshop.objects.select_for_update().select_related("campaign__budget").get(pk=workshop.pk)
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("campaign__budget")
+        .get(pk=workshop.pk)
     )
     campaign = workshop.campaign
     require_phase(campaign, "propose")

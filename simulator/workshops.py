@@ -147,7 +147,9 @@ def session_group(session: SessionBase) -> WorkshopGroup | None:
 
 def _lock_workshop(workshop: Workshop) -> Workshop:
     return (
-        Workshop.objects.select_for_update().select_related("campaign__budget").get(pk=workshop.pk)
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("campaign__budget")
+        .get(pk=workshop.pk)
     )
 
 

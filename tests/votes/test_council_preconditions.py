@@ -91,7 +91,7 @@ def test_void_paper_ballots_alone_are_not_a_tally():
 
 def test_a_tally_that_fails_fails_both_tally_checks_with_its_reason():
     s = ready_campaign()
-    Campaign.objects.filter(pk=s.campaign.pk).update(tally_rule="tirage-au-sort")
+    Campaign.objects.filter(pk=s.campaign.pk).update(tally_rule="lot")
     s.campaign.refresh_from_db()
 
     checks = council_preconditions(s.campaign)

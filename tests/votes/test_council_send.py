@@ -102,7 +102,7 @@ def _open_batch(s):
 
 
 def _broken_tally(s):
-    Campaign.objects.filter(pk=s.campaign.pk).update(tally_rule="tirage-au-sort")
+    Campaign.objects.filter(pk=s.campaign.pk).update(tally_rule="lot")
     s.campaign.refresh_from_db()
     return "Le dépouillement échoue : Règle de dépouillement inconnue"
 
