@@ -77,8 +77,8 @@ def run(args: argparse.Namespace, vendor: str) -> None:
     from django.conf import settings
 
     from bench import generate
-    from budget.params import simulator_params_import
-    from budget.services import budget_import
+    from budget.imports.params import simulator_params_import
+    from budget.imports.services import budget_import
 
     settings.BUDGET_IMPORT_MAX_BYTES = max(settings.BUDGET_IMPORT_MAX_BYTES, 200 * 1024 * 1024)
     lines = generate.generate_lines(args.lines, seed=args.seed)

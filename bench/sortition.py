@@ -26,8 +26,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from simulator import sortition  # noqa: E402
-from simulator.sortition import Person, QuotaSpec  # noqa: E402
+from votes.panels import sortition  # noqa: E402
+from votes.panels.sortition import Person, QuotaSpec  # noqa: E402
 
 AGES = ["16-17", "18-24", "25-34", "35-49", "50-64", "65+"]
 AREAS = ["Nord", "Sud", "Est", "Ouest"]
@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--algorithm", default=sortition.DEFAULT_ALGORITHM)
     args = parser.parse_args()
     started = time.perf_counter()
-    import simulator.sortition_library  # noqa: F401 (the first draw's import, timed apart)
+    import votes.panels.sortition_library  # noqa: F401 (the first draw's import, timed apart)
 
     print(f"library import: {time.perf_counter() - started:.2f} s")
     for n in args.pools:

@@ -72,8 +72,10 @@ def generate(args: argparse.Namespace):
 
     from bench.tally_pure import synthetic_campaign
     from budget.models import Authority
-    from votes.models import Ballot, BallotLine, Campaign, Category, Instruction, Proposal
-    from votes.models.campaigns import Phase
+    from votes.campaigns.models import Campaign, Category, Phase
+    from votes.instruction.models import Instruction
+    from votes.proposals.models import Proposal
+    from votes.voting.models import Ballot, BallotLine
 
     proposals, rules, ballots = synthetic_campaign(
         voters=args.voters,
@@ -169,8 +171,8 @@ def main(argv: list[str] | None = None) -> None:
 def run(args: argparse.Namespace, vendor: str) -> None:
     from django.db import connection
 
-    from votes.services.results import campaign_tally
-    from votes.tally import tally
+    from votes.results.services import campaign_tally
+    from votes.results.tally import tally
 
     print(
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python "

@@ -32,14 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from votes.tally import (  # noqa: E402
-    IMPORT,
-    CategoryRule,
-    Proposal,
-    split_ballots,
-    tally,
-    tally_category,
-)
+from votes.results.tally import IMPORT, CategoryRule, Proposal, split_ballots, tally, tally_category
 
 
 def synthetic_campaign(

@@ -143,8 +143,10 @@ def create_data(voters: int, seed: int) -> Plan:
     from django.utils import timezone
 
     from budget.models import Authority, Budget, Commune
-    from votes.models import Campaign, Category, Instruction, Profile, Proposal
-    from votes.models.campaigns import Phase
+    from votes.accounts.models import Profile
+    from votes.campaigns.models import Campaign, Category, Phase
+    from votes.instruction.models import Instruction
+    from votes.proposals.models import Proposal
 
     rng = random.Random(seed)
     now = timezone.now()
@@ -474,7 +476,7 @@ def final_check(plan: Plan, outcomes: list[Outcome]) -> list[str]:
     from django.contrib.auth.models import User
     from django.db.models import Count, F
 
-    from votes.models import Ballot, BallotLine
+    from votes.voting.models import Ballot, BallotLine
 
     problems: list[str] = []
     user_ids = dict(User.objects.filter(username__in=plan.usernames).values_list("username", "pk"))

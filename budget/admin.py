@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Authority, Budget, BudgetLine, Commune, ImpactRule
+from budget.models import Authority, Budget, BudgetLine, Commune, ImpactRule
 
 
 class CommuneInline(admin.TabularInline):

@@ -8,4 +8,4 @@ class BudgetConfig(AppConfig):
 
     def ready(self) -> None:
         # The glossary's held copy listens to requests and saves from the first one on.
-        from . import glossary  # noqa: F401
+        from budget.glossary import terms as glossary  # noqa: F401

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .roles import ADMINISTRATOR, FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER, has_role
+from budget.roles import (
+    ADMINISTRATOR,
+    FACILITATOR,
+    FINANCE,
+    INSTRUCTOR,
+    MODERATOR,
+    OFFICER,
+    has_role,
+)
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from . import scdl
-from .models import Authority
+from budget.imports import scdl
+from budget.models import Authority
 
 
 class _SizeLimitedFileForm(forms.Form):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from budget.models import Budget, BudgetLine
 from simulator.engine import LINE_COLUMNS
-
-from .models import Budget, BudgetLine
 
 EXTRA_COLUMNS = [
     "id",

@@ -282,7 +282,7 @@ class ImpactRule(models.Model):
     def clean(self) -> None:
         # Same budget, real lines, no cycle: the checks need the budget's other rules, so they
         # live in budget/rules.py (shared with the services and the Excel parameters import).
-        from .rules import impact_rule_errors
+        from budget.rules import impact_rule_errors
 
         errors = impact_rule_errors(self)
         if errors:

@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Budget, BudgetLine, ImpactRule
+from budget.models import Budget, BudgetLine, ImpactRule
 
 MAX_LAG = 10
 _DONE = object()

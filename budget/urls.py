@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import backoffice, glossary_views, views
+from budget.explorer import views
+from budget.glossary import views as glossary_views
+from budget.imports import views as backoffice
 
 app_name = "budget"
 # Public explorer pages.

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from votes.forms_accounts import EmailAuthenticationForm
+from votes.accounts.forms import EmailAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Measure, MeasureAdjustment, Scenario, ScenarioAdjustment
+from simulator.models import Measure, MeasureAdjustment, Scenario, ScenarioAdjustment
 
 
 class MeasureAdjustmentInline(admin.TabularInline):

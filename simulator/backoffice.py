@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from budget.backoffice import backoffice_view
 from budget.forms import ParamsUploadForm
+from budget.imports.params import XLSX_TYPE
+from budget.imports.uploads import discard_upload, go, pending_upload, stash
+from budget.imports.views import backoffice_view
 from budget.models import Budget
-from budget.params import XLSX_TYPE
-from budget.uploads import discard_upload, go, pending_upload, stash
-
-from .catalogue import measure_catalogue_export, measure_catalogue_import
-from .models import Measure
+from simulator.catalogue import measure_catalogue_export, measure_catalogue_import
+from simulator.models import Measure
 
 CATALOGUE_KEY = "simulator_catalogue_pending"
 TEMPLATE = "simulator/backoffice/catalogue.html"

@@ -19,11 +19,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from budget import scdl
+from budget.imports import scdl
+from budget.imports.scdl import RowError, located, quoted
 from budget.models import Budget, BudgetLine
-from budget.scdl import RowError, located, quoted
-
-from .models import MAX_HORIZON, Measure, MeasureAdjustment
+from simulator.models import MAX_HORIZON, Measure, MeasureAdjustment
 
 MEASURES_SHEET = "mesures"
 ADJUSTMENTS_SHEET = "ajustements"

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .tax import PROPERTY_TAX_ACCOUNT, TAX_MEASURE, TaxLever
+from simulator.tax import PROPERTY_TAX_ACCOUNT, TAX_MEASURE, TaxLever
 
 LINE_COLUMNS = ["code", "section", "direction", "kind", "chapter", "account", "function", "amount"]
 

@@ -9,10 +9,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .engine import SimulationResult
-from .inputs import EngineInputs
-from .models import Scenario
-from .state import ScenarioState
+from simulator.engine import SimulationResult
+from simulator.inputs import EngineInputs
+from simulator.models import Scenario
+from simulator.state import ScenarioState
 
 EURO_FORMAT = '#,##0.00 "€";[Red]-#,##0.00 "€"'
 PERCENT_FORMAT = "0.0 %"

@@ -8,11 +8,10 @@ import pandas as pd
 
 from budget.frames import lines_frame
 from budget.models import Budget, ImpactRule
-
-from .engine import Adjustment, PreparedBudget, SimulationResult, prepare, simulate
-from .models import Measure
-from .state import ScenarioState
-from .tax import TaxLever
+from simulator.engine import Adjustment, PreparedBudget, SimulationResult, prepare, simulate
+from simulator.models import Measure
+from simulator.state import ScenarioState
+from simulator.tax import TaxLever
 
 RULE_COLUMNS = ["source", "target", "coefficient", "lag", "cumulative"]
 LINE_ADJUSTMENTS = "lignes"  # the engine's measure name for the citizen's own line sliders

@@ -7,9 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from budget.models import Budget, BudgetLine
-
-from .models import Measure, Scenario, ScenarioAdjustment
-from .state import ScenarioState
+from simulator.models import Measure, Scenario, ScenarioAdjustment
+from simulator.state import ScenarioState
 
 
 def scenario_state(scenario: Scenario) -> ScenarioState:

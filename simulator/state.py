@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .models import MAX_HORIZON
+from simulator.models import MAX_HORIZON
 
 # Bounds of the per-line slider (percent of the line's baseline).
 SLIDER_MIN = -100

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .charts import euros, full_year_split
-from .engine import SimulationResult
-from .tax import household_change_text
+from simulator.charts import euros, full_year_split
+from simulator.engine import SimulationResult
+from simulator.tax import household_change_text
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backoffice, compare_views, panel_views, training_views, views, workshop_views
+from simulator import backoffice, views
 
 app_name = "simulator"
 urlpatterns = [
@@ -30,7 +30,3 @@ urlpatterns = [
         name="catalogue_confirm",
     ),
 ]
-
-# Panels and workshops (issue 7): each concept keeps its routes next to its views.
-urlpatterns += panel_views.urlpatterns + training_views.urlpatterns
-urlpatterns += workshop_views.urlpatterns + compare_views.urlpatterns

@@ -14,16 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from budget.models import Budget, BudgetLine
 from budget.roles import sees_unpublished
-from votes.models import Campaign
-from votes.models.campaigns import Phase
-
-from . import charts, exports, services
-from .engine import SimulationError
-from .inputs import LINE_ADJUSTMENTS, prepared_budget, run_measure_alone, run_scenario
-from .models import Measure, Scenario
-from .state import SLIDER_MAX, SLIDER_MIN, ScenarioState
-from .summary import summarise
-from .tax import TAX_MEASURE
+from simulator import charts, exports, services
+from simulator.engine import SimulationError
+from simulator.inputs import LINE_ADJUSTMENTS, prepared_budget, run_measure_alone, run_scenario
+from simulator.models import Measure, Scenario
+from simulator.state import SLIDER_MAX, SLIDER_MIN, ScenarioState
+from simulator.summary import summarise
+from simulator.tax import TAX_MEASURE
+from votes.campaigns.models import Campaign, Phase
 
 MAX_HORIZON_CHOICES = list(range(1, 11))
 

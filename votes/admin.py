@@ -10,31 +10,29 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from votes.accounts.models import Profile
+from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
+from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
+from votes.instruction.models import Instruction, Service
+from votes.panels.models import PanelDraw, Quota, Volunteer
+from votes.proposals.models import (
     Attachment,
-    Ballot,
-    BallotLine,
-    Campaign,
-    Category,
-    CouncilAnswer,
-    CouncilSnapshot,
     Flag,
-    FollowUp,
-    Instruction,
-    Milestone,
     ModerationAction,
-    PaperVoter,
-    PhaseSchedule,
-    PhaseTransition,
-    PollingStation,
-    Profile,
     Proposal,
     ProposalAdjustment,
-    Service,
     Support,
+)
+from votes.training.models import TrainingCompletion, TrainingPage, TrainingQuestion
+from votes.voting.models import (
+    Ballot,
+    BallotLine,
+    PaperVoter,
+    PollingStation,
     VotingCode,
     VotingCodeBatch,
 )
+from votes.workshops.models import GroupArgument, Workshop, WorkshopGroup, WorkshopProposal
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -338,3 +336,20 @@ class FollowUpAdmin(ReadOnlyAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ["follow_up", "on", "text"]
+
+
+# Panels, training and workshops (their models joined the votes app in issue 12): their
+# screens run the draws and the sessions; here they are records to look at.
+for _model in (
+    Volunteer,
+    Quota,
+    PanelDraw,
+    TrainingPage,
+    TrainingQuestion,
+    TrainingCompletion,
+    Workshop,
+    WorkshopGroup,
+    GroupArgument,
+    WorkshopProposal,
+):
+    admin.site.register(_model, ReadOnlyAdmin)

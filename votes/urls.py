@@ -1,17 +1,19 @@
-from .views import (
-    accounts,
-    answers,
-    ballots,
-    campaigns,
-    codes,
-    council,
-    instruction,
-    opendata,
-    proposals,
-    report,
-    results,
-    statistics,
-)
+from votes.accounts import views as accounts
+from votes.campaigns import views as campaigns
+from votes.council import views as council
+from votes.council import views_answers as answers
+from votes.council import views_report as report
+from votes.instruction import views as instruction
+from votes.opendata import views as opendata
+from votes.panels import views as panels
+from votes.proposals import views as proposals
+from votes.results import views as results
+from votes.statistics import views as statistics
+from votes.training import views as training
+from votes.voting import views_ballots as ballots
+from votes.voting import views_codes as codes
+from votes.workshops import views as workshops
+from votes.workshops import views_compare as workshop_compare
 
 app_name = "votes"
 # Each concept keeps its own routes next to its views.
@@ -19,3 +21,5 @@ urlpatterns = accounts.urlpatterns + campaigns.urlpatterns + proposals.urlpatter
 urlpatterns += instruction.urlpatterns + ballots.urlpatterns + codes.urlpatterns
 urlpatterns += results.urlpatterns + council.urlpatterns + report.urlpatterns
 urlpatterns += answers.urlpatterns + statistics.urlpatterns + opendata.urlpatterns
+urlpatterns += panels.urlpatterns + training.urlpatterns
+urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns

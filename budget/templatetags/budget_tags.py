@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from budget.glossary import lookup
+from budget.glossary.terms import lookup
 
 register = template.Library()
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from budget import backoffice, uploads
+from budget.imports import uploads
+from budget.imports import views as backoffice
 from budget.models import Authority, Budget, BudgetLine
 from budget.roles import ADMINISTRATOR, FINANCE
 from tests.budget.files.scdl import csv_bytes, row

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from budget import backoffice
+from budget.imports import views as backoffice
+from budget.imports.params import XLSX_TYPE
 from budget.models import ImpactRule
-from budget.params import XLSX_TYPE
 from budget.roles import ADMINISTRATOR, FINANCE
 from tests.factories import make_budget, make_line, make_rule, make_user
 

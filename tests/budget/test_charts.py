@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from budget.charts import (
+from budget.explorer.charts import (
     budget_hierarchy,
     budget_sunburst,
     impact_effects,

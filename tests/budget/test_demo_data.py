@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from budget.scdl import parse_budget_file
+from budget.imports.scdl import parse_budget_file
 from fixtures import make_demo
 from simulator.engine import compute_ratios
 

@@ -9,8 +9,8 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from budget import glossary
-from budget.glossary import lookup
+from budget.glossary import terms as glossary
+from budget.glossary.terms import lookup
 from budget.models import GlossaryTerm
 from budget.roles import FACILITATOR
 from tests.factories import make_authority, make_budget, make_line, make_user

@@ -5,7 +5,7 @@ import importlib
 import pytest
 from django.apps import apps
 
-from budget.glossary import term_key
+from budget.glossary.terms import term_key
 from budget.models import GlossaryTerm
 
 pytestmark = pytest.mark.django_db

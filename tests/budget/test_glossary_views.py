@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from budget.glossary import lookup
+from budget.glossary.terms import lookup
 from budget.models import GlossaryTerm
 from budget.roles import ADMINISTRATOR, FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER
 from tests.factories import make_user

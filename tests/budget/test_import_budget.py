@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from budget.imports.services import budget_import
 from budget.models import Authority, Budget, BudgetLine
-from budget.services import budget_import
 from tests.budget.files.scdl import COLUMNS, SIREN, SIRET, xlsx_bytes
 from tests.factories import make_authority
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
+from budget.imports.services import budget_import
 from budget.models import Authority, Budget, BudgetLine
-from budget.services import budget_import
 from tests.budget.files.scdl import COLUMNS, SIRET, csv_bytes, row, xlsx_bytes
 from tests.factories import make_authority
 

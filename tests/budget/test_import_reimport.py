@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from budget.imports.services import budget_import
 from budget.models import Budget, BudgetLine, ImpactRule
-from budget.services import budget_import
 from tests.budget.files.scdl import csv_bytes, row
 from tests.factories import make_rule
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from budget.explorer.views import describe_rule
 from budget.models import Budget
 from budget.roles import ADMINISTRATOR
-from budget.views import describe_rule
 from tests.factories import make_budget, make_line, make_rule, make_user
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from budget.imports.services import budget_import
 from budget.management.commands import load_demo
 from budget.models import Authority, Budget, BudgetLine, Commune, ImpactRule
-from budget.services import budget_import
 from fixtures import make_demo
 
 

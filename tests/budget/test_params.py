@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from budget.imports.params import simulator_params_export, simulator_params_import
 from budget.models import BudgetLine, ImpactRule
-from budget.params import simulator_params_export, simulator_params_import
 from tests.factories import make_budget, make_line, make_rule
 
 pytestmark = pytest.mark.django_db

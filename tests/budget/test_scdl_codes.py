@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budget.scdl import derive_codes, parse_budget_file
+from budget.imports.scdl import derive_codes, parse_budget_file
 from tests.budget.files.scdl import csv_bytes, row
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget.scdl import parse_amount, parse_budget_file
+from budget.imports.scdl import parse_amount, parse_budget_file
 from tests.budget.files.scdl import COLUMNS, SIRET, csv_bytes, row, with_cached_values, xlsx_bytes
 
 LIMIT = 10_000_000

@@ -99,7 +99,7 @@ def demo(settings):
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    from votes.models import Campaign
+    from votes.campaigns.models import Campaign
 
     settings.DEBUG = True
     call_command("load_demo", verbosity=0, stdout=_Null())

@@ -17,8 +17,9 @@ from tests.votes.factories import (
     make_proposal,
     make_voter,
 )
-from votes.models import BallotLine, Campaign, Instruction
-from votes.models.campaigns import Phase
+from votes.campaigns.models import Campaign, Phase
+from votes.instruction.models import Instruction
+from votes.voting.models import BallotLine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -24,8 +24,9 @@ from tests.votes.factories import (
     make_service,
     make_voter,
 )
-from votes.models import Campaign, Category, Instruction, Proposal, Support
-from votes.models.campaigns import Phase
+from votes.campaigns.models import Campaign, Category, Phase
+from votes.instruction.models import Instruction
+from votes.proposals.models import Proposal, Support
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

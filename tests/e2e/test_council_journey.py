@@ -18,19 +18,11 @@ from fixtures import demo_campaign as data
 from fixtures import make_demo
 from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
-from votes.models import (
-    Ballot,
-    Campaign,
-    Category,
-    CouncilAnswer,
-    CouncilSnapshot,
-    FollowUp,
-    Instruction,
-    PollingStation,
-    Proposal,
-    VotingCodeBatch,
-)
-from votes.models.campaigns import Phase
+from votes.campaigns.models import Campaign, Category, Phase
+from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp
+from votes.instruction.models import Instruction
+from votes.proposals.models import Proposal
+from votes.voting.models import Ballot, PollingStation, VotingCodeBatch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,9 +14,9 @@ from budget.models import Commune
 from fixtures import make_demo
 from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
-from votes.models import Ballot, Campaign, Category, PaperVoter, VotingCode
-from votes.models.campaigns import Phase
-from votes.services.results import campaign_tally
+from votes.campaigns.models import Campaign, Category, Phase
+from votes.results.services import campaign_tally
+from votes.voting.models import Ballot, PaperVoter, VotingCode
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,10 +10,10 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from simulator.models import GroupArgument, Workshop, WorkshopGroup, WorkshopProposal
 from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
-from votes.services.campaigns import campaign_move
+from votes.campaigns.services import campaign_move
+from votes.workshops.models import GroupArgument, Workshop, WorkshopGroup, WorkshopProposal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.models import WorkshopGroup, WorkshopProposal
-from simulator.workshops import group_argument_set, group_choices_save
 from tests.e2e.conftest import (
     PASSWORD,
     assert_accessible,
@@ -17,8 +15,10 @@ from tests.e2e.conftest import (
     submit,
     visit,
 )
-from tests.simulator.workshop_factories import make_group, make_workshop_setup
-from votes.models import Proposal
+from tests.votes.workshops.factories import make_group, make_workshop_setup
+from votes.proposals.models import Proposal
+from votes.workshops.models import WorkshopGroup, WorkshopProposal
+from votes.workshops.services import group_argument_set, group_choices_save
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from budget.models import Commune
 from tests.factories import make_authority, make_budget, make_user
-from votes.models import Campaign, Category, Instruction, Profile, Proposal, Service
-from votes.models.campaigns import Phase
+from votes.accounts.models import Profile
+from votes.campaigns.models import Campaign, Category, Phase
+from votes.instruction.models import Instruction, Service
+from votes.proposals.models import Proposal
 
 _seq = itertools.count(1)
 

@@ -11,20 +11,11 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from fixtures import demo_campaign as data
-from votes.models import (
-    Campaign,
-    Flag,
-    Instruction,
-    ModerationAction,
-    PhaseSchedule,
-    PhaseTransition,
-    PollingStation,
-    Profile,
-    Proposal,
-    ProposalAdjustment,
-    Service,
-)
-from votes.models.campaigns import Phase
+from votes.accounts.models import Profile
+from votes.campaigns.models import Campaign, Phase, PhaseSchedule, PhaseTransition
+from votes.instruction.models import Instruction, Service
+from votes.proposals.models import Flag, ModerationAction, Proposal, ProposalAdjustment
+from votes.voting.models import PollingStation
 
 pytestmark = pytest.mark.django_db
 

@@ -23,10 +23,10 @@ from tests.votes.factories import (
     make_service,
     make_voter,
 )
-from votes.instruction_sheet import COLUMN_NAMES
-from votes.models import Campaign, Instruction, Service
-from votes.models.campaigns import Phase
-from votes.services import instruction as services
+from votes.campaigns.models import Campaign, Phase
+from votes.instruction import services as services
+from votes.instruction.models import Instruction, Service
+from votes.instruction.sheet import COLUMN_NAMES
 
 pytestmark = pytest.mark.django_db
 

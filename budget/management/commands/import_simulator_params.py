@@ -5,9 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from budget.params import simulator_params_import
-
-from ._budget_arg import budget_from_arg
+from budget.imports.params import simulator_params_import
+from budget.management.commands._budget_arg import budget_from_arg
 
 
 class Command(BaseCommand):

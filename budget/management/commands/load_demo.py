@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from budget.imports.params import simulator_params_import
+from budget.imports.services import budget_import
 from budget.models import Authority, Budget, Commune
-from budget.params import simulator_params_import
-from budget.services import budget_import
 from budget.templatetags.budget_tags import format_amount, money
 
 # The figures that must agree with the files (the 73111 line is base × rate) live beside the

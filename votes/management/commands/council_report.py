@@ -12,10 +12,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from votes.models import Campaign
-from votes.models.campaigns import Phase
-from votes.report import council_workbook
-from votes.services.council import council_data
+from votes.campaigns.models import Campaign, Phase
+from votes.council.report import council_workbook
+from votes.council.services import council_data
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from votes.models import Campaign
-from votes.pabulib import write_pb
-from votes.services.results import pabulib_export
+from votes.campaigns.models import Campaign
+from votes.results.pabulib import write_pb
+from votes.results.services import pabulib_export
 
 
 class Command(BaseCommand):

@@ -20,9 +20,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from votes.models import Campaign
-from votes.pabulib import PbError, parse_pb
-from votes.services.results import pabulib_import
+from votes.campaigns.models import Campaign
+from votes.results.pabulib import PbError, parse_pb
+from votes.results.services import pabulib_import
 
 
 class Command(BaseCommand):

@@ -26,25 +26,17 @@ from fixtures import demo_panel, demo_training, demo_workshop, make_demo
 from simulator.engine import SimulationError
 from simulator.inputs import prepared_budget, run_measure_alone
 from simulator.models import Measure
-from votes.models import (
-    Campaign,
-    Category,
-    Flag,
-    Instruction,
-    ModerationAction,
-    PhaseTransition,
-    PollingStation,
-    Profile,
-    Proposal,
-    ProposalAdjustment,
-    Service,
-)
-from votes.services.campaigns import (
+from votes.accounts.models import Profile
+from votes.campaigns.models import Campaign, Category, PhaseTransition
+from votes.campaigns.services import (
     campaign_create,
     campaign_move,
     category_create,
     phase_schedule_set,
 )
+from votes.instruction.models import Instruction, Service
+from votes.proposals.models import Flag, ModerationAction, Proposal, ProposalAdjustment
+from votes.voting.models import PollingStation
 
 CENT = Decimal("0.01")
 # Roles of the accounts the demo campaign needs (createdemousers makes them with passwords).

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from votes.models import Campaign
-from votes.services.results import campaign_results, status_label, tally_json
-from votes.tally import METHODS
+from votes.campaigns.models import Campaign
+from votes.results.services import campaign_results, status_label, tally_json
+from votes.results.tally import METHODS
 
 
 class Command(BaseCommand):

@@ -1,0 +1,171 @@
+"""The public table of budget lines and its CSV / XLSX exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from budget.models import BudgetLine
+from budget.templatetags.budget_tags import money
+
+PER_PAGE = 50
+NUM = {"th": {"class": "num", "scope": "col"}, "td": {"class": "num"}}
+COL = {"th": {"scope": "col"}}
+
+
+class BudgetLineTable(tables.Table):
+    code = tables.Column(verbose_name=_("Code"), attrs=COL)
+    label = tables.Column(
+        verbose_name=_("Libellé"), accessor="display_label", order_by="label", attrs=COL
+    )
+    section = tables.Column(verbose_name=_("Section"), attrs=COL)
+    direction = tables.Column(verbose_name=_("Sens"), attrs=COL)
+    chapter = tables.Column(verbose_name=_("Chapitre"), attrs=COL)
+    account = tables.Column(verbose_name=_("Compte"), attrs=COL)
+    # empty_values=() so that lines without a function say "Non ventilé".
+    function = tables.Column(verbose_name=_("Fonction"), attrs=COL, empty_values=())
+    kind = tables.Column(verbose_name=_("Réel / ordre"), attrs=COL)
+    amount = tables.Column(verbose_name=_("Montant voté"), attrs=NUM)
+    realised = tables.Column(verbose_name=_("Réalisé"), attrs=NUM)
+    adjustable = tables.Column(verbose_name=_("Ajustable"), attrs=COL)
+
+    class Meta:
+        model = BudgetLine
+        fields = [
+            "code",
+            "label",
+            "section",
+            "direction",
+            "chapter",
+            "account",
+            "function",
+            "kind",
+            "amount",
+            "realised",
+            "adjustable",
+        ]
+        template_name = "budget/_lines_table.html"
+        attrs = {"class": "lines-table"}
+        empty_text = _("Aucune ligne ne correspond à ces filtres.")
+
+    def __init__(self, *args, budget_slug: str, with_realised: bool, caption: str, **kwargs):
+        if not with_realised:
+            kwargs["exclude"] = [*kwargs.get("exclude", ()), "realised"]
+        super().__init__(*args, **kwargs)
+        self.budget_slug = budget_slug
+        self.caption = caption
+
+    # The URL is built from the slug the view already has: record.get_absolute_url() would
+    # load each line's budget, one query per row.
+    def render_code(self, value: str) -> SafeString:
+        url = reverse("budget:line", kwargs={"slug": self.budget_slug, "code": value})
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_code(self, value: str) -> str:
+        return value
+
+    def render_chapter(self, value: str, record: BudgetLine) -> SafeString:
+        return _code_and_label(value, record.chapter_label)
+
+    def value_chapter(self, value: str) -> str:
+        return value
+
+    def render_account(self, value: str, record: BudgetLine) -> SafeString:
+        return _code_and_label(value, record.account_label)
+
+    def value_account(self, value: str) -> str:
+        return value
+
+    def render_function(self, value: str, record: BudgetLine) -> SafeString:
+        if not value:
+            return format_html('<span class="help">{}</span>', gettext("Non ventilé"))
+        return _code_and_label(value, record.function_label)
+
+    def value_function(self, value: str) -> str:
+        return value
+
+    def render_amount(self, value: Decimal) -> str:
+        return money(value)
+
+    def value_amount(self, value: Decimal) -> Decimal:
+        return value
+
+    def render_realised(self, value: Decimal | None) -> str:
+        return money(value)
+
+    def value_realised(self, value: Decimal | None) -> Decimal | None:
+        return value
+
+    def render_adjustable(self, value: bool) -> SafeString:
+        if value:
+            return format_html('<span class="badge yes">{}</span>', gettext("Oui"))
+        return format_html('<span class="badge">{}</span>', gettext("Non"))
+
+    def value_adjustable(self, value: bool) -> str:
+        return gettext("Oui") if value else gettext("Non")
+
+
+def _code_and_label(code: str, label: str) -> SafeString:
+    if not label:
+        return format_html("{}", code)
+    return format_html('{} <span class="help">{}</span>', code, label)
+
+
+def export_rows(table: tables.Table) -> list[list]:
+    """Header and every row of the table's data (all filtered rows, not only one page)."""
+    return [list(row) for row in table.as_values()]
+
+
+# A spreadsheet would run a text cell starting with these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | float):
+        # French Excel reads "1234,50"; no thousands separator so it stays a number.
+        return f"{value:.2f}".replace(".", ",")
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def rows_to_csv(rows: Iterable[Sequence]) -> bytes:
+    """UTF-8 with a BOM, `;` between fields, decimal commas: opens as-is in French Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def rows_to_xlsx(rows: Iterable[Sequence], *, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]  # Excel's limit on sheet names
+    for index, row in enumerate(rows):
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        if index == 0:
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+        else:
+            for cell in sheet[index + 1]:
+                if isinstance(cell.value, float):
+                    cell.number_format = "#,##0.00"
+                elif isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # openpyxl would otherwise store a formula
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

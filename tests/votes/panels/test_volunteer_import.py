@@ -1,0 +1,195 @@
+"""Importing volunteers from CSV or XLSX: all or nothing, every row's problems named."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from tests.votes.factories import make_campaign, make_commune
+from tests.votes.panels.factories import facilitator, make_volunteer
+from votes.panels.imports import IMPORT_MAX_BYTES, volunteers_import
+from votes.panels.models import Volunteer
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "nom;email;telephone;genre;tranche_age;commune ou quartier;csp;disponibilites\n"
+GOOD = HEADER + (
+    "Jeanne Dupont;jeanne@example.org;;Femme;25-34;Centre;employés;soirs\n"
+    "Ali Martin;;06 12 34 56 78;H;65 ans et plus;Nord;;\n"
+)
+
+
+def _import(campaign, text: str, filename: str = "volontaires.csv", **extra):
+    extra.setdefault("consent_confirmed", True)
+    return volunteers_import(
+        campaign=campaign, data=text.encode("utf-8"), filename=filename, **extra
+    )
+
+
+def messages(report) -> list[str]:
+    return [error.message for error in report.errors]
+
+
+def test_a_good_csv_creates_every_volunteer():
+    campaign = make_campaign()
+    report = _import(campaign, GOOD)
+    assert report.ok and report.created == 2
+    jeanne, ali = Volunteer.objects.filter(campaign=campaign).order_by("pk")
+    assert (jeanne.gender, jeanne.age_band, jeanne.occupation, jeanne.area) == (
+        "woman",
+        "25-34",
+        "5",
+        "Centre",
+    )
+    assert (ali.gender, ali.age_band, ali.phone, ali.email) == ("man", "65+", "06 12 34 56 78", "")
+    assert {jeanne.source, ali.source} == {Volunteer.Source.IMPORT}
+    assert jeanne.retain_until == ali.retain_until
+
+
+def test_a_good_xlsx_creates_every_volunteer():
+    campaign = make_campaign()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Nom", "E-mail", "Genre", "Tranche d'âge", "Quartier"])
+    sheet.append(["Jeanne Dupont", "jeanne@example.org", "femme", "18-24", "Centre"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = volunteers_import(
+        campaign=campaign,
+        data=buffer.getvalue(),
+        filename="volontaires.xlsx",
+        consent_confirmed=True,
+    )
+    assert report.ok and report.created == 1
+
+
+def test_every_bad_row_is_named_and_nothing_is_written():
+    campaign = make_campaign()
+    text = HEADER + (
+        "Jeanne Dupont;jeanne@example.org;;Femme;25-34;Centre;;\n"
+        ";pas-une-adresse;;licorne;12-15;Centre;9;\n"
+        "Ali Martin;;;H;35-49;Nord;;\n"
+        "Léa Petit;JEANNE@example.org;;F;35-49;;;\n"
+    )
+    report = _import(campaign, text)
+    assert messages(report) == [
+        "Ligne 3, colonne nom : le nom est obligatoire.",
+        "Ligne 3, colonne email : « pas-une-adresse » n'est pas une adresse e-mail.",
+        "Ligne 3, colonne genre : valeur inconnue : « licorne ».",
+        "Ligne 3, colonne tranche_age : valeur inconnue : « 12-15 ».",
+        "Ligne 3, colonne csp : valeur inconnue : « 9 ».",
+        "Ligne 4 : il faut une adresse e-mail ou un téléphone pour recontacter.",
+        "Ligne 5, colonne email : adresse déjà présente ligne 2 du fichier.",
+        "Ligne 5, colonne commune ou quartier : la commune ou le quartier est obligatoire.",
+    ]
+    assert not Volunteer.objects.exists()
+
+
+def test_an_email_already_in_the_pool_is_refused():
+    campaign = make_campaign()
+    make_volunteer(campaign, email="jeanne@example.org")
+    report = _import(campaign, GOOD)
+    assert messages(report) == ["Ligne 2, colonne email : adresse déjà inscrite dans le vivier."]
+    assert Volunteer.objects.count() == 1
+
+
+def test_missing_columns_are_named():
+    report = _import(make_campaign(), "nom;genre\nJeanne;F\n")
+    missing = (
+        "colonne obligatoire absente de l'en-tête (attendues : nom, genre, tranche d'âge, "
+        "commune ou quartier)."
+    )
+    assert messages(report) == [
+        f"Ligne 1, colonne tranche_age : {missing}",
+        f"Ligne 1, colonne commune ou quartier : {missing}",
+        "Ligne 1 : il faut une colonne « email » ou « telephone » (ou les deux).",
+    ]
+
+
+def test_communes_must_be_the_authoritys():
+    campaign = make_campaign()
+    make_commune(campaign.authority, name="Lorme-le-Haut", insee_code="45101")
+    make_commune(campaign.authority, name="Lorme-le-Bas", insee_code="45102")
+    text = HEADER + (
+        "Jeanne;j@example.org;;F;25-34;lorme le haut;;\nAli;a@example.org;;H;25-34;Paris;;\n"
+    )
+    report = _import(campaign, text)
+    assert messages(report) == [
+        "Ligne 3, colonne commune ou quartier : « Paris » n'est pas une commune du territoire."
+    ]
+    report = _import(campaign, text.replace("Paris", "45102"))
+    assert report.ok
+    assert sorted(Volunteer.objects.values_list("area", flat=True)) == [
+        "Lorme-le-Bas",
+        "Lorme-le-Haut",
+    ]
+
+
+def test_consent_must_be_confirmed():
+    report = _import(make_campaign(), GOOD, consent_confirmed=False)
+    assert messages(report) == [
+        "Confirmez que les personnes du fichier ont donné leur accord pour le tirage."
+    ]
+    assert not Volunteer.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused():
+    report = _import(make_campaign(), GOOD + "x" * IMPORT_MAX_BYTES)
+    assert messages(report)[0].startswith("Le fichier pèse")
+    assert not Volunteer.objects.exists()
+
+
+def test_the_team_imports_from_the_pool_page(client):
+    campaign = make_campaign()
+    client.force_login(facilitator())
+    url = reverse("votes:panel_pool_import", kwargs={"slug": campaign.slug})
+    upload = SimpleUploadedFile("volontaires.csv", GOOD.encode(), content_type="text/csv")
+    response = client.post(url, {"file": upload, "consent_confirmed": "on"}, follow=True)
+    assert "2 volontaires importés dans le vivier." in response.content.decode()
+    assert Volunteer.objects.count() == 2
+
+
+def test_a_refused_file_shows_its_problems_on_the_pool_page(client):
+    campaign = make_campaign()
+    client.force_login(facilitator())
+    url = reverse("votes:panel_pool_import", kwargs={"slug": campaign.slug})
+    upload = SimpleUploadedFile(
+        "volontaires.csv", (HEADER + "Jeanne;;;F;25-34;Centre;;\n").encode()
+    )
+    response = client.post(url, {"file": upload, "consent_confirmed": "on"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Fichier refusé : rien n'a été importé" in html
+    assert "Ligne 2 : il faut une adresse e-mail ou un téléphone pour recontacter." in html
+    assert not Volunteer.objects.exists()
+
+
+def test_the_form_refuses_other_formats_and_unconfirmed_consent(client):
+    campaign = make_campaign()
+    client.force_login(facilitator())
+    url = reverse("votes:panel_pool_import", kwargs={"slug": campaign.slug})
+    upload = SimpleUploadedFile("volontaires.pdf", b"%PDF")
+    response = client.post(url, {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Envoyez un fichier CSV ou un classeur Excel (.xlsx)." in html
+    assert "Confirmez le consentement des personnes du fichier." in html
+    assert not Volunteer.objects.exists()
+
+
+def test_free_neighbourhood_names_keep_one_spelling():
+    campaign = make_campaign()
+    make_volunteer(campaign, area="Centre")
+    text = HEADER + "Jeanne;j@example.org;;F;25-34;CENTRE;;\nAli;a@example.org;;H;25-34;nord;;\n"
+    text += "Léa;l@example.org;;F;25-34;Nord;;\n"
+    assert _import(campaign, text).ok
+    assert sorted(Volunteer.objects.values_list("area", flat=True)) == [
+        "Centre",
+        "Centre",
+        "nord",
+        "nord",
+    ]

@@ -1,0 +1,73 @@
+"""The council report (issue 6 §2): the printable page and the council file (XLSX).
+
+From the tally on, for the team that prepares the council's work (administrators, finance).
+Before sending it is a draft, marked "provisoire" everywhere; once sent it is read from the
+stored snapshot and carries its fingerprint.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from votes.access import is_administrator, is_finance, require
+from votes.campaigns.models import Campaign, Phase
+from votes.council.report import council_workbook, report_seal, report_sheets
+from votes.council.services import council_data
+from votes.instruction.sheet import XLSX_TYPE
+
+
+def _report_campaign(request: HttpRequest, slug: str) -> Campaign:
+    require(is_administrator(request.user) or is_finance(request.user))
+    campaign = get_object_or_404(Campaign.objects.select_related("authority"), slug=slug)
+    # No results before the tally: there is nothing to report yet.
+    if not campaign.reached(Phase.TALLY):
+        raise Http404
+    return campaign
+
+
+def report_filename(campaign: Campaign, *, provisional: bool) -> str:
+    suffix = "-provisoire" if provisional else ""
+    return f"rapport-conseil-{campaign.slug}{suffix}.xlsx"
+
+
+@login_required
+@require_GET
+def council_report(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _report_campaign(request, slug)
+    data, snapshot = council_data(campaign)
+    seal = report_seal(data, snapshot.sha256 if snapshot else None)
+    context = {
+        "campaign": campaign,
+        "can_manage": is_administrator(request.user),
+        "seal": seal,
+        "sheets": report_sheets(data, seal),
+    }
+    return render(request, "votes/report/report.html", context)
+
+
+@login_required
+@require_GET
+def council_report_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _report_campaign(request, slug)
+    data, snapshot = council_data(campaign)
+    response = HttpResponse(
+        council_workbook(data, fingerprint=snapshot.sha256 if snapshot else None),
+        content_type=XLSX_TYPE,
+    )
+    filename = report_filename(campaign, provisional=snapshot is None)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+urlpatterns = [
+    path("gestion/campagnes/<slug:slug>/rapport/", council_report, name="council_report"),
+    path(
+        "gestion/campagnes/<slug:slug>/rapport.xlsx",
+        council_report_xlsx,
+        name="council_report_xlsx",
+    ),
+]

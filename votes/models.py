@@ -1,0 +1,65 @@
+"""Where Django finds the participation models: each lives in its concept's folder.
+
+Code imports a model from its concept (`votes.campaigns.models`), never from here, so that
+this module stays out of every import chain between the concept folders.
+"""
+
+from votes.accounts.models import Profile
+from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
+from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
+from votes.instruction.models import Instruction, Service
+from votes.panels.models import PanelDraw, Quota, Volunteer
+from votes.proposals.models import (
+    Attachment,
+    Flag,
+    ModerationAction,
+    Proposal,
+    ProposalAdjustment,
+    Support,
+)
+from votes.training.models import TrainingCompletion, TrainingPage, TrainingQuestion
+from votes.voting.models import (
+    Ballot,
+    BallotLine,
+    PaperVoter,
+    PollingStation,
+    VotingCode,
+    VotingCodeBatch,
+)
+from votes.workshops.models import GroupArgument, Workshop, WorkshopGroup, WorkshopProposal
+
+__all__ = [
+    "Attachment",
+    "Ballot",
+    "BallotLine",
+    "Campaign",
+    "Category",
+    "CouncilAnswer",
+    "CouncilSnapshot",
+    "Flag",
+    "FollowUp",
+    "GroupArgument",
+    "Instruction",
+    "Milestone",
+    "ModerationAction",
+    "PanelDraw",
+    "PaperVoter",
+    "PhaseSchedule",
+    "PhaseTransition",
+    "PollingStation",
+    "Profile",
+    "Proposal",
+    "ProposalAdjustment",
+    "Quota",
+    "Service",
+    "Support",
+    "TrainingCompletion",
+    "TrainingPage",
+    "TrainingQuestion",
+    "Volunteer",
+    "VotingCode",
+    "VotingCodeBatch",
+    "Workshop",
+    "WorkshopGroup",
+    "WorkshopProposal",
+]

@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from budget.models import MONEY, Commune
+from simulator.models import AdjustmentFields, Measure, Scenario, adjustment_constraints
+from votes.campaigns.models import Campaign, Category
+
+
+class ProposalQuerySet(models.QuerySet):
+    def published(self) -> ProposalQuerySet:
+        return self.filter(status=Proposal.Status.PUBLISHED)
+
+    def in_category(self, category: Category) -> ProposalQuerySet:
+        return self.filter(category=category)
+
+    def on_ballot(self) -> ProposalQuerySet:
+        """Validated feasible (with or without conditions): only these go on the ballot."""
+        from votes.instruction.models import Instruction
+
+        return self.published().filter(
+            instruction__validation=Instruction.Validation.VALIDATED,
+            instruction__status__in=Instruction.FEASIBLE,
+        )
+
+    def adopted(self) -> ProposalQuerySet:
+        """Adopted by the council, with or without changes (they carry the citizen label)."""
+        from votes.council.models import CouncilAnswer
+
+        return self.filter(council_answer__decision__in=CouncilAnswer.ADOPTED_DECISIONS)
+
+
+class Proposal(models.Model):
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("Projet")
+        SAVING = "saving", _("Économie")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Publiée")
+        HIDDEN = "hidden", _("Masquée par la modération")
+        WITHDRAWN = "withdrawn", _("Retirée par son auteur")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="proposals")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("rubrique")
+    )
+    reference = models.PositiveIntegerField(_("référence"))
+    kind = models.CharField(_("type"), max_length=7, choices=Kind)
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("description"), help_text=_("Markdown simple."))
+    # SET_NULL: a deleted account's proposals stay, shown as "compte supprimé".
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    author_label = models.CharField(
+        _("auteur affiché"),
+        max_length=120,
+        blank=True,
+        help_text=_("Pour une proposition d'un panel : le nom du panel."),
+    )
+    estimate = models.DecimalField(
+        _("estimation de l'auteur (€)"),
+        null=True,
+        blank=True,
+        help_text=_("Coût pour un projet, économie par an pour une économie."),
+        **MONEY,
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("commune")
+    )
+    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    status = models.CharField(_("statut"), max_length=9, choices=Status, default=Status.PUBLISHED)
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    service = models.ForeignKey(
+        "votes.Service",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("service instructeur"),
+    )
+    # pabulib project_id of an imported election, empty otherwise.
+    source_id = models.CharField(_("identifiant source"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposition")
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "reference"], name="votes_proposal_unique_reference"
+            ),
+            models.CheckConstraint(
+                condition=Q(estimate__isnull=True) | Q(estimate__gte=0),
+                name="votes_proposal_estimate_non_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "status", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.public_reference} — {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "votes:proposal", kwargs={"slug": self.campaign.slug, "reference": self.reference}
+        )
+
+    @property
+    def public_reference(self) -> str:
+        return f"P-{self.reference:04d}"
+
+    @property
+    def author_display(self) -> str:
+        if self.author_label:
+            return self.author_label
+        if self.author_id is None:
+            return str(_("compte supprimé"))
+        profile = getattr(self.author, "profile", None)
+        return profile.pseudonym if profile else self.author.get_username()
+
+
+class ProposalAdjustment(AdjustmentFields):
+    """A saving built from the simulator carries its line adjustments."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="adjustments")
+
+    class Meta:
+        verbose_name = _("ajustement de la proposition")
+        ordering = ["id"]
+        constraints = adjustment_constraints("votes_proposaladjustment")
+
+
+class Attachment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("fichier"), upload_to="propositions/%Y/")
+    name = models.CharField(_("nom"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Support(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("soutien")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="votes_support_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.proposal}"
+
+
+class Flag(models.Model):
+    """A report of abusive content by a logged-in user (moderation is a posteriori)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(_("motif"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled = models.BooleanField(_("traité"), default=False)
+
+    class Meta:
+        verbose_name = _("signalement")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="votes_flag_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.reason[:40]}"
+
+
+class ModerationAction(models.Model):
+    """Hide or restore, with the reason kept on record."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Masquer")
+        RESTORE = "restore", _("Rétablir")
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=7, choices=Action)
+    reason = models.TextField(_("motif"))
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("décision de modération")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.proposal}"

@@ -1,0 +1,450 @@
+"""Paper ballots recorded by poll officers, one by one or from a station's CSV file.
+
+Each paper voter goes into the station's register first (an account, or a normalised name +
+birth date + commune), so nobody votes twice across channels. A paper ballot that breaks the
+rules (votes.ballot_rules, like every channel) is recorded as void with its reason: counted
+and reported, never dropped. Only malformed input is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budget.models import Commune
+from votes.access import is_officer
+from votes.campaigns.models import Campaign
+from votes.campaigns.phases import require_phase
+from votes.council.services import require_not_frozen
+from votes.voting.ballots import campaign_held_open
+from votes.voting.closing import require_station_open
+from votes.voting.codes import BallotItem, ballot_items, selection_problems
+from votes.voting.models import Ballot, BallotLine, PaperVoter, PollingStation
+
+User = AbstractBaseUser | AnonymousUser
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+MAX_CSV_ROWS = 20_000
+
+# --- pure helpers ----------------------------------------------------------------------------
+
+
+def normalise_name(name: str) -> str:
+    """« Éloïse  DUPONT-Léger » → « eloise dupont leger »: the register compares this key."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    # Hyphens and apostrophes are typed inconsistently by hand: they count as spaces.
+    plain = re.sub(r"[-'’‐‑–—]", " ", plain)
+    return " ".join(plain.split())
+
+
+def parse_references(text: str) -> list[int]:
+    """« P-0012, 15 ; p3 » → [12, 15, 3]; raises ValueError naming the first unreadable token."""
+    references = []
+    for token in re.split(r"[,;\s]+", (text or "").strip()):
+        if not token:
+            continue
+        match = re.fullmatch(r"(?:[Pp]-?)?0*(\d{1,9})", token)
+        if match is None:
+            raise ValueError(token)
+        references.append(int(match.group(1)))
+    return references
+
+
+def parse_birth_date(text: str) -> date:
+    text = (text or "").strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def age_on(birth_date: date, today: date) -> int:
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - before_birthday
+
+
+def _refs(references: list[int]) -> str:
+    return ", ".join(f"P-{ref:04d}" for ref in references)
+
+
+# --- the register ----------------------------------------------------------------------------
+
+
+def _register_problem(campaign: Campaign, voter: dict, today: date) -> str | None:
+    """Why this person cannot vote on paper here (None when they can)."""
+    user = voter.get("user")
+    if user is not None:
+        earlier = PaperVoter.objects.filter(campaign=campaign, user=user).select_related("station")
+        if (row := earlier.first()) is not None:
+            return _(
+                "Ce compte est déjà inscrit sur le registre du bureau « %(station)s » : "
+                "on ne vote qu'une fois."
+            ) % {"station": row.station.name}
+        # An online ballot counts once it holds a choice (as in the turnout): opening the
+        # ballot page and leaving it empty is not voting.
+        if Ballot.objects.filter(
+            campaign=campaign, voter=user, channel=Ballot.Channel.ONLINE, lines__isnull=False
+        ).exists():
+            return _("Cette personne a déjà voté en ligne : elle ne peut pas voter sur papier.")
+        return None
+    name_key, birth_date, commune = voter["name_key"], voter["birth_date"], voter["commune"]
+    if not name_key:
+        return _("Indiquez le nom et le prénom du votant, ou son compte.")
+    if birth_date > today:
+        return _("La date de naissance %(date)s est dans le futur.") % {
+            "date": birth_date.strftime("%d/%m/%Y")
+        }
+    if age_on(birth_date, today) < campaign.min_voter_age:
+        return _("Cette personne n'a pas %(age)s ans, l'âge minimum pour voter.") % {
+            "age": campaign.min_voter_age
+        }
+    if commune.authority_id != campaign.authority_id:
+        return _("La commune %(commune)s n'est pas sur le territoire de la campagne.") % {
+            "commune": commune.name
+        }
+    earlier = PaperVoter.objects.filter(
+        campaign=campaign, name_key=name_key, birth_date=birth_date, commune=commune
+    ).select_related("station")
+    if (row := earlier.first()) is not None:
+        return _(
+            "Cette personne (même nom, date de naissance et commune) est déjà inscrite sur le "
+            "registre du bureau « %(station)s » : on ne vote qu'une fois."
+        ) % {"station": row.station.name}
+    return None
+
+
+def _normalised_voter(voter: dict) -> dict:
+    if voter.get("user") is not None:
+        return {"user": voter["user"]}
+    missing = [key for key in ("birth_date", "commune") if voter.get(key) is None]
+    if missing or not normalise_name(voter.get("name", "")):
+        raise ValidationError(
+            _(
+                "Identifiez le votant : son compte, ou bien son nom, sa date de naissance et sa "
+                "commune."
+            )
+        )
+    return {
+        "name_key": normalise_name(voter["name"]),
+        "birth_date": voter["birth_date"],
+        "commune": voter["commune"],
+    }
+
+
+def _lock_person(voter: dict) -> None:
+    if voter.get("user") is not None:
+        # An online first ballot and a paper registration of the same person at the same
+        # instant: both paths lock the account row, so the second sees the first.
+        get_user_model().objects.select_for_update().filter(pk=voter["user"].pk).first()
+
+
+def _write(
+    *,
+    station: PollingStation,
+    officer: User,
+    references: list[int],
+    voter: dict,
+    items: dict[int, BallotItem],
+) -> Ballot:
+    """Register the voter, then record the ballot (void with its reason if it breaks a rule)."""
+    campaign = station.campaign
+    _lock_person(voter)
+    problem = _register_problem(campaign, voter, timezone.localdate())
+    if problem:
+        raise ValidationError(problem, code="register")
+    try:
+        # A savepoint: two officers registering the same person at once hit the unique
+        # constraint; the second gets the message, not a broken transaction.
+        with transaction.atomic():
+            PaperVoter.objects.create(
+                campaign=campaign, station=station, recorded_by=officer, **voter
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Cette personne vient d'être inscrite sur un registre : on ne vote qu'une fois."),
+            code="register",
+        ) from error
+    if references:
+        problems = selection_problems(campaign=campaign, references=references, items=items)
+    else:
+        problems = [_("Bulletin blanc : aucune proposition cochée.")]
+    ballot = Ballot.objects.create(
+        campaign=campaign,
+        channel=Ballot.Channel.PAPER,
+        station=station,
+        confirmed_at=timezone.now(),
+        is_void=bool(problems),
+        void_reason=" ".join(problems)
+        + (f" ({_('cochées')} : {_refs(references)})" if problems and references else ""),
+    )
+    # A void ballot keeps its ticks in its reason only: no line, so no tally can count it.
+    if not problems:
+        BallotLine.objects.bulk_create(
+            BallotLine(
+                ballot=ballot,
+                proposal=items[ref].proposal,
+                category_id=items[ref].proposal.category_id,
+            )
+            for ref in references
+        )
+    return ballot
+
+
+def require_station_officer(station: PollingStation, officer: User) -> None:
+    """Only the officers of this very station record its ballots."""
+    if not (is_officer(officer) and station.officers.filter(pk=officer.pk).exists()):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def paper_ballot_record(
+    *, station: PollingStation, officer: User, references: list[int], voter: dict
+) -> Ballot:
+    """voter: {"user": User} or {"name": str, "birth_date": date, "commune": Commune}."""
+    require_not_frozen(station.campaign)
+    require_station_officer(station, officer)
+    # Closing the vote waits for this ballot, and a ballot after the closing sees it.
+    require_phase(campaign_held_open(station.campaign), "vote")
+    # Closing the station waits for this ballot too (see closing.station_close).
+    require_station_open(PollingStation.objects.select_for_update().get(pk=station.pk))
+    return _write(
+        station=station,
+        officer=officer,
+        references=list(references),
+        voter=_normalised_voter(voter),
+        items=ballot_items(station.campaign),
+    )
+
+
+# --- bulk entry ------------------------------------------------------------------------------
+
+COLUMNS = {
+    "references": ("references", "références", "refs", "propositions"),
+    "account": ("compte", "account", "courriel", "email"),
+    "name": ("nom", "name", "nom_prenom"),
+    "birth_date": ("date_naissance", "naissance", "birth_date"),
+    "commune": ("commune", "code_insee"),
+}
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    line: int
+    references: list[int]
+    account: str
+    name: str
+    birth_date: date | None
+    commune: str
+
+
+@dataclass
+class PaperImportResult:
+    ballots: int = 0
+    void: int = 0
+    void_reasons: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+
+class PaperImportError(ValidationError):
+    """A file refused as a whole: every row-level problem, nothing written."""
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Spreadsheets saved "CSV (séparateur : point-virgule)" on Windows.
+        return content.decode("cp1252")
+
+
+def parse_paper_csv(text: str) -> tuple[list[PaperRow], list[str]]:
+    """Rows and row-level errors of a station's CSV file (pure: nothing is looked up)."""
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        return [], [_("Le fichier est vide : il faut au moins la ligne d'en-tête.")]
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") and ";" in lines[0] else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    positions: dict[str, int] = {}
+    for key, names in COLUMNS.items():
+        for index, name in enumerate(header):
+            if name in names:
+                positions[key] = index
+                break
+    missing = [k for k in ("references",) if k not in positions]
+    if missing or not ({"account", "name"} & positions.keys()):
+        return [], [
+            _(
+                "En-tête attendu : references ; compte ; nom ; date_naissance ; commune "
+                "(colonnes trouvées : %(found)s)."
+            )
+            % {"found": ", ".join(header) or "—"}
+        ]
+    rows: list[PaperRow] = []
+    errors: list[str] = []
+    for number, record in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(rows) + len(errors) >= MAX_CSV_ROWS:
+            errors.append(_("%(max)s bulletins au plus par fichier.") % {"max": MAX_CSV_ROWS})
+            break
+
+        def cell(key: str, record: list[str] = record) -> str:
+            index = positions.get(key)
+            return record[index].strip() if index is not None and index < len(record) else ""
+
+        problems = []
+        try:
+            references = parse_references(cell("references"))
+        except ValueError as error:
+            references = []
+            problems.append(
+                _("« %(token)s » n'est pas une référence de proposition (ex. P-0012 ou 12).")
+                % {"token": error.args[0]}
+            )
+        account, name = cell("account"), cell("name")
+        birth_date = None
+        if account and name:
+            problems.append(_("remplissez soit « compte », soit « nom », pas les deux."))
+        elif not account and not name:
+            problems.append(_("le votant n'est pas identifié (compte, ou nom + date + commune)."))
+        elif name:
+            try:
+                birth_date = parse_birth_date(cell("birth_date"))
+            except ValueError:
+                problems.append(
+                    _("date de naissance « %(value)s » illisible (attendu JJ/MM/AAAA).")
+                    % {"value": cell("birth_date")}
+                )
+            if not cell("commune"):
+                problems.append(_("la commune manque."))
+        if problems:
+            errors += [
+                _("Ligne %(line)s : %(problem)s") % {"line": number, "problem": p} for p in problems
+            ]
+            continue
+        rows.append(
+            PaperRow(
+                line=number,
+                references=references,
+                account=account,
+                name=name,
+                birth_date=birth_date,
+                commune=cell("commune"),
+            )
+        )
+    if not rows and not errors:
+        errors.append(_("Le fichier ne contient aucun bulletin."))
+    return rows, errors
+
+
+def find_account(text: str):
+    users = get_user_model().objects.filter(Q(username=text) | Q(email__iexact=text))
+    return users.first()
+
+
+def _find_commune(campaign: Campaign, text: str) -> Commune | None:
+    communes = Commune.objects.filter(authority_id=campaign.authority_id)
+    return (
+        communes.filter(insee_code=text).first()
+        or communes.filter(name__iexact=text).first()
+        or next((c for c in communes if normalise_name(c.name) == normalise_name(text)), None)
+    )
+
+
+@transaction.atomic
+def paper_ballots_import(
+    *, station: PollingStation, officer: User, content: bytes
+) -> PaperImportResult:
+    """A station's ballots from CSV, all or nothing; void ballots are recorded, not errors."""
+    require_not_frozen(station.campaign)
+    require_station_officer(station, officer)
+    campaign = campaign_held_open(station.campaign)
+    require_phase(campaign, "vote")
+    require_station_open(PollingStation.objects.select_for_update().get(pk=station.pk))
+    if len(content) > MAX_CSV_BYTES:
+        raise PaperImportError(
+            [_("Le fichier dépasse %(max)s Mo.") % {"max": MAX_CSV_BYTES // (1024 * 1024)}]
+        )
+    rows, errors = parse_paper_csv(_decode(content))
+    voters: list[dict] = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        if row.account:
+            user = find_account(row.account)
+            if user is None:
+                errors.append(
+                    _("Ligne %(line)s : aucun compte « %(account)s ».")
+                    % {"line": row.line, "account": row.account}
+                )
+                continue
+            voter, key = {"user": user}, ("user", user.pk)
+        else:
+            commune = _find_commune(campaign, row.commune)
+            if commune is None:
+                errors.append(
+                    _("Ligne %(line)s : commune « %(commune)s » inconnue sur ce territoire.")
+                    % {"line": row.line, "commune": row.commune}
+                )
+                continue
+            voter = _normalised_voter(
+                {"name": row.name, "birth_date": row.birth_date, "commune": commune}
+            )
+            key = (voter["name_key"], voter["birth_date"], commune.pk)
+        if key in seen:
+            errors.append(
+                _("Ligne %(line)s : même votant qu'à la ligne %(first)s.")
+                % {"line": row.line, "first": seen[key]}
+            )
+            continue
+        seen[key] = row.line
+        problem = _register_problem(campaign, voter, timezone.localdate())
+        if problem:
+            errors.append(
+                _("Ligne %(line)s : %(problem)s") % {"line": row.line, "problem": problem}
+            )
+            continue
+        voters.append(voter)
+    if errors:
+        raise PaperImportError(sorted(errors, key=_line_number))
+    items = ballot_items(campaign)
+    result = PaperImportResult()
+    for row, voter in zip(rows, voters, strict=True):
+        ballot = _write(
+            station=station, officer=officer, references=row.references, voter=voter, items=items
+        )
+        result.ballots += 1
+        if ballot.is_void:
+            result.void += 1
+            result.void_reasons.append((row.line, ballot.void_reason))
+    return result
+
+
+def _line_number(message: str) -> int:
+    match = re.search(r"(\d+)", message)
+    return int(match.group(1)) if match else 0
+
+
+# --- counts ----------------------------------------------------------------------------------
+
+
+def station_counts(station: PollingStation) -> dict[str, int]:
+    """What an officer may see while the vote is open: no per-proposal figure."""
+    ballots = Ballot.objects.filter(station=station, channel=Ballot.Channel.PAPER)
+    counts = ballots.aggregate(total=Count("pk"), void=Count("pk", filter=Q(is_void=True)))
+    counts["register"] = PaperVoter.objects.filter(station=station).count()
+    return counts
