@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from simulator.engine.base import MAX_HORIZON, Adjustment
+from simulator.engine.base import MAX_HORIZON, Adjustment, _
 from simulator.engine.prepared import PreparedBudget
 from simulator.tax import PROPERTY_TAX_ACCOUNT, TAX_MEASURE, TaxLever
 
@@ -20,8 +20,11 @@ def check_growth_rates(growth_rates: dict | None) -> tuple[dict[str, float], lis
             rate = float("nan")
         if not math.isfinite(rate) or rate <= -1:
             messages.append(
-                f"Le taux d'évolution du chapitre {chapter} doit être un nombre supérieur "
-                f"à −100 % (reçu : {value})."
+                _(
+                    "Le taux d'évolution du chapitre %(chapter)s doit être un nombre supérieur "
+                    "à −100 %% (reçu : %(value)s)."
+                )
+                % {"chapter": chapter, "value": value}
             )
         else:
             rates[str(chapter).strip()] = rate
@@ -34,8 +37,8 @@ def check_tax(prepared: PreparedBudget, tax: TaxLever) -> tuple[list[str], Adjus
         line = prepared.index.get(str(tax.revenue_line).strip())
         if line is None:
             messages.append(
-                f"Taxe foncière : la ligne « {str(tax.revenue_line).strip()} » n'existe pas "
-                "dans ce budget."
+                _("Taxe foncière : la ligne « %(line)s » n'existe pas dans ce budget.")
+                % {"line": str(tax.revenue_line).strip()}
             )
     else:
         candidates = [
@@ -46,14 +49,20 @@ def check_tax(prepared: PreparedBudget, tax: TaxLever) -> tuple[list[str], Adjus
         line = candidates[0] if len(candidates) == 1 else None
         if not candidates:
             messages.append(
-                "Taxe foncière : aucune ligne de recette réelle de fonctionnement au compte "
-                f"{PROPERTY_TAX_ACCOUNT} dans ce budget ; indiquez la ligne à utiliser."
+                _(
+                    "Taxe foncière : aucune ligne de recette réelle de fonctionnement au compte "
+                    "%(account)s dans ce budget ; indiquez la ligne à utiliser."
+                )
+                % {"account": PROPERTY_TAX_ACCOUNT}
             )
         elif len(candidates) > 1:
             codes = ", ".join(str(prepared.codes[i]) for i in candidates)
             messages.append(
-                f"Taxe foncière : plusieurs lignes au compte {PROPERTY_TAX_ACCOUNT} ({codes}) ; "
-                "indiquez celle à utiliser."
+                _(
+                    "Taxe foncière : plusieurs lignes au compte %(account)s (%(codes)s) ; "
+                    "indiquez celle à utiliser."
+                )
+                % {"account": PROPERTY_TAX_ACCOUNT, "codes": codes}
             )
     if messages or line is None or float(tax.points) == 0:
         return messages, None
@@ -91,48 +100,75 @@ def check_adjustments(
     for adjustment in adjustments:
         code = str(adjustment.line).strip()
         line = prepared.index.get(code)
-        name = prepared.line_name(line) if line is not None else f"La ligne « {code} »"
-        of_line = name.replace("La ligne", "de la ligne", 1)
+        ref = {
+            "line": prepared.line_ref(line)
+            if line is not None
+            else _("« %(code)s »") % {"code": code}
+        }
         problems = []
         if line is None:
-            problems.append(f"{name} n'existe pas dans ce budget.")
+            problems.append(_("La ligne %(line)s n'existe pas dans ce budget.") % ref)
         elif not prepared.real[line]:
-            problems.append(f"{name} est une opération d'ordre : elle ne peut pas être modifiée.")
+            problems.append(
+                _("La ligne %(line)s est une opération d'ordre : elle ne peut pas être modifiée.")
+                % ref
+            )
         elif adjustment.direct and not prepared.adjustable[line]:
             problems.append(
-                f"{name} n'est pas ajustable : elle ne peut pas être modifiée directement."
+                _(
+                    "La ligne %(line)s n'est pas ajustable : elle ne peut pas être modifiée "
+                    "directement."
+                )
+                % ref
             )
         amount = number_or_none(adjustment.amount)
         percent = number_or_none(adjustment.percent)
         if (amount is None) == (percent is None):
             problems.append(
-                f"L'ajustement {of_line} doit indiquer soit un montant, soit un pourcentage "
-                "(un seul)."
+                _(
+                    "L'ajustement de la ligne %(line)s doit indiquer soit un montant, soit un "
+                    "pourcentage (un seul)."
+                )
+                % ref
             )
         elif not math.isfinite(amount if amount is not None else percent):
-            problems.append(f"L'ajustement {of_line} n'a pas une valeur numérique valide.")
+            problems.append(
+                _("L'ajustement de la ligne %(line)s n'a pas une valeur numérique valide.") % ref
+            )
         share = number_or_none(adjustment.first_year_share)
         if share is None or not (0 <= share <= 1):
             problems.append(
-                f"La part de la première année de l'ajustement {of_line} doit être comprise "
-                f"entre 0 et 1 (reçu : {adjustment.first_year_share})."
+                _(
+                    "La part de la première année de l'ajustement de la ligne %(line)s doit être "
+                    "comprise entre 0 et 1 (reçu : %(value)s)."
+                )
+                % {**ref, "value": adjustment.first_year_share}
             )
         if not isinstance(adjustment.recurring, bool | np.bool_):
             problems.append(
-                f"L'ajustement {of_line} doit dire s'il est récurrent par vrai ou faux "
-                f"(reçu : {adjustment.recurring})."
+                _(
+                    "L'ajustement de la ligne %(line)s doit dire s'il est récurrent par vrai ou "
+                    "faux (reçu : %(value)s)."
+                )
+                % {**ref, "value": adjustment.recurring}
             )
         start = adjustment.start_year
         start_is_int = isinstance(start, int | np.integer) and not isinstance(start, bool)
         if horizon is not None and not (start_is_int and 1 <= start <= horizon):
             problems.append(
-                f"L'année de départ de l'ajustement {of_line} doit être comprise entre 1 et "
-                f"{horizon} (reçu : {start})."
+                _(
+                    "L'année de départ de l'ajustement de la ligne %(line)s doit être comprise "
+                    "entre 1 et %(horizon)s (reçu : %(value)s)."
+                )
+                % {**ref, "horizon": horizon, "value": start}
             )
         elif horizon is None and not (start_is_int and 1 <= start <= MAX_HORIZON):
             problems.append(
-                f"L'année de départ de l'ajustement {of_line} doit être un entier de 1 à "
-                f"{MAX_HORIZON} (reçu : {start})."
+                _(
+                    "L'année de départ de l'ajustement de la ligne %(line)s doit être un entier "
+                    "de 1 à %(max)s (reçu : %(value)s)."
+                )
+                % {**ref, "max": MAX_HORIZON, "value": start}
             )
         if problems:
             messages.extend(problems)
@@ -158,15 +194,18 @@ def check_adjustments(
     if max_policy_areas is not None and len(areas) > max_policy_areas:
         named = ", ".join(_area_name(prepared, area) for area in sorted(areas))
         messages.append(
-            f"Le scénario touche {len(areas)} politiques publiques ({named}) alors que "
-            f"{max_policy_areas} au plus sont permises."
+            _(
+                "Le scénario touche %(count)s politiques publiques (%(areas)s) alors que "
+                "%(max)s au plus sont permises."
+            )
+            % {"count": len(areas), "areas": named, "max": max_policy_areas}
         )
     return usable
 
 
 def _area_name(prepared: PreparedBudget, function: str) -> str:
     if not function:
-        return "sans fonction"
+        return _("sans fonction")
     frame = prepared.frame
     if "function_label" in frame.columns:
         labels = frame.loc[frame["function"].astype(str) == function, "function_label"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.engine.base import CENT_TOLERANCE, Adjustment, euros
+from simulator.engine.base import CENT_TOLERANCE, Adjustment, _, euros
 from simulator.engine.prepared import PreparedBudget
 
 
@@ -74,7 +74,7 @@ def propagate(
     `position` maps a line index to its row in `direct` (-1 for lines out of reach).
     """
     induced = np.zeros_like(direct)
-    _, groups, horizon = direct.shape
+    groups, horizon = direct.shape[1:]
     years = np.arange(horizon)
     for rules in levels:
         sources = position[prepared.rule_source[rules]]
@@ -102,15 +102,21 @@ def floor_problems(
     below = (final < limit - CENT_TOLERANCE) & (delta < -CENT_TOLERANCE)
     messages = []
     for p in np.flatnonzero(below.any(axis=1)):
-        name = prepared.line_name(rows[p])
         years = ", ".join(
-            f"{euros(final[p, y])} en année {y + 1} au lieu de {euros(baseline[p, y])}"
+            _("%(amount)s en année %(year)s au lieu de %(baseline)s")
+            % {
+                "amount": euros(final[p, y]),
+                "year": y + 1,
+                "baseline": euros(baseline[p, y]),
+            }
             for y in np.flatnonzero(below[p])
         )
+        values = {"line": prepared.line_ref(rows[p]), "years": years}
         if np.isnan(floors[p]):
-            messages.append(f"{name} deviendrait négative : {years}.")
+            messages.append(_("La ligne %(line)s deviendrait négative : %(years)s.") % values)
         else:
             messages.append(
-                f"{name} descendrait sous son plancher de {euros(floors[p])} : {years}."
+                _("La ligne %(line)s descendrait sous son plancher de %(floor)s : %(years)s.")
+                % {**values, "floor": euros(floors[p])}
             )
     return messages

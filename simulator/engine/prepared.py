@@ -16,7 +16,7 @@ from budget.finance import (
     REEL,
     ratio_masks,
 )
-from simulator.engine.base import MAX_LAG, SimulationError
+from simulator.engine.base import MAX_LAG, SimulationError, _
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -35,7 +35,8 @@ class PreparedBudget:
         missing = [c for c in LINE_COLUMNS if c not in lines.columns]
         if missing:
             raise SimulationError(
-                f"Colonnes manquantes dans les lignes du budget : {', '.join(missing)}."
+                _("Colonnes manquantes dans les lignes du budget : %(columns)s.")
+                % {"columns": ", ".join(missing)}
             )
         frame = lines.reset_index(drop=True)
         self.frame = frame
@@ -46,7 +47,9 @@ class PreparedBudget:
         problems: list[str] = []
         if len(self.index) != self.n:
             duplicated = sorted(set(codes[codes.duplicated()]))
-            problems.append(f"Codes de ligne en double : {', '.join(duplicated)}.")
+            problems.append(
+                _("Codes de ligne en double : %(codes)s.") % {"codes": ", ".join(duplicated)}
+            )
         if "label" in frame.columns:
             labels = frame["label"].fillna("").astype(str).str.strip()
         else:
@@ -54,7 +57,7 @@ class PreparedBudget:
         self.labels = _frozen(labels.to_numpy(dtype=object))
         self.amount = _frozen(frame["amount"].astype(float).to_numpy(copy=True))
         for i in np.flatnonzero(~np.isfinite(self.amount)):
-            problems.append(f"{self.line_name(i)} n'a pas de montant.")
+            problems.append(_("La ligne %(line)s n'a pas de montant.") % {"line": self.line_ref(i)})
 
         masks = ratio_masks(frame)
         self.real = _frozen((frame["kind"] == REEL).to_numpy())
@@ -89,9 +92,10 @@ class PreparedBudget:
         if problems:
             raise SimulationError(problems)
 
-    def line_name(self, i: int) -> str:
+    def line_ref(self, i: int) -> str:
+        """How messages name a line: its code, then its label when it has one."""
         label = self.labels[i]
-        return f"La ligne {self.codes[i]} ({label})" if label else f"La ligne {self.codes[i]}"
+        return f"{self.codes[i]} ({label})" if label else str(self.codes[i])
 
     def _prepare_rules(self, rules: pd.DataFrame | None, problems: list[str]) -> None:
         if rules is None or len(rules) == 0:
@@ -117,19 +121,30 @@ class PreparedBudget:
             bad_lag = ~((lag_values >= 0) & (lag_values <= MAX_LAG) & (lag_values % 1 == 0))
             bad = unknown_source | unknown_target | self_loop | ~np.isfinite(coef) | bad_lag
             for r in np.flatnonzero(bad):
-                where = f"L'impact induit {src_codes[r]} → {tgt_codes[r]}"
+                rule = {"source": src_codes[r], "target": tgt_codes[r]}
+                unknown = _(
+                    "L'impact induit %(source)s → %(target)s vise une ligne inconnue : %(line)s."
+                )
                 if unknown_source[r]:
-                    problems.append(f"{where} vise une ligne inconnue : {src_codes[r]}.")
+                    problems.append(unknown % {**rule, "line": src_codes[r]})
                 if unknown_target[r]:
-                    problems.append(f"{where} vise une ligne inconnue : {tgt_codes[r]}.")
+                    problems.append(unknown % {**rule, "line": tgt_codes[r]})
                 if self_loop[r]:
-                    problems.append(f"{where} relie une ligne à elle-même.")
+                    problems.append(
+                        _("L'impact induit %(source)s → %(target)s relie une ligne à elle-même.")
+                        % rule
+                    )
                 if not np.isfinite(coef[r]):
-                    problems.append(f"{where} n'a pas de coefficient.")
+                    problems.append(
+                        _("L'impact induit %(source)s → %(target)s n'a pas de coefficient.") % rule
+                    )
                 if bad_lag[r]:
                     problems.append(
-                        f"{where} a un décalage de {lag_values[r]:g} an(s) ; "
-                        f"il doit être un entier de 0 à {MAX_LAG}."
+                        _(
+                            "L'impact induit %(source)s → %(target)s a un décalage de %(lag)s "
+                            "an(s) ; il doit être un entier de 0 à %(max)s."
+                        )
+                        % {**rule, "lag": f"{lag_values[r]:g}", "max": MAX_LAG}
                     )
             if problems:
                 return
@@ -188,7 +203,7 @@ class PreparedBudget:
         first = cycle.index(min(cycle))
         cycle = cycle[first:] + cycle[:first]
         path = " → ".join(str(self.codes[i]) for i in [*cycle, cycle[0]])
-        return f"Les impacts induits forment un cycle : {path}."
+        return _("Les impacts induits forment un cycle : %(path)s.") % {"path": path}
 
     def baseline(self, horizon: int, growth_rates: dict | None = None) -> np.ndarray:
         """Voted amounts repeated each year, grown per chapter: amount × (1 + rate)^(y − 1)."""

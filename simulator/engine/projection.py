@@ -16,6 +16,7 @@ from simulator.engine.base import (
     MAX_HORIZON,
     Adjustment,
     SimulationError,
+    _,
     euros,
     unique_messages,
     years_text,
@@ -59,7 +60,8 @@ def simulate(
     )
     if not horizon_ok:
         messages.append(
-            f"L'horizon doit être compris entre 1 et {MAX_HORIZON} ans (reçu : {horizon})."
+            _("L'horizon doit être compris entre 1 et %(max)s ans (reçu : %(value)s).")
+            % {"max": MAX_HORIZON, "value": horizon}
         )
     tax_revenue_delta = household = None
     if tax is not None:
@@ -74,13 +76,18 @@ def simulate(
     messages += rate_messages
     target_value = number_or_none(target)
     if target_value is not None and not math.isfinite(target_value):
-        messages.append(f"L'objectif d'économies doit être un montant (reçu : {target}).")
+        messages.append(
+            _("L'objectif d'économies doit être un montant (reçu : %(value)s).") % {"value": target}
+        )
     if max_policy_areas is not None and not (
         isinstance(max_policy_areas, int | np.integer) and max_policy_areas >= 0
     ):
         messages.append(
-            "Le nombre de politiques publiques permises doit être un entier positif ou nul "
-            f"(reçu : {max_policy_areas})."
+            _(
+                "Le nombre de politiques publiques permises doit être un entier positif ou nul "
+                "(reçu : %(value)s)."
+            )
+            % {"value": max_policy_areas}
         )
         max_policy_areas = None
     checked = check_adjustments(
@@ -91,7 +98,7 @@ def simulate(
 
     baseline = prepared.baseline(horizon, rates)
     measures: list[str | None] = []
-    for _, adjustment in checked:
+    for _line, adjustment in checked:
         if adjustment.measure not in measures:
             measures.append(adjustment.measure)
     rows, levels = reach(prepared, np.array([i for i, _ in checked], dtype=np.int64))
@@ -173,15 +180,26 @@ def warnings_of(ratios: list[Ratios], target_met: bool | None, first_met: bool |
     for y, year in enumerate(ratios, start=1):
         if year.epargne_brute <= 0:
             warnings.append(
-                f"Épargne brute négative ou nulle en année {y} ({euros(year.epargne_brute)}) : "
-                "la capacité de désendettement n'est pas définie."
+                _(
+                    "Épargne brute négative ou nulle en année %(year)s (%(amount)s) : la capacité "
+                    "de désendettement n'est pas définie."
+                )
+                % {"year": y, "amount": euros(year.epargne_brute)}
             )
         elif year.capacite_desendettement > DEBT_CAPACITY_CEILING_YEARS:
             warnings.append(
-                f"Capacité de désendettement de {years_text(year.capacite_desendettement)} ans "
-                f"en année {y}, au-delà du plafond de référence de "
-                f"{DEBT_CAPACITY_CEILING_YEARS} ans."
+                _(
+                    "Capacité de désendettement de %(years)s ans en année %(year)s, au-delà du "
+                    "plafond de référence de %(ceiling)s ans."
+                )
+                % {
+                    "years": years_text(year.capacite_desendettement),
+                    "year": y,
+                    "ceiling": DEBT_CAPACITY_CEILING_YEARS,
+                }
             )
     if target_met and first_met is False:
-        warnings.append("L'objectif est atteint en année pleine, mais pas dès la première année.")
+        warnings.append(
+            _("L'objectif est atteint en année pleine, mais pas dès la première année.")
+        )
     return warnings
