@@ -17,11 +17,11 @@ from budget.roles import sees_unpublished
 from simulator import charts, exports, services
 from simulator.engine import SimulationError
 from simulator.inputs import LINE_ADJUSTMENTS, prepared_budget, run_measure_alone, run_scenario
+from simulator.limits import policy_area_limit
 from simulator.models import Measure, Scenario
 from simulator.state import SLIDER_MAX, SLIDER_MIN, ScenarioState
 from simulator.summary import summarise
 from simulator.tax import TAX_MEASURE
-from votes.campaigns.models import Campaign, Phase
 
 MAX_HORIZON_CHOICES = list(range(1, 11))
 
@@ -79,18 +79,6 @@ def state_from_post(data, budget: Budget) -> ScenarioState:
 
 
 # --- computing ----------------------------------------------------------------------------
-
-
-def policy_area_limit(budget: Budget) -> int | None:
-    """The cap on policy areas of the budget's open campaign, when it sets one (domain.md §5)."""
-    campaign = (
-        Campaign.objects.filter(budget=budget)
-        .exclude(phase__in=[Phase.DRAFT, Phase.ANSWERED])
-        .order_by("-created_at")
-        .only("max_policy_areas")
-        .first()
-    )
-    return campaign.max_policy_areas if campaign else None
 
 
 def _measure_names(measures: dict[str, Measure]) -> dict[str | None, str]:
