@@ -6,6 +6,9 @@ token, so that the user does not upload it twice. `take_upload` hands it back on
 confirmation; `upload_gone` answers a confirmation whose file is no longer there (already
 confirmed, expired after PENDING_MAX_AGE, or validated for another object). Pages render
 their zone with `zone_template` and templates/budget/backoffice/_upload_zone.html.
+
+Imports without preview (council answers, instruction sheet) write at once through
+`import_at_once` and templates/budget/backoffice/_direct_upload_zone.html.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_htmx.http import HttpResponseClientRedirect
@@ -125,6 +130,26 @@ def take_upload(request: HttpRequest, *, key: str, **expected) -> tuple[dict, by
 def upload_gone(request: HttpRequest, url: str, message: str) -> HttpResponse:
     messages.error(request, message)
     return go(request, url)
+
+
+def import_at_once[R: Report](form: forms.Form, run: Callable[[bytes], R]) -> R | None:
+    """The imports without preview: the service reads and writes the file, all or nothing.
+
+    A refusal of the whole request (a phase closed, a frozen campaign) goes onto the form:
+    on its field when the form has one, else above it. None when the form refused the file.
+    """
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return run(form.cleaned_data["file"].read())
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                for item in errors:
+                    form.add_error(name if name in form.fields else None, item)
+        else:
+            form.add_error(None, error)
+        return None
 
 
 def zone_template(request: HttpRequest, template_name: str) -> str:
