@@ -55,6 +55,11 @@ def backoffice_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
+def _posted(request: HttpRequest) -> tuple:
+    # Bound on every POST, even an empty one, so that it shows its "required" errors.
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 # --- pages ---------------------------------------------------------------------------------
 
 
@@ -78,7 +83,7 @@ def _import_context(form: BudgetUploadForm, report=None, pending=None) -> dict:
 @require_http_methods(["GET", "POST"])
 def budget_upload(request: HttpRequest) -> HttpResponse:
     report = None
-    form = BudgetUploadForm(request.POST, request.FILES) if request.method == "POST" else BudgetUploadForm()
+    form = BudgetUploadForm(*_posted(request))
     if form.is_bound and form.is_valid():
         uploaded = form.cleaned_data["file"]
         options = {
@@ -169,7 +174,7 @@ def _params_context(budget: Budget, form: ParamsUploadForm, report=None, pending
 def params_upload(request: HttpRequest, slug: str) -> HttpResponse:
     budget = get_object_or_404(Budget.objects.select_related("authority"), slug=slug)
     report = None
-    form = ParamsUploadForm(request.POST, request.FILES) if request.method == "POST" else ParamsUploadForm()
+    form = ParamsUploadForm(*_posted(request))
     if form.is_bound and form.is_valid():
         report = validate_upload(
             request,

@@ -153,8 +153,12 @@ def volunteers_import(
     filename: str,
     consent_confirmed: bool,
     now: dt.datetime | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Reads the whole file; writes every volunteer, or nobody when any row has a problem."""
+    """Reads the whole file; writes every volunteer, or nobody when any row has a problem.
+
+    With `dry_run`, `created` counts who would be written and nothing is.
+    """
     report = ImportReport()
     if not consent_confirmed:
         report.errors.append(
@@ -295,6 +299,9 @@ def volunteers_import(
         return report
     if not volunteers:
         report.errors.append(located(None, "", "", _("Le fichier ne contient aucun volontaire.")))
+        return report
+    if dry_run:
+        report.created = len(volunteers)
         return report
     try:
         with transaction.atomic():
