@@ -108,7 +108,7 @@ def _moderate(
     record = ModerationAction(proposal=locked, moderator=moderator, action=action, reason=reason)
     record.full_clean()
     record.save()
-    locked.flags.filter(handled=False).update(handled=True)
+    locked.flags.open().update(handled=True)
     proposal.status = to_status
     author = locked.author
     if author is not None and author.email:

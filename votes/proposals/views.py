@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,14 +20,14 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from simulator import charts
-from votes.access import is_administrator, is_moderator, is_team
+from votes.access import is_moderator, is_team
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
 from votes.instruction.services import instruction_is_public
 from votes.proposals import savings
 from votes.proposals.filters import ProposalFilter
 from votes.proposals.forms import FlagForm, ModerationForm
-from votes.proposals.models import Flag, ModerationAction, Proposal, Support
+from votes.proposals.models import Flag, Proposal, Support
 from votes.proposals.services_moderation import flag_create, support_toggle
 from votes.text import render_markdown
 
@@ -44,9 +43,7 @@ class HtmxHttpRequest(HttpRequest):
 
 def get_campaign(request: HttpRequest, slug: str) -> Campaign:
     """A campaign in draft exists only for its administrators."""
-    campaigns = Campaign.objects.select_related("authority", "budget")
-    if not is_administrator(request.user):
-        campaigns = campaigns.public()
+    campaigns = Campaign.objects.visible_to(request.user).select_related("authority", "budget")
     return get_object_or_404(campaigns, slug=slug)
 
 
@@ -86,16 +83,6 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, problems)
 
 
-def last_hide_reason() -> Subquery:
-    return Subquery(
-        ModerationAction.objects.filter(
-            proposal=OuterRef("pk"), action=ModerationAction.Action.HIDE
-        )
-        .order_by("-at", "-id")
-        .values("reason")[:1]
-    )
-
-
 # --- list ---------------------------------------------------------------------------------
 
 
@@ -105,14 +92,14 @@ def proposal_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(request, slug)
     statuses = _listed_statuses(request)
     proposals = (
-        Proposal.objects.filter(campaign=campaign, status__in=statuses)
+        campaign.proposals.filter(status__in=statuses)
         # council_answer: the citizen label of each card, without a query per card.
         .select_related("campaign", "category", "commune", "author__profile", "council_answer")
-        .annotate(support_count=Count("supports"))
+        .with_support_count()
         .order_by("-created_at", "-reference")
     )
     if is_moderator(request.user):
-        proposals = proposals.annotate(hidden_reason=last_hide_reason())
+        proposals = proposals.with_hidden_reason()
     team_statuses = statuses if is_team(request.user) else None
     proposal_filter = ProposalFilter(
         request.GET, queryset=proposals, campaign=campaign, statuses=team_statuses

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +16,7 @@ from votes.access import is_moderator, require
 from votes.proposals.forms import ModerationForm
 from votes.proposals.models import Flag, ModerationAction, Proposal
 from votes.proposals.services_moderation import moderation_hide, moderation_restore
-from votes.proposals.views import add_errors, get_campaign, get_proposal, last_hide_reason
+from votes.proposals.views import add_errors, get_campaign, get_proposal
 
 HISTORY_LENGTH = 100
 
@@ -24,34 +24,28 @@ HISTORY_LENGTH = 100
 def _flags_prefetch() -> Prefetch:
     return Prefetch(
         "flags",
-        queryset=Flag.objects.filter(handled=False).select_related("user__profile"),
+        queryset=Flag.objects.open().select_related("user__profile"),
         to_attr="open_flags",
     )
 
 
 def _queue_proposals() -> QuerySet[Proposal]:
-    return Proposal.objects.select_related("campaign", "category", "author__profile").annotate(
-        hidden_reason=last_hide_reason()
-    )
+    return Proposal.objects.select_related(
+        "campaign", "category", "author__profile"
+    ).with_hidden_reason()
 
 
 @login_required
 @require_safe
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     require(is_moderator(request.user))
-    open_flags = Flag.objects.filter(proposal=OuterRef("pk"), handled=False)
     flagged = (
         _queue_proposals()
-        .filter(Exists(open_flags))
+        .flagged()
         .prefetch_related(_flags_prefetch())
         .order_by("campaign__title", "reference")
     )
-    hidden = (
-        _queue_proposals()
-        .filter(status=Proposal.Status.HIDDEN)
-        .exclude(Exists(open_flags))
-        .order_by("campaign__title", "reference")
-    )
+    hidden = _queue_proposals().hidden().unflagged().order_by("campaign__title", "reference")
     history = ModerationAction.objects.select_related("proposal__campaign", "moderator").order_by(
         "-at", "-id"
     )[:HISTORY_LENGTH]
