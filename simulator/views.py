@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from budget.models import Budget, BudgetLine
-from budget.roles import sees_unpublished
 from simulator import charts, exports, services
 from simulator.engine import SimulationError
 from simulator.inputs import LINE_ADJUSTMENTS, prepared_budget, run_measure_alone, run_scenario
@@ -30,10 +29,8 @@ MAX_HORIZON_CHOICES = list(range(1, 11))
 
 
 def _get_budget(request: HttpRequest, slug: str) -> Budget:
-    budget = get_object_or_404(Budget.objects.select_related("authority"), slug=slug)
-    if not budget.published and not sees_unpublished(request.user):
-        raise Http404
-    return budget
+    budgets = Budget.objects.visible_to(request.user).select_related("authority")
+    return get_object_or_404(budgets, slug=slug)
 
 
 def _get_own_scenario(request: HttpRequest, pk: int) -> Scenario:

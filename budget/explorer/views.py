@@ -19,7 +19,6 @@ from budget.explorer.tables import PER_PAGE, BudgetLineTable, export_rows, rows_
 from budget.finance import DEPENSE, RECETTE, compute_ratios
 from budget.frames import lines_frame
 from budget.models import Budget, BudgetLine, ImpactRule
-from budget.roles import sees_unpublished
 from budget.templatetags.budget_tags import money
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -40,9 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _get_budget(request: HttpRequest, slug: str) -> Budget:
     """The budget behind every explorer page; unpublished ones exist only for the staff."""
-    budgets = Budget.objects.select_related("authority")
-    if not sees_unpublished(request.user):
-        budgets = budgets.published()
+    budgets = Budget.objects.visible_to(request.user).select_related("authority")
     return get_object_or_404(budgets, slug=slug)
 
 
