@@ -15,12 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from budget.models import Budget, BudgetLine
 from simulator import charts, exports, services
 from simulator.engine import SimulationError
-from simulator.inputs import LINE_ADJUSTMENTS, prepared_budget, run_measure_alone, run_scenario
-from simulator.limits import policy_area_limit
-from simulator.models import Measure, Scenario
+from simulator.inputs import run_scenario
+from simulator.models import Scenario
+from simulator.screen import catalogue, measure_names, results_context
 from simulator.state import SLIDER_MAX, SLIDER_MIN, ScenarioState
-from simulator.summary import summarise
-from simulator.tax import TAX_MEASURE
 
 MAX_HORIZON_CHOICES = list(range(1, 11))
 
@@ -78,65 +76,6 @@ def state_from_post(data, budget: Budget) -> ScenarioState:
 # --- computing ----------------------------------------------------------------------------
 
 
-def _measure_names(measures: dict[str, Measure]) -> dict[str | None, str]:
-    names: dict[str | None, str] = {slug: m.title for slug, m in measures.items()}
-    names[LINE_ADJUSTMENTS] = _("Vos ajustements de lignes")
-    names[TAX_MEASURE] = _("Taux de taxe foncière")
-    return names
-
-
-def results_context(budget: Budget, state: ScenarioState) -> dict:
-    """Everything the results partial shows; refusals come back as messages, not errors."""
-    prepared = prepared_budget(budget)
-    try:
-        result, inputs = run_scenario(
-            budget, state, prepared=prepared, max_policy_areas=policy_area_limit(budget)
-        )
-    except SimulationError as error:
-        return {"errors": error.messages, "state": state, "budget": budget}
-    baseline, _baseline_inputs = run_scenario(
-        budget, ScenarioState(horizon=state.horizon), prepared=prepared
-    )
-    names = _measure_names(inputs.measures)
-    changed = result.line_years().sort_values(["code", "year"])
-    lines: OrderedDict[str, dict] = OrderedDict()
-    for row in changed.itertuples(index=False):
-        entry = lines.setdefault(row.code, {"code": row.code, "label": row.label, "years": []})
-        entry["years"].append(row)
-    return {
-        "budget": budget,
-        "state": state,
-        "result": result,
-        "summary": summarise(result),
-        "charts": [
-            charts.waterfall(result),
-            charts.sankey(result, names),
-            charts.policy_areas(result),
-            charts.ratios(result, baseline),
-        ],
-        "changed_lines": list(lines.values()),
-        "years": result.years,
-    }
-
-
-def _catalogue(budget: Budget, state: ScenarioState) -> list[dict]:
-    """Catalogue measures grouped by policy area, each with its own full-year saving."""
-    prepared = prepared_budget(budget)
-    groups: OrderedDict[str, list] = OrderedDict()
-    for measure in (
-        Measure.objects.catalogue().filter(budget=budget).prefetch_related("adjustments__line")
-    ):
-        try:
-            result = run_measure_alone(budget, measure, prepared=prepared, horizon=state.horizon)
-            saving = result.full_year_net_saving
-        except SimulationError:
-            saving = None
-        groups.setdefault(measure.policy_area or _("Autres mesures"), []).append(
-            {"measure": measure, "saving": saving, "checked": measure.slug in state.measures}
-        )
-    return [{"area": area, "items": items} for area, items in groups.items()]
-
-
 def _adjustable_lines(budget: Budget, state: ScenarioState) -> list[dict]:
     groups: OrderedDict[str, dict] = OrderedDict()
     lines = (
@@ -168,7 +107,7 @@ def _page_context(budget: Budget, state: ScenarioState, **extra) -> dict:
     return {
         "budget": budget,
         "state": state,
-        "catalogue": _catalogue(budget, state),
+        "catalogue": catalogue(budget, state),
         "line_groups": _adjustable_lines(budget, state),
         "horizons": MAX_HORIZON_CHOICES,
         "slider_min": SLIDER_MIN,
@@ -310,7 +249,7 @@ def _export_response(
         )
     elif fmt == "xlsx":
         response = HttpResponse(
-            exports.scenario_workbook(scenario, state, result, _measure_names(inputs.measures)),
+            exports.scenario_workbook(scenario, state, result, measure_names(inputs.measures)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from simulator import services
 from simulator.engine import Adjustment, SimulationError, simulate
 from simulator.inputs import LINE_ADJUSTMENTS, growth_rates, measure_adjustments, prepared_budget
-from simulator.models import Measure, Scenario
 
 # The simulator screen's rule on policy areas: the dashboard applies the very same one.
-from simulator.views import policy_area_limit
+from simulator.limits import policy_area_limit
+from simulator.models import Measure, Scenario
 from votes.access import is_administrator, is_facilitator, require
 from votes.campaigns.models import Campaign
 from votes.voting.models import VotingCodeBatch

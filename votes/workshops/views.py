@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from simulator import services
 from simulator.models import Measure
-from simulator.views import _catalogue, results_context
+from simulator.screen import catalogue, results_context
 from votes.access import is_administrator, is_facilitator, require
 from votes.workshops.forms import (
     ArgumentForm,
@@ -323,7 +323,7 @@ def _group_context(group: WorkshopGroup, *, full: bool) -> dict:
         }
     )
     if full:
-        context["catalogue"] = _catalogue(budget, state)
+        context["catalogue"] = catalogue(budget, state)
         context["rename_form"] = RenameForm(initial={"title": scenario.title})
     return context
 
