@@ -240,7 +240,8 @@ def _write_table(sheet, table: Table, start: int, *, caption: bool) -> tuple[int
             column = table.columns[index - 1] if index <= len(table.columns) else Column("")
             cell = put(sheet, row, index, value)
             number_format = override.number_format if override else None
-            if number_format is None and (is_number(value) or isinstance(value, date)):
+            if number_format is None and not isinstance(value, str):
+                # Empty cells too: a number typed in later gets the column's format.
                 number_format = column.number_format
             if number_format:
                 cell.number_format = number_format

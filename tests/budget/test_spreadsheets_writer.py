@@ -53,9 +53,9 @@ def test_it_formats_numbers_and_dates_per_column():
     assert title.number_format == "General"
 
 
-def test_it_leaves_empty_cells_and_text_in_number_columns_unformatted():
+def test_it_formats_empty_cells_but_not_text_in_number_columns():
     sheet = open_xlsx(simple([["a", None, "—", None, None]])).active
-    assert sheet["B2"].value is None
+    assert sheet["B2"].value is None and sheet["B2"].number_format == w.EURO
     assert sheet["C2"].value == "—" and sheet["C2"].number_format == "General"
 
 
