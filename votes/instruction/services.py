@@ -21,9 +21,9 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from budget.imports.scdl import RowError, located
 from budget.models import Authority
 from budget.roles import INSTRUCTOR
+from budget.spreadsheets.cells import RowError, located
 from budget.templatetags.budget_tags import format_amount
 from simulator.engine import Adjustment, PreparedBudget, SimulationError, simulate
 from simulator.inputs import growth_rates, measure_adjustments, prepared_budget

@@ -38,7 +38,7 @@ from votes.instruction.services import (
     proposals_assign_bulk,
 )
 from votes.proposals.models import Proposal
-from votes.proposals.services import moderation_hide, moderation_restore
+from votes.proposals.services_moderation import moderation_hide, moderation_restore
 from votes.voting.ballots import ballot_add, ballot_for, ballot_remove
 from votes.voting.closing import code_batch_close, station_close
 from votes.voting.codes import (
