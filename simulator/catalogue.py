@@ -8,18 +8,15 @@ Measures are matched by slug: scenarios that chose a measure keep it across re-i
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from budget.models import Budget, BudgetLine
+from budget.spreadsheets import writer
 from budget.spreadsheets.cells import RowError, located, parse_amount, parse_yes_no, quoted
 from budget.spreadsheets.reader import Table, cell_at, check_header, read_sheets
 from simulator.models import MAX_HORIZON, Measure, MeasureAdjustment
@@ -53,21 +50,14 @@ class CatalogueReport:
 
 
 def measure_catalogue_export(*, budget: Budget) -> bytes:
-    workbook = Workbook()
-    measures_sheet = workbook.active
-    measures_sheet.title = MEASURES_SHEET
-    adjustments_sheet = workbook.create_sheet(ADJUSTMENTS_SHEET)
-    measures_sheet.append(MEASURE_COLUMNS)
-    adjustments_sheet.append(ADJUSTMENT_COLUMNS)
     measures = (
         Measure.objects.catalogue().filter(budget=budget).prefetch_related("adjustments__line")
     )
+    measure_rows, adjustment_rows = [], []
     for measure in measures:
-        measures_sheet.append(
-            [measure.slug, measure.title, measure.description, measure.policy_area]
-        )
+        measure_rows.append([measure.slug, measure.title, measure.description, measure.policy_area])
         for adj in measure.adjustments.all():
-            adjustments_sheet.append(
+            adjustment_rows.append(
                 [
                     measure.slug,
                     adj.line.code,
@@ -78,20 +68,28 @@ def measure_catalogue_export(*, budget: Budget) -> bytes:
                     float(adj.first_year_share),
                 ]
             )
-    fill = PatternFill("solid", fgColor="DCE6F2")
-    for sheet, widths in (
-        (measures_sheet, [28, 40, 60, 24]),
-        (adjustments_sheet, [28, 22] + [16] * 5),
-    ):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = fill
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    measure_widths = [28, 40, 60, 24]
+    adjustment_widths = [28, 22] + [16] * 5
+    return writer.xlsx_bytes(
+        [
+            writer.Sheet(
+                MEASURES_SHEET,
+                [
+                    writer.Column(name, width=width)
+                    for name, width in zip(MEASURE_COLUMNS, measure_widths, strict=True)
+                ],
+                measure_rows,
+            ),
+            writer.Sheet(
+                ADJUSTMENTS_SHEET,
+                [
+                    writer.Column(name, width=width)
+                    for name, width in zip(ADJUSTMENT_COLUMNS, adjustment_widths, strict=True)
+                ],
+                adjustment_rows,
+            ),
+        ]
+    )
 
 
 @dataclass

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -13,10 +11,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from budget.models import BudgetLine
+from budget.spreadsheets import writer
 from budget.templatetags.budget_tags import money
 
 PER_PAGE = 50
@@ -127,45 +124,30 @@ def export_rows(table: tables.Table) -> list[list]:
     return [list(row) for row in table.as_values()]
 
 
-# A spreadsheet would run a text cell starting with these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal | float):
-        # French Excel reads "1234,50"; no thousands separator so it stays a number.
-        return f"{value:.2f}".replace(".", ",")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+def _columns(rows: Sequence[Sequence]) -> list[writer.Column]:
+    # The amount columns are those holding numbers: two decimals, as the table shows them.
+    header, data = rows[0], rows[1:]
+    amounts = {
+        index
+        for row in data
+        for index, value in enumerate(row)
+        if isinstance(value, Decimal | float)
+    }
+    return [
+        writer.Column(str(name), writer.AMOUNT, decimals=2)
+        if index in amounts
+        else writer.Column(str(name))
+        for index, name in enumerate(header)
+    ]
 
 
 def rows_to_csv(rows: Iterable[Sequence]) -> bytes:
     """UTF-8 with a BOM, `;` between fields, decimal commas: opens as-is in French Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = list(rows)
+    table = writer.Table(_columns(rows), rows[1:])
+    return writer.csv_bytes(table, delimiter=";", decimal_comma=True, bom=True)
 
 
 def rows_to_xlsx(rows: Iterable[Sequence], *, title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]  # Excel's limit on sheet names
-    for index, row in enumerate(rows):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        if index == 0:
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-        else:
-            for cell in sheet[index + 1]:
-                if isinstance(cell.value, float):
-                    cell.number_format = "#,##0.00"
-                elif isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # openpyxl would otherwise store a formula
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = list(rows)
+    return writer.xlsx_bytes([writer.Sheet(str(title), _columns(rows), rows[1:])])

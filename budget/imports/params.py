@@ -7,22 +7,18 @@ rules and the flags of the lines it lists, all or nothing.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from budget.imports.scdl import LABEL_MAX
 from budget.imports.services import BATCH, lines_bulk_update
 from budget.models import Budget, BudgetLine, ImpactRule
 from budget.rules import MAX_LAG, RuleSpec, find_cycle, format_cycle, impact_rules_replace
+from budget.spreadsheets import writer
 from budget.spreadsheets.cells import (
     AMOUNT_LIMIT,
     CENT,
@@ -66,80 +62,83 @@ def _yes_no(value: bool) -> str:
     return "oui" if value else "non"
 
 
-def _style_sheet(sheet, widths: list[int]) -> None:
-    header_fill = PatternFill("solid", fgColor="DCE6F2")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(vertical="center")
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+def _yes_no_column(header: str, width: int) -> writer.Column:
+    choices = writer.Choices(
+        ["oui", "non"],
+        error=_("Répondez oui ou non."),
+        error_title=_("Valeur attendue : oui ou non"),
+        # Room for the lines the finance service adds by hand.
+        spare_rows=500,
+    )
+    return writer.Column(header, width=width, choices=choices)
 
 
 def simulator_params_export(*, budget: Budget) -> bytes:
     """An .xlsx pre-filled with the budget's current flags, floors and rules."""
-    book = Workbook()
-    lines_sheet = book.active
-    lines_sheet.title = LINES_SHEET
-    lines_sheet.append(LINE_COLUMNS + LINE_INFO_COLUMNS)
+    line_widths = dict(
+        zip(
+            LINE_COLUMNS + LINE_INFO_COLUMNS,
+            [20, 45, 16, 11, 14, 16, 10, 8, 10, 10, 10],
+            strict=True,
+        )
+    )
+    line_columns = [
+        _yes_no_column(name, width)
+        if name == "ajustable"
+        else writer.Column(
+            name, writer.AMOUNT if name in ("montant", "plancher") else None, width=width
+        )
+        for name, width in line_widths.items()
+    ]
     lines = budget.lines.order_by("position", "id")
-    for line in lines:
-        lines_sheet.append(
-            [
-                line.code,
-                line.label or line.account_label,
-                line.realised if budget.uses_realised_amounts and line.realised else line.amount,
-                _yes_no(line.adjustable),
-                line.floor,
-                line.get_section_display(),
-                line.get_direction_display(),
-                line.get_kind_display(),
-                line.chapter,
-                line.account,
-                line.function,
-            ]
-        )
-    count = lines_sheet.max_row
-    for amount, _adjustable, floor in lines_sheet.iter_rows(min_row=2, min_col=3, max_col=5):
-        amount.number_format = floor.number_format = "#,##0.00"
-    _style_sheet(lines_sheet, [20, 45, 16, 11, 14, 16, 10, 8, 10, 10, 10])
-    _yes_no_validation(lines_sheet, f"D2:D{max(count, 2) + 500}")
-
-    rules_sheet = book.create_sheet(RULES_SHEET)
-    rules_sheet.append(RULE_COLUMNS)
+    line_rows = [
+        [
+            line.code,
+            line.label or line.account_label,
+            line.realised if budget.uses_realised_amounts and line.realised else line.amount,
+            _yes_no(line.adjustable),
+            line.floor,
+            line.get_section_display(),
+            line.get_direction_display(),
+            line.get_kind_display(),
+            line.chapter,
+            line.account,
+            line.function,
+        ]
+        for line in lines
+    ]
+    rule_widths = dict(zip(RULE_COLUMNS, [20, 20, 13, 16, 9, 60], strict=True))
+    rule_columns = [
+        _yes_no_column(name, width) if name == "cumul" else writer.Column(name, width=width)
+        for name, width in rule_widths.items()
+    ]
     rules = ImpactRule.objects.filter(budget=budget).select_related("source", "target")
-    for rule in rules.order_by("id"):
-        rules_sheet.append(
-            [
-                rule.source.code,
-                rule.target.code,
-                rule.coefficient.normalize(),
-                rule.lag,
-                _yes_no(rule.cumulative),
-                rule.description,
-            ]
-        )
-    _style_sheet(rules_sheet, [20, 20, 13, 16, 9, 60])
-    _yes_no_validation(rules_sheet, f"E2:E{rules_sheet.max_row + 500}")
-
-    help_sheet = book.create_sheet("aide")
-    for row in _help_rows():
-        help_sheet.append(row)
-    help_sheet["A1"].font = Font(bold=True, size=13)
-    help_sheet.column_dimensions["A"].width = 18
-    help_sheet.column_dimensions["B"].width = 100
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
-
-
-def _yes_no_validation(sheet, cells: str) -> None:
-    validation = DataValidation(type="list", formula1='"oui,non"', allow_blank=True)
-    validation.error = _("Répondez oui ou non.")
-    validation.errorTitle = _("Valeur attendue : oui ou non")
-    sheet.add_data_validation(validation)
-    validation.add(cells)
+    rule_rows = [
+        [
+            rule.source.code,
+            rule.target.code,
+            rule.coefficient.normalize(),
+            rule.lag,
+            _yes_no(rule.cumulative),
+            rule.description,
+        ]
+        for rule in rules.order_by("id")
+    ]
+    title, *help_rows = _help_rows()
+    help_sheet = writer.Sheet(
+        "aide",
+        [writer.Column("", width=18), writer.Column("", width=100)],
+        help_rows[1:],  # the title is a line above them, then a blank row
+        lines=[writer.Line(title[0], writer.HEADING)],
+        header=False,
+    )
+    return writer.xlsx_bytes(
+        [
+            writer.Sheet(LINES_SHEET, line_columns, line_rows),
+            writer.Sheet(RULES_SHEET, rule_columns, rule_rows),
+            help_sheet,
+        ]
+    )
 
 
 def _help_rows() -> list[list[str]]:

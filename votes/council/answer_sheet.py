@@ -11,18 +11,14 @@ that the whole file can be corrected at once; the service decides what is writte
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
+from budget.spreadsheets import writer
 from budget.spreadsheets.cells import (
     RowError,
     cell_text,
@@ -44,6 +40,7 @@ HEADER_SEARCH_ROWS = 10
 IDENTIFIER_PREFIX = "arbitrages-avis:"
 ANSWER_MAX = 10_000
 DELIBERATION_REFERENCE_MAX = 60
+DATE_FORMAT = "dd/mm/yyyy"
 
 
 # The header texts are French on purpose: they are what the council's office types and reads,
@@ -105,53 +102,35 @@ def build_sheet(
 ) -> bytes:
     """The answer workbook: bold header, widths, frozen header row, autofilter, and a list of
     the decisions offered in the "Décision" column."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    sheet.append([header for header, _width in COLUMNS.values()])
-    for row in rows:
-        sheet.append(
-            [
-                row.reference,
-                row.title,
-                row.category,
-                row.result,
-                row.decision,
-                row.answer,
-                row.deliberation_reference,
-                row.deliberation_date,
-            ]
-        )
-    fill = PatternFill("solid", fgColor="DCE6F2")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    keys = list(COLUMNS)
-    for index, (_header, width) in enumerate(COLUMNS.values(), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    last = max(len(rows) + 1, 2)
-    answer_letter = get_column_letter(keys.index("answer") + 1)
-    for (cell,) in sheet[f"{answer_letter}2:{answer_letter}{last}"]:
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    date_letter = get_column_letter(keys.index("deliberation_date") + 1)
-    for (cell,) in sheet[f"{date_letter}2:{date_letter}{last}"]:
-        cell.number_format = "dd/mm/yyyy"
-    decision_letter = get_column_letter(keys.index("decision") + 1)
-    choices = ",".join(decisions)
-    validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
-    validation.error = _("Choisissez une décision dans la liste.")
-    validation.prompt = _("Décision du conseil")
-    sheet.add_data_validation(validation)
-    validation.add(f"{decision_letter}2:{decision_letter}{last}")
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
-    workbook.properties.identifier = IDENTIFIER_PREFIX + campaign_slug
-    if title:
-        workbook.properties.title = title
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    decision_list = writer.Choices(
+        decisions,
+        error=_("Choisissez une décision dans la liste."),
+        prompt=_("Décision du conseil"),
+    )
+    options = {
+        "decision": {"choices": decision_list},
+        "answer": {"wrap": True},
+        "deliberation_date": {"number_format": DATE_FORMAT},
+    }
+    columns = [
+        writer.Column(header, width=width, **options.get(key, {}))
+        for key, (header, width) in COLUMNS.items()
+    ]
+    values = [
+        [
+            row.reference,
+            row.title,
+            row.category,
+            row.result,
+            row.decision,
+            row.answer,
+            row.deliberation_reference,
+            row.deliberation_date,
+        ]
+        for row in rows
+    ]
+    sheet = writer.Sheet(SHEET, columns, values, freeze_columns=1)
+    return writer.xlsx_bytes([sheet], title=title, identifier=IDENTIFIER_PREFIX + campaign_slug)
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ The report's content is built in ``votes.report``; nothing here knows about camp
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,10 +15,9 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from budget.spreadsheets import writer
+from budget.spreadsheets.writer import is_number
 from budget.templatetags.budget_tags import format_amount
 from simulator.charts import CONFIG
 
@@ -30,13 +28,10 @@ MONEY = "money"
 COUNT = "count"
 DATE = "date"
 
-MONEY_FORMAT = '#,##0.00 "€";[Red]-#,##0.00 "€"'
-COUNT_FORMAT = "#,##0"
-DATE_FORMAT = "DD/MM/YYYY"
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
-HEADER_FILL = PatternFill("solid", fgColor="DCE3EE")
-DRAFT_FILL = PatternFill("solid", fgColor="F8D7D4")
-FINAL_FILL = PatternFill("solid", fgColor="DCEFE0")
+MONEY_FORMAT = writer.EURO
+COUNT_FORMAT = writer.INTEGER
+DATE_FORMAT = writer.DATE
+DATETIME_FORMAT = writer.DATETIME
 
 
 @dataclass(frozen=True)
@@ -171,102 +166,51 @@ def yes_no(value: bool | None) -> str:
 
 # --- the workbook ------------------------------------------------------------------------------
 
+_KIND_FORMATS = {MONEY: MONEY_FORMAT, COUNT: COUNT_FORMAT, DATE: DATE_FORMAT}
 
-def _excel(value: Any) -> Any:
-    # Excel has no time zones: openpyxl refuses aware datetimes.
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.make_naive(value)
+
+def _value(value: Any, kind: str) -> Any:
+    """A cell whose format depends on its value: a rate among counts keeps its decimals, a
+    moment shows its time."""
+    if kind == COUNT and is_number(value):
+        decimals = _decimals(value)
+        if decimals:
+            return writer.Cell(value, f"{COUNT_FORMAT}.{'0' * decimals}")
+    if kind == DATE and isinstance(value, datetime):
+        return writer.Cell(value, DATETIME_FORMAT)
     return value
 
 
-def _put(sheet, row: int, column: int, value: Any):
-    cell = sheet.cell(row=row, column=column, value=_excel(value))
-    if cell.data_type == "f":
-        # A title such as "=SUM(…)" is text a citizen wrote, never a formula to run.
-        cell.data_type = "s"
-    return cell
+def _writer_table(table: Table) -> writer.Table:
+    columns = [
+        writer.Column(
+            column.label,
+            _KIND_FORMATS.get(column.kind),
+            width=column.width,
+            wrap=column.kind == LONG,
+        )
+        for column in table.columns
+    ]
+    rows = [
+        [_value(value, column.kind) for value, column in zip(values, table.columns, strict=True)]
+        for values in table.rows
+    ]
+    return writer.Table(columns, rows, caption=table.title)
 
 
-def _number_format(kind: str, value: Any) -> str | None:
-    if isinstance(value, str) or value is None:
-        return None
-    if kind == MONEY:
-        return MONEY_FORMAT
-    if kind == COUNT:
-        decimals = _decimals(value)
-        return f"{COUNT_FORMAT}.{'0' * decimals}" if decimals else COUNT_FORMAT
-    if kind == DATE:
-        return DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-    return None
-
-
-def _write_table(sheet, table: Table, start: int, *, caption: bool) -> tuple[int, int]:
-    """Writes the table from row ``start``; returns (header row, last row)."""
-    row = start
-    if caption:
-        _put(sheet, row, 1, table.title).font = Font(bold=True, size=12)
-        row += 1
-    header = row
-    for index, column in enumerate(table.columns, start=1):
-        cell = _put(sheet, header, index, column.label)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for values in table.rows:
-        row += 1
-        for index, (value, column) in enumerate(zip(values, table.columns, strict=True), 1):
-            cell = _put(sheet, row, index, value)
-            number_format = _number_format(column.kind, value)
-            if number_format:
-                cell.number_format = number_format
-            if column.kind == LONG:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                cell.alignment = Alignment(vertical="top")
-    return header, row
-
-
-def _write_sheet(sheet, content: Sheet, *, title: str, seal: Seal) -> None:
-    _put(sheet, 1, 1, f"{title} — {content.name}").font = Font(bold=True, size=14)
-    width = max(len(t.columns) for t in content.tables)
-    for offset, line in enumerate(seal.lines()):
-        cell = sheet.cell(row=2 + offset, column=1, value=line)
-        cell.font = Font(bold=True, color="8B1A12" if seal.provisional else "1E6B34")
-        for column in range(1, width + 1):
-            sheet.cell(row=2 + offset, column=column).fill = (
-                DRAFT_FILL if seal.provisional else FINAL_FILL
-            )
-    # Title, status lines, then a blank row.
-    start = len(seal.lines()) + 3
-    single = len(content.tables) == 1
-    for table in content.tables:
-        header, last = _write_table(sheet, table, start, caption=not single)
-        start = last + 2
-    if single:
-        # One table: the header stays in view and the data can be filtered and sorted.
-        table = content.tables[0]
-        sheet.freeze_panes = f"A{header + 1}"
-        sheet.auto_filter.ref = f"A{header}:{get_column_letter(len(table.columns))}{last}"
-    else:
-        # Several tables: the title and the status lines stay in view.
-        sheet.freeze_panes = f"A{len(seal.lines()) + 2}"
-    widths: dict[int, int] = {}
-    for table in content.tables:
-        for index, column in enumerate(table.columns, start=1):
-            widths[index] = max(widths.get(index, 0), column.width)
-    for index, column_width in widths.items():
-        sheet.column_dimensions[get_column_letter(index)].width = column_width
+def _writer_sheet(content: Sheet, *, title: str, seal: Seal) -> writer.Sheet:
+    # Every sheet says first what it is and whether it is final (its fingerprint).
+    style = writer.DRAFT if seal.provisional else writer.FINAL
+    lines = [writer.Line(f"{title} — {content.name}", writer.TITLE)]
+    lines += [writer.Line(line, style) for line in seal.lines()]
+    tables = [_writer_table(table) for table in content.tables]
+    return writer.Sheet(content.name, lines=lines, tables=tables)
 
 
 def write_workbook(sheets: list[Sheet], *, title: str, seal: Seal, identifier: str = "") -> bytes:
     """The sheets as an XLSX file: values only (no formulas), formatted for reading."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = title
-    if identifier:
-        workbook.properties.identifier = identifier
-    for content in sheets:
-        _write_sheet(workbook.create_sheet(content.name[:31]), content, title=title, seal=seal)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return writer.xlsx_bytes(
+        [_writer_sheet(content, title=title, seal=seal) for content in sheets],
+        title=title,
+        identifier=identifier,
+    )

@@ -7,17 +7,14 @@ that the whole file can be corrected at once; the service layer then decides wha
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from budget.spreadsheets import writer
 from budget.spreadsheets.cells import (
     AMOUNT_LIMIT,
     CENT,
@@ -33,6 +30,7 @@ from budget.spreadsheets.reader import read_sheets
 SHEET = "instruction"
 DURATION_MAX = 120
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "dd/mm/yyyy"
 
 
 @dataclass(frozen=True)
@@ -152,54 +150,44 @@ class SheetRow:
 
 def build_sheet(rows: list[SheetRow], *, title: str = "") -> bytes:
     """The instruction workbook: bold header, widths, frozen header row, autofilter."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    sheet.append(COLUMN_NAMES)
-    for row in rows:
-        sheet.append(
-            [
-                row.reference,
-                row.title,
-                row.category,
-                row.kind,
-                row.service,
-                row.validation,
-                row.due_on,
-                row.status,
-                _amount_cell(row.instructed_cost),
-                schedule_text(row.cost_schedule),
-                _amount_cell(row.induced_operating_cost),
-                _amount_cell(row.instructed_saving),
-                _amount_cell(row.direct_saving),
-                _amount_cell(row.induced_saving),
-                row.duration,
-                row.conditions,
-                row.public_reasoning,
-                row.internal_notes,
-            ]
+    columns = [
+        writer.Column(
+            column.name,
+            writer.AMOUNT
+            if column.amount
+            else DATE_FORMAT
+            if column.name == "a_rendre_le"
+            else None,
+            width=column.width,
         )
-    fill = PatternFill("solid", fgColor="DCE6F2")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        if column.amount:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "#,##0.00"
-        if column.name == "a_rendre_le":
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "dd/mm/yyyy"
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
-    if title:
-        workbook.properties.title = title
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        for column in COLUMNS
+    ]
+    values = [
+        [
+            row.reference,
+            row.title,
+            row.category,
+            row.kind,
+            row.service,
+            row.validation,
+            row.due_on,
+            row.status,
+            _amount_cell(row.instructed_cost),
+            schedule_text(row.cost_schedule),
+            _amount_cell(row.induced_operating_cost),
+            _amount_cell(row.instructed_saving),
+            _amount_cell(row.direct_saving),
+            _amount_cell(row.induced_saving),
+            row.duration,
+            row.conditions,
+            row.public_reasoning,
+            row.internal_notes,
+        ]
+        for row in rows
+    ]
+    # The reference stays in view while the service scrolls to the figures.
+    sheet = writer.Sheet(SHEET, columns, values, freeze_columns=1)
+    return writer.xlsx_bytes([sheet], title=title)
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from simulator.exports import _sheet
+from budget.spreadsheets import writer
 from votes.panels.services import Attribute, Member, value_label
 
 
@@ -39,7 +36,7 @@ def _rows(members: list[Member]) -> list[list]:
 
 
 def draw_workbook(selected: list[Member], reserve: list[Member]) -> bytes:
-    headers = [
+    columns = writer.columns(
         _("Rang"),
         _("Identifiant"),
         _("Nom et prénom"),
@@ -50,11 +47,10 @@ def draw_workbook(selected: list[Member], reserve: list[Member]) -> bytes:
         _("Commune ou quartier"),
         _("Catégorie socio-professionnelle"),
         _("Disponibilités"),
-    ]
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(workbook, _("Panel"), headers, _rows(selected), {})
-    _sheet(workbook, _("Réserve"), headers, _rows(reserve), {})
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    )
+    return writer.xlsx_bytes(
+        [
+            writer.Sheet(_("Panel"), columns, _rows(selected)),
+            writer.Sheet(_("Réserve"), columns, _rows(reserve)),
+        ]
+    )

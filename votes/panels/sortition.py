@@ -20,10 +20,8 @@ the reserve, in that order.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import importlib.util
-import io
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +29,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from budget.spreadsheets import writer
 
 MAXIMIN = "maximin"
 NASH = "nash"
@@ -122,15 +122,14 @@ def attributes_of(pool: Iterable[Person]) -> list[str]:
 
 def pool_csv(pool: Iterable[Person]) -> str:
     """The anonymised pool as published: ``id`` then the attributes in alphabetical order,
-    one line per volunteer in id order, comma-separated, UTF-8, LF line ends."""
+    one line per volunteer in id order, comma-separated, UTF-8, LF line ends. An area typed
+    as "=…" is written "'=…" (formula injection), here and in the quotas alike."""
     people = sorted(pool, key=lambda person: natural_key(person.id))
     columns = attributes_of(people)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", *columns])
-    for person in people:
-        writer.writerow([person.id, *(person.attributes.get(name, "") for name in columns)])
-    return buffer.getvalue()
+    rows = [
+        [person.id, *(person.attributes.get(name, "") for name in columns)] for person in people
+    ]
+    return writer.csv_text(writer.Table(writer.columns("id", *columns), rows), line_end="\n")
 
 
 def pool_fingerprint(pool: Iterable[Person]) -> str:
@@ -139,12 +138,12 @@ def pool_fingerprint(pool: Iterable[Person]) -> str:
 
 
 def quotas_csv(quotas: Iterable[QuotaSpec]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["attribute", "value", "min", "max"])
-    for quota in sorted(quotas, key=lambda q: (q.attribute, natural_key(q.value))):
-        writer.writerow([quota.attribute, quota.value, quota.minimum, quota.maximum])
-    return buffer.getvalue()
+    rows = [
+        [quota.attribute, quota.value, quota.minimum, quota.maximum]
+        for quota in sorted(quotas, key=lambda q: (q.attribute, natural_key(q.value)))
+    ]
+    columns = writer.columns("attribute", "value", "min", "max")
+    return writer.csv_text(writer.Table(columns, rows), line_end="\n")
 
 
 def seed_number(seed: str) -> int:

@@ -3,12 +3,11 @@
 The tally is never stored: it is recomputed from the ballots every time (``campaign_tally``),
 by the pure rules of ``votes.tally``. The database does what it is good at (one GROUP BY for
 the approvals, one query for the ballots when ``mes`` needs them); Python does the rest.
+The CSV and XLSX of the results are in ``votes.results.exports``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,9 +18,6 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
 from budget.models import Authority
@@ -302,104 +298,6 @@ def _number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-# --- exports ---------------------------------------------------------------------------------
-
-EURO_FORMAT = '#,##0 "€";[Red]-#,##0 "€"'
-HEADER_FILL = PatternFill("solid", fgColor="DCE3EE")
-
-
-def result_headers() -> list[str]:
-    return [
-        _("Rubrique"),
-        _("Rang"),
-        _("Référence"),
-        _("Identifiant source"),
-        _("Titre"),
-        *[str(label) for label in Ballot.Channel.labels],
-        _("Voix (total)"),
-        _("Montant (€)"),
-        _("Enveloppe restante ou économie cumulée (€)"),
-        _("Statut"),
-    ]
-
-
-def result_rows(results: CampaignResults) -> list[list]:
-    """One row per proposal and category, in the order of the published tables."""
-    table = []
-    for outcome in results.categories:
-        for row in outcome.result.rows:
-            proposal = outcome.proposals[row.reference]
-            after = row.envelope_left if row.cumulative_saving is None else row.cumulative_saving
-            table.append(
-                [
-                    outcome.category.name,
-                    row.rank,
-                    proposal.public_reference,
-                    proposal.source_id,
-                    proposal.title,
-                    *[row.approvals_by_channel[channel] for channel in rules.CHANNELS],
-                    row.approvals,
-                    row.amount,
-                    after,
-                    status_label(row.status),
-                ]
-            )
-    return table
-
-
-def _csv_amount(value) -> str:
-    if isinstance(value, Decimal):
-        # French spreadsheets read a decimal comma in a ";"-separated file.
-        return format(value.quantize(Decimal("0.01")), "f").replace(".", ",")
-    return "" if value is None else str(value)
-
-
-def results_csv(results: CampaignResults) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(result_headers())
-    for row in result_rows(results):
-        writer.writerow([_csv_amount(value) for value in row])
-    return out.getvalue()
-
-
-def results_workbook(results: CampaignResults) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Résultats")
-    headers = result_headers()
-    rows = result_rows(results)
-    _fill(sheet, headers, rows, money_columns=(len(headers) - 2, len(headers) - 1))
-    turnout = workbook.create_sheet(_("Participation"))
-    counts = results.participation
-    turnout_rows = [
-        [str(label), counts.by_channel.get(value, 0)] for value, label in Ballot.Channel.choices
-    ]
-    turnout_rows.append([_("Bulletins papier nuls"), counts.void])
-    turnout_rows.append([_("Total"), counts.total])
-    _fill(turnout, [_("Canal"), _("Bulletins")], turnout_rows, money_columns=())
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _fill(sheet, headers: list[str], rows: list[list], *, money_columns: tuple[int, ...]) -> None:
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    for column in money_columns:
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            cell.number_format = EURO_FORMAT
-    for index, header in enumerate(headers, start=1):
-        width = max([len(str(header))] + [len(str(r[index - 1])) for r in rows[:200]] + [8])
-        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
-    sheet.freeze_panes = "A2"
 
 
 # --- pabulib interchange ---------------------------------------------------------------------

@@ -23,13 +23,12 @@ from votes.access import is_officer, is_team
 from votes.campaigns.models import Campaign, Phase
 from votes.results import tally as rules
 from votes.results.charts import approvals_chart, envelope_chart, target_chart
+from votes.results.exports import results_csv, results_workbook
 from votes.results.services import (
     CampaignResults,
     CategoryOutcome,
     campaign_results,
     participation,
-    results_csv,
-    results_workbook,
     status_label,
 )
 from votes.voting.models import Ballot

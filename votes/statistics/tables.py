@@ -10,16 +10,13 @@ cannot be recovered by subtraction "masqué", a step not reached or a rate witho
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from budget.spreadsheets import writer
 
 HIDDEN = "< 5"
 MISSING = "—"
@@ -175,73 +172,44 @@ def statistics_tables(stats: dict[str, Any]) -> list[Table]:
 # --- files -----------------------------------------------------------------------------------
 
 
+def _writer_table(table: Table, *, caption: bool) -> writer.Table:
+    # Rates per 1,000 inhabitants keep their one decimal; counts stay whole.
+    rows = [
+        [
+            writer.Cell(value, writer.DECIMAL) if isinstance(value, Decimal) else value
+            for value in row
+        ]
+        for row in table.rows
+    ]
+    return writer.Table(
+        writer.columns(*table.headers), rows, caption=table.title if caption else ""
+    )
+
+
 def statistics_csv(tables: list[Table], *, semicolon: bool = False) -> str:
     """All tables one after the other, each under its title, a blank line between them.
 
     With ``semicolon`` (French Excel) the separator is ";" and decimals take a comma."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if semicolon else ",", lineterminator="\r\n")
-    for index, table in enumerate(tables):
-        if index:
-            writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.headers)
-        for row in table.rows:
-            writer.writerow(
-                [
-                    str(value).replace(".", ",")
-                    if semicolon and isinstance(value, Decimal)
-                    else value
-                    for value in row
-                ]
-            )
-    return out.getvalue()
-
-
-SHEET_TITLE_MAX = 31  # Excel refuses longer sheet names
+    return writer.csv_text(
+        [_writer_table(table, caption=True) for table in tables],
+        delimiter=";" if semicolon else ",",
+        decimal_comma=semicolon,
+    )
 
 
 def statistics_workbook(tables: list[Table], *, notes: list[str] = ()) -> bytes:
     """One sheet per table (bold header, frozen header row, numbers as numbers), and the
     notes on a last sheet."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
-    for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, workbook.sheetnames))
-        sheet.append(table.headers)
-        for column in range(1, len(table.headers) + 1):
-            sheet.cell(row=1, column=column).font = bold
-        for row in table.rows:
-            sheet.append(row)
-        for row in sheet.iter_rows(min_row=2):
-            for item in row:
-                if isinstance(item.value, Decimal):
-                    item.number_format = "0.0"
-        sheet.freeze_panes = "A2"
-        for column, header in enumerate(table.headers, start=1):
-            width = max([len(str(header))] + [len(str(r[column - 1])) for r in table.rows])
-            sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 10), 60)
+    sheets = [
+        writer.Sheet(table.title, tables=[_writer_table(table, caption=False)]) for table in tables
+    ]
     if notes:
-        sheet = workbook.create_sheet(_sheet_title(_("Notes"), workbook.sheetnames))
-        sheet.append([_("Comment lire ces chiffres")])
-        sheet.cell(row=1, column=1).font = bold
-        for note in notes:
-            sheet.append([note])
-        sheet.freeze_panes = "A2"
-        sheet.column_dimensions["A"].width = 120
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _sheet_title(title: str, taken: list[str]) -> str:
-    for char in "[]:*?/\\":
-        title = title.replace(char, " ")
-    candidate = title[:SHEET_TITLE_MAX]
-    n = 2
-    while candidate in taken:
-        suffix = f" ({n})"
-        candidate = title[: SHEET_TITLE_MAX - len(suffix)] + suffix
-        n += 1
-    return candidate
+        sheets.append(
+            writer.Sheet(
+                _("Notes"),
+                [writer.Column(_("Comment lire ces chiffres"), width=120)],
+                [[note] for note in notes],
+                autofilter=False,
+            )
+        )
+    return writer.xlsx_bytes(sheets)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from collections.abc import Callable
 from functools import wraps
 
@@ -18,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from budget.spreadsheets import writer
 from votes.access import is_administrator, is_facilitator, is_officer, require
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
@@ -99,12 +98,9 @@ def code_batches(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _codes_csv(rows: list[tuple[str, str]]) -> str:
-    buffer = io.StringIO()
     # Semicolons and a BOM: French spreadsheets and mail merges open it as is.
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["code", "adresse"])
-    writer.writerows(rows)
-    return "\ufeff" + buffer.getvalue()
+    table = writer.Table(writer.columns("code", "adresse"), rows)
+    return writer.csv_text(table, delimiter=";", bom=True)
 
 
 @team_login_required

@@ -1,32 +1,22 @@
 """The workshop's summary as a workbook: groups, measures × groups, arguments, proposals.
 
 Data in (what `simulator.consolidation` read), bytes out; the view only wraps the response.
-Values only: a group's text starting with "=" stays text, never a formula.
+Values only: the writer keeps a group's text starting with "=" as text, never a formula.
 """
 
 from __future__ import annotations
 
-from io import BytesIO
 from urllib.parse import urljoin
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from simulator.exports import EURO_FORMAT, PERCENT_FORMAT, _sheet
+from budget.spreadsheets import writer
 from votes.workshops.consolidation import WorkshopComparison
 from votes.workshops.models import WorkshopGroup, WorkshopProposal
 
 CHECK = "✓"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-
-
-def _as_text(sheet) -> None:
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                # Words a group or a facilitator typed, such as "=SUM(…)": text, not a formula.
-                cell.data_type = "s"
 
 
 def _kind(group: WorkshopGroup) -> str:
@@ -116,68 +106,45 @@ def summary_workbook(
 ) -> bytes:
     kind_labels = {"": _("type non précisé"), **dict(WorkshopGroup.Kind.choices)}
     kind_labels = {key: str(label) for key, label in kind_labels.items()}
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    sheets = [
-        _sheet(
-            workbook,
-            _("Groupes"),
-            [
-                _("Groupe"),
-                _("Type"),
-                _("Nom des choix"),
-                _("Nombre de mesures"),
-                _("Mesures choisies"),
-                _("Économie nette en année pleine (€/an)"),
-                _("Économie nette la première année (€)"),
-                _("Objectif d'économies (€/an)"),
-                _("Part de l'objectif"),
-                _("Scénario impossible"),
-                _("Dernière modification"),
-            ],
-            _groups_rows(data),
-            {
-                6: EURO_FORMAT,
-                7: EURO_FORMAT,
-                8: EURO_FORMAT,
-                9: PERCENT_FORMAT,
-                11: DATETIME_FORMAT,
-            },
-        )
-    ]
+    euro, percent = writer.EURO, writer.PERCENT
+    groups = writer.Sheet(
+        _("Groupes"),
+        [
+            *writer.columns(_("Groupe"), _("Type"), _("Nom des choix"), _("Nombre de mesures")),
+            writer.Column(_("Mesures choisies")),
+            writer.Column(_("Économie nette en année pleine (€/an)"), euro),
+            writer.Column(_("Économie nette la première année (€)"), euro),
+            writer.Column(_("Objectif d'économies (€/an)"), euro),
+            writer.Column(_("Part de l'objectif"), percent),
+            writer.Column(_("Scénario impossible")),
+            writer.Column(_("Dernière modification"), DATETIME_FORMAT),
+        ],
+        _groups_rows(data),
+    )
     headers, rows = _matrix_rows(data, kind_labels)
-    groups = len(data.comparison.groups)
-    shares = {groups + 3: PERCENT_FORMAT}
-    shares.update({column: PERCENT_FORMAT for column in range(groups + 5, len(headers) + 1)})
-    sheets.append(_sheet(workbook, _("Mesures × groupes"), headers, rows, shares))
-    sheets.append(
-        _sheet(
-            workbook,
-            _("Arguments"),
-            [_("Groupe"), _("Type"), _("Mesure"), _("Argument")],
-            _argument_rows(data),
-            {},
-        )
+    count = len(data.comparison.groups)
+    # Measure, one column per group, count, share, consensus, then the share by kind.
+    shares = {count + 2} | set(range(count + 4, len(headers)))
+    matrix = writer.Sheet(
+        _("Mesures × groupes"),
+        [
+            writer.Column(str(header), percent if index in shares else None)
+            for index, header in enumerate(headers)
+        ],
+        rows,
     )
-    sheets.append(
-        _sheet(
-            workbook,
-            _("Propositions"),
-            [
-                _("Référence"),
-                _("Titre"),
-                _("Rubrique"),
-                _("Auteur"),
-                _("Groupes"),
-                _("Estimation (€/an)"),
-                _("Adresse"),
-            ],
-            _proposal_rows(outcomes, base_url),
-            {6: EURO_FORMAT},
-        )
+    arguments = writer.Sheet(
+        _("Arguments"),
+        writer.columns(_("Groupe"), _("Type"), _("Mesure"), _("Argument")),
+        _argument_rows(data),
     )
-    for sheet in sheets:
-        _as_text(sheet)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    proposals = writer.Sheet(
+        _("Propositions"),
+        [
+            *writer.columns(_("Référence"), _("Titre"), _("Rubrique"), _("Auteur"), _("Groupes")),
+            writer.Column(_("Estimation (€/an)"), euro),
+            writer.Column(_("Adresse")),
+        ],
+        _proposal_rows(outcomes, base_url),
+    )
+    return writer.xlsx_bytes([groups, matrix, arguments, proposals])
