@@ -40,27 +40,6 @@ CHANNELS = tuple(rules.CHANNELS)
 User = AbstractBaseUser | AnonymousUser
 
 
-class FrozenError(ValidationError):
-    """A write refused because the campaign's results went to the council."""
-
-
-def is_frozen(campaign: Campaign) -> bool:
-    """True once the results went to the council: ballots, instructions, tally are final."""
-    return CouncilSnapshot.objects.filter(campaign_id=campaign.pk).exists()
-
-
-def require_not_frozen(campaign: Campaign) -> None:
-    """Called by every service that writes ballots, codes, paper ballots or instructions."""
-    if is_frozen(campaign):
-        raise FrozenError(
-            _(
-                "Les résultats de la campagne « %(campaign)s » ont été transmis au conseil : "
-                "bulletins, instructions et dépouillement ne peuvent plus être modifiés."
-            )
-            % {"campaign": campaign.title}
-        )
-
-
 # --- building the snapshot -------------------------------------------------------------------
 
 

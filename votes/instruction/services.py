@@ -28,9 +28,9 @@ from budget.templatetags.budget_tags import format_amount
 from simulator.engine import Adjustment, PreparedBudget, SimulationError, simulate
 from simulator.inputs import growth_rates, measure_adjustments, prepared_budget
 from votes import access
+from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import PhaseError, require_phase
-from votes.council.services import require_not_frozen
 from votes.emails import notify
 from votes.instruction import sheet as sheet
 from votes.instruction.models import Instruction, Service

@@ -24,9 +24,9 @@ from simulator.engine import MAX_HORIZON, Adjustment, SimulationError, Simulatio
 from simulator.inputs import growth_rates, prepared_budget
 from simulator.models import Measure, Scenario
 from votes.access import is_moderator, require
+from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign, Category, Phase
 from votes.campaigns.phases import require_phase
-from votes.council.services import require_not_frozen
 from votes.emails import notify
 from votes.proposals.models import (
     Attachment,
