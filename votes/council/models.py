@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,6 +55,10 @@ class CouncilSnapshot(models.Model):
     @staticmethod
     def fingerprint(content: str) -> str:
         return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+    def data(self) -> dict[str, Any]:
+        """The stored JSON, read back (a fresh copy each call)."""
+        return json.loads(self.content)
 
 
 class CouncilAnswer(models.Model):

@@ -231,7 +231,7 @@ def council_data(campaign: Campaign) -> tuple[dict[str, Any], CouncilSnapshot | 
     results went to the council (so they never drift from it), else a live draft."""
     snapshot = CouncilSnapshot.objects.filter(campaign_id=campaign.pk).first()
     if snapshot is not None:
-        return json.loads(snapshot.content), snapshot
+        return snapshot.data(), snapshot
     return snapshot_build(campaign), None
 
 
