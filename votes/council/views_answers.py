@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from votes.access import is_administrator
+from votes.campaigns import workflow
 from votes.campaigns.forms import attach_errors
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.views import campaign_admin_view
@@ -244,7 +245,7 @@ def council_answers_publish(request: HttpRequest, slug: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            report = services.council_answers_publish(
+            report = workflow.council_answers_publish(
                 campaign=campaign, by=request.user, site_url=request.build_absolute_uri("/")
             )
         except ValidationError as error:

@@ -26,8 +26,9 @@ from tests.votes.voting.test_codes_services import voting_campaign
 from tests.votes.voting.test_paper_services import station_with_officer
 from votes.campaigns.freeze import FrozenError
 from votes.campaigns.models import Campaign, Phase
+from votes.campaigns.workflow import council_send
 from votes.council.models import CouncilSnapshot
-from votes.council.services import council_send, snapshot_text
+from votes.council.services import snapshot_text
 from votes.instruction.models import Instruction
 from votes.instruction.services import (
     instruction_return,
