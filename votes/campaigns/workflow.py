@@ -41,7 +41,7 @@ from votes.council.answers import (
 )
 from votes.council.models import CouncilSnapshot
 from votes.council.services import council_problems, snapshot_store
-from votes.instruction.services import instruction_publish
+from votes.instruction.publication import instruction_publish
 from votes.proposals.models import Proposal
 
 

@@ -31,3 +31,6 @@ class InstructionValidation(models.TextChoices):
 
 # The verdicts that put a validated proposal on the ballot (Instruction.FEASIBLE).
 FEASIBLE = (InstructionStatus.FEASIBLE, InstructionStatus.FEASIBLE_CONDITIONS)
+
+# Submitted or validated: out of the service's hands (no edit, no change of service).
+FROZEN = (InstructionValidation.SUBMITTED, InstructionValidation.VALIDATED)

@@ -26,7 +26,7 @@ from simulator.services import scenario_state
 from votes.access import is_administrator, is_moderator, is_team, require
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import PhaseError, phase_allows, require_phase
-from votes.instruction.services import instruction_is_public
+from votes.instruction.publication import instruction_is_public
 from votes.proposals import services as services
 from votes.proposals.filters import ProposalFilter
 from votes.proposals.forms import FlagForm, ModerationForm, ProposalCreateForm, ProposalEditForm
