@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from budget.finance import LINE_COLUMNS  # noqa: E402
 from fixtures.make_demo import ACCOUNTS, CHAPTERS, SCDL_COLUMNS, luhn_complete  # noqa: E402
-from simulator.engine import LINE_COLUMNS  # noqa: E402
 
 SIREN = luhn_complete("20004699")  # fictional metropolis (EPCI SIREN start with 2000)
 SIRET = luhn_complete(SIREN + "0001")
@@ -349,7 +349,7 @@ def engine_frames(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(lines, rules) frames for the simulator engine benchmark.
 
-    lines: the columns of simulator.engine.LINE_COLUMNS plus `adjustable` and `floor`;
+    lines: the columns of budget.finance.LINE_COLUMNS plus `adjustable` and `floor`;
     rules: source, target, coefficient, lag, cumulative.
     """
     lines = generate_lines(n_lines, seed=seed)

@@ -32,7 +32,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from budget.management.commands.load_demo import demo_load  # noqa: E402
+from simulator.management.commands.load_demo import demo_load  # noqa: E402
 
 RUNS = 30
 

@@ -28,19 +28,17 @@ neither marker) is an *error*, and errors fail the run.
 The requests carry `X-Forwarded-Proto: https`, as behind the TLS proxy of a deployment: with
 DEBUG off the session and CSRF cookies are `Secure`, and settings trust that header.
 Exits 1 if the final check fails (or any request errs), 2 if the setup fails.
+
+The database, gunicorn and the HTTP client are in bench/vote_load_server.py, the printed
+figures in bench/vote_load_report.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
-import os
-import platform
 import random
 import re
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,7 +47,7 @@ import time
 import urllib.parse
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -60,10 +58,22 @@ ROOT = BENCH.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(ROOT))
 
-HOST = "127.0.0.1"
-PG = "postgres://postgres@127.0.0.1:5432"
+from bench.vote_load_report import report  # noqa: E402
+from bench.vote_load_server import (  # noqa: E402
+    HOST,
+    PG,
+    Client,
+    Response,
+    create_database,
+    drop_database,
+    free_port,
+    setup_django,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_until_up,
+)
+
 PASSWORD = "banc-d-essai-vote-2026"
-SECRET_KEY = "bench-vote-load-not-a-secret-" + "x" * 40
 SLUG = "banc-vote"
 # (name, cap, proposals on the ballot, how many additions each voter tries: low, high)
 CATEGORIES = [
@@ -76,51 +86,8 @@ REFUSAL = 'class="refusal"'
 
 
 # --------------------------------------------------------------------------------------------
-# Database and data
+# Data
 # --------------------------------------------------------------------------------------------
-
-
-def psql(sql: str) -> None:
-    # Quiet: "database does not exist, skipping" is the normal first run.
-    env = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}
-    subprocess.run(
-        [
-            "psql",
-            "-h",
-            HOST,
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-qc",
-            sql,
-        ],
-        check=True,
-        env=env,
-    )
-
-
-def create_database(name: str) -> None:
-    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    psql(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def setup_django(database: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["SECRET_KEY"] = SECRET_KEY
-    os.environ["DATABASE_URL"] = f"{PG}/{database}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 @dataclass
@@ -233,140 +200,8 @@ def create_data(voters: int, seed: int) -> Plan:
 
 
 # --------------------------------------------------------------------------------------------
-# gunicorn
+# Logging in and reading the answers
 # --------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(
-    database: str, port: int, workers: int, conn_max_age: int, static_root: str
-) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{PG}/{database}",
-        "SECRET_KEY": SECRET_KEY,
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "0",
-        # No collectstatic here: plain storage, so templates need no manifest.
-        "STATIC_MANIFEST": "0",
-        # An empty directory: WhiteNoise warns when STATIC_ROOT is missing; no static is fetched.
-        "STATIC_ROOT": static_root,
-        "CONN_MAX_AGE": str(conn_max_age),
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi:application",
-            "-w",
-            str(workers),
-            "-b",
-            f"{HOST}:{port}",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-
-
-def wait_until_up(server: subprocess.Popen, port: int, limit: float = 30.0) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped at start (exit code {server.returncode})")
-        try:
-            if Client(port).get("/connexion/").status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer on port {port} within {limit:.0f} s")
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    # Its own session: the master and its workers, nothing else.
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-
-
-# --------------------------------------------------------------------------------------------
-# The HTTP client (standard library only)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    body: str
-    seconds: float
-
-
-@dataclass
-class Client:
-    """One browser: its cookies, one new connection per request (sync workers close them)."""
-
-    port: int
-    timeout: float = 30.0
-    cookies: dict[str, str] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def request(self, method: str, path: str, body: str = "", headers=None) -> Response:
-        origin = f"https://{HOST}:{self.port}"
-        sent = {
-            "Host": f"{HOST}:{self.port}",
-            "X-Forwarded-Proto": "https",
-            # HTTPS requests pass Django's CSRF check only with a matching Origin (or Referer).
-            "Origin": origin,
-            "Referer": f"{origin}/connexion/",
-            **(headers or {}),
-        }
-        with self.lock:
-            if self.cookies:
-                sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body:
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
-        started = time.perf_counter()
-        try:
-            connection.request(method, path, body=body.encode() or None, headers=sent)
-            answer = connection.getresponse()
-            text = answer.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
-        seconds = time.perf_counter() - started
-        with self.lock:
-            for header in answer.headers.get_all("Set-Cookie") or []:
-                name, _sep, rest = header.partition("=")
-                value = rest.split(";", 1)[0]
-                if "max-age=0" in header.lower() or value in ('""', ""):
-                    self.cookies.pop(name.strip(), None)
-                else:
-                    self.cookies[name.strip()] = value
-        return Response(answer.status, answer.headers, text, seconds)
-
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
-
-    def csrf(self) -> str:
-        with self.lock:
-            return self.cookies.get("csrftoken", "")
 
 
 def log_in(client: Client, username: str) -> float:
@@ -410,12 +245,6 @@ def classify(answer: Response, slug: str, reference: int) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------
 # The load
 # --------------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def run_load(plan: Plan, port: int, threads: int, limit: float):
@@ -545,63 +374,6 @@ def final_check(plan: Plan, outcomes: list[Outcome]) -> list[str]:
             )
             break
     return problems
-
-
-# --------------------------------------------------------------------------------------------
-# Report
-# --------------------------------------------------------------------------------------------
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms"
-
-
-def report(args, logins, login_seconds, outcomes: list[Outcome], add_seconds: float) -> int:
-    login_times = [t for t in logins if isinstance(t, float)]
-    login_failures = [t for t in logins if isinstance(t, str)]
-    kinds = Counter(o.kind for o in outcomes)
-    sent = [o for o in outcomes if o.kind != "not sent"]
-    answered = [o.seconds for o in sent if o.kind in ("acknowledged", "refused")]
-    requests = 2 * len(login_times) + len(sent)
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    print(
-        f"setup: {args.voters} voters, {len(outcomes)} additions planned, "
-        f"{args.threads} client threads, gunicorn {args.workers} sync workers, "
-        f"CONN_MAX_AGE={args.conn_max_age}"
-    )
-    print(
-        f"logins: {len(login_times)} ok, {len(login_failures)} failed, {login_seconds:.2f} s "
-        f"({len(login_times) / login_seconds:.1f} logins/s, 2 requests each); "
-        f"p50 {ms(percentile(login_times, 0.5)) if login_times else '-'}"
-    )
-    for failure in Counter(login_failures).most_common(3):
-        print(f"  login failure ×{failure[1]}: {failure[0]}")
-    print(
-        f"additions: {len(sent)} sent in {add_seconds:.2f} s = {len(sent) / add_seconds:.1f} req/s"
-    )
-    if answered:
-        print(
-            f"  latency: p50 {ms(percentile(answered, 0.5))}, "
-            f"p95 {ms(percentile(answered, 0.95))}, p99 {ms(percentile(answered, 0.99))}, "
-            f"max {ms(max(answered))}, "
-            f"mean {ms(statistics.fmean(answered))}"
-        )
-    print(
-        f"  acknowledged {kinds['acknowledged']}, refused {kinds['refused']}, "
-        f"errors {kinds['error']}, not sent {kinds['not sent']}"
-    )
-    print(
-        f"  sent while another addition of the same voter was in flight: "
-        f"{sum(o.overlapped for o in sent)}"
-    )
-    for reason, count in Counter(o.detail for o in outcomes if o.kind == "refused").most_common(3):
-        print(f"  refusal ×{count}: {reason[:110]}")
-    for reason, count in Counter(o.detail for o in outcomes if o.kind == "error").most_common(3):
-        print(f"  error ×{count}: {reason}")
-    print(f"total requests: {requests} (logins 2 each + additions)")
-    return kinds["error"] + len(login_failures)
 
 
 def main() -> int:

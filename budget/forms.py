@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from budget.imports import scdl
 from budget.models import Authority
+from budget.spreadsheets.cells import parse_amount, size_problem
 
 
 class _SizeLimitedFileForm(forms.Form):
@@ -21,7 +21,7 @@ class _SizeLimitedFileForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         limit = settings.BUDGET_IMPORT_MAX_BYTES
         if uploaded.size > limit:
-            raise forms.ValidationError(scdl.size_problem(uploaded.size, limit))
+            raise forms.ValidationError(size_problem(uploaded.size, limit))
         return uploaded
 
 
@@ -32,7 +32,7 @@ class AmountField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
-            parsed = scdl.parse_amount(value)
+            parsed = parse_amount(value)
             if parsed is None:
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
             value = str(parsed)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from budget.finance import LINE_COLUMNS
 from budget.models import Budget, BudgetLine
-from simulator.engine import LINE_COLUMNS
 
 EXTRA_COLUMNS = [
     "id",

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from budget.roles import sees_unpublished
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -73,6 +76,10 @@ class Commune(models.Model):
 class BudgetQuerySet(models.QuerySet):
     def published(self) -> BudgetQuerySet:
         return self.filter(published=True)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> BudgetQuerySet:
+        """An unpublished budget exists only for the staff who prepare it."""
+        return self if sees_unpublished(user) else self.published()
 
 
 class Budget(models.Model):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from budget.forms import ParamsUploadForm
 from budget.imports.params import XLSX_TYPE
-from budget.imports.uploads import discard_upload, go, pending_upload, stash
+from budget.imports.uploads import go, take_upload, upload_gone, validate_upload, zone_template
 from budget.imports.views import backoffice_view
 from budget.models import Budget
 from simulator.catalogue import measure_catalogue_export, measure_catalogue_import
@@ -50,22 +50,19 @@ def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
     """The catalogue, its download, and an upload validated first (nothing written)."""
     budget = get_object_or_404(Budget.objects.select_related("authority"), slug=slug)
     report = None
-    if request.method == "POST":
-        form = ParamsUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            discard_upload(request, CATALOGUE_KEY)
-            data = form.cleaned_data["file"].read()
-            report = measure_catalogue_import(budget=budget, data=data, dry_run=True)
-            if report.ok:
-                request.session[CATALOGUE_KEY] = {"token": stash(data), "budget": budget.pk}
-    else:
-        form = ParamsUploadForm()
-    template_name = TEMPLATE + ("#zone" if request.htmx else "")
-    return render(
-        request,
-        template_name,
-        _context(budget, form, report, request.session.get(CATALOGUE_KEY)),
+    form = ParamsUploadForm(request.POST, request.FILES) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        report = validate_upload(
+            request,
+            key=CATALOGUE_KEY,
+            data=form.cleaned_data["file"].read(),
+            dry_run=lambda data: measure_catalogue_import(budget=budget, data=data, dry_run=True),
+            budget=budget.pk,
+        )
+    context = _context(
+        budget, form or ParamsUploadForm(), report, request.session.get(CATALOGUE_KEY)
     )
+    return render(request, zone_template(request, TEMPLATE), context)
 
 
 @backoffice_view
@@ -73,17 +70,15 @@ def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
 def catalogue_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     budget = get_object_or_404(Budget, slug=slug)
     here = reverse("simulator:catalogue", kwargs={"slug": budget.slug})
-    found = pending_upload(request, CATALOGUE_KEY, request.POST.get("token"))
-    if found is None or found[0].get("budget") != budget.pk:
-        messages.error(
-            request, _("Le classeur validé n'est plus disponible : envoyez-le de nouveau.")
+    found = take_upload(request, key=CATALOGUE_KEY, budget=budget.pk)
+    if found is None:
+        return upload_gone(
+            request, here, _("Le classeur validé n'est plus disponible : envoyez-le de nouveau.")
         )
-        return go(request, here)
     report = measure_catalogue_import(budget=budget, data=found[1])
-    discard_upload(request, CATALOGUE_KEY)
     if not report.ok:
-        template_name = TEMPLATE + ("#zone" if request.htmx else "")
-        return render(request, template_name, _context(budget, ParamsUploadForm(), report))
+        context = _context(budget, ParamsUploadForm(), report)
+        return render(request, zone_template(request, TEMPLATE), context)
     messages.success(
         request,
         _(

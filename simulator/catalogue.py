@@ -19,9 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from budget.imports import scdl
-from budget.imports.scdl import RowError, located, quoted
 from budget.models import Budget, BudgetLine
+from budget.spreadsheets.cells import RowError, located, parse_amount, parse_yes_no, quoted
+from budget.spreadsheets.reader import Table, cell_at, check_header, read_sheets
 from simulator.models import MAX_HORIZON, Measure, MeasureAdjustment
 
 MEASURES_SHEET = "mesures"
@@ -104,41 +104,8 @@ class _MeasureSpec:
     adjustments: list[dict] = field(default_factory=list)
 
 
-def _cell(cells: list[str], positions: dict[str, int], name: str) -> str:
-    index = positions.get(name)
-    return cells[index].strip() if index is not None and index < len(cells) else ""
-
-
-def _read_tables(data: bytes, report: CatalogueReport) -> dict[str, scdl.Table]:
-    limit = settings.BUDGET_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        report.errors.append(located(None, "", "", scdl.size_problem(len(data), limit)))
-        return {}
-    if not data.strip():
-        report.errors.append(located(None, "", "", "Le fichier est vide."))
-        return {}
-    reader, error = scdl.open_xlsx(data)
-    if reader is None:
-        report.errors.append(error)
-        return {}
-    tables = {}
-    try:
-        for name in (MEASURES_SHEET, ADJUSTMENTS_SHEET):
-            title = reader.find_sheet(name)
-            if title is None:
-                report.errors.append(
-                    located(None, name, "", f"la feuille « {name} » est absente du classeur.")
-                )
-                continue
-            tables[name] = reader.table(title, prefix=f"{name}.")
-            report.errors.extend(tables[name].errors)
-    finally:
-        reader.close()
-    return tables
-
-
-def _read_measures(table: scdl.Table, errors: list[RowError]) -> dict[str, _MeasureSpec]:
-    positions, header_errors = scdl.check_header(
+def _read_measures(table: Table, errors: list[RowError]) -> dict[str, _MeasureSpec]:
+    positions, header_errors = check_header(
         [h.strip().lower() for h in table.header], ["slug", "titre"], prefix=f"{MEASURES_SHEET}."
     )
     errors.extend(header_errors)
@@ -147,8 +114,8 @@ def _read_measures(table: scdl.Table, errors: list[RowError]) -> dict[str, _Meas
     specs: dict[str, _MeasureSpec] = {}
     col = f"{MEASURES_SHEET}."
     for row, cells in table.rows:
-        slug = _cell(cells, positions, "slug")
-        title = _cell(cells, positions, "titre")
+        slug = cell_at(cells, positions, "slug")
+        title = cell_at(cells, positions, "titre")
         if not slug and not title:
             continue
         if slug != slugify(slug) or not slug:
@@ -178,8 +145,8 @@ def _read_measures(table: scdl.Table, errors: list[RowError]) -> dict[str, _Meas
             row=row,
             slug=slug,
             title=title[:200],
-            description=_cell(cells, positions, "description"),
-            policy_area=_cell(cells, positions, "politique")[:120],
+            description=cell_at(cells, positions, "description"),
+            policy_area=cell_at(cells, positions, "politique")[:120],
         )
     return specs
 
@@ -187,19 +154,19 @@ def _read_measures(table: scdl.Table, errors: list[RowError]) -> dict[str, _Meas
 def _number(text: str, row: int, column: str, errors: list[RowError]) -> Decimal | None:
     if not text:
         return None
-    value = scdl.parse_amount(text)
+    value = parse_amount(text)
     if value is None:
         errors.append(located(row, column, text, f"{quoted(text)} n'est pas un nombre."))
     return value
 
 
 def _read_adjustments(
-    table: scdl.Table,
+    table: Table,
     specs: dict[str, _MeasureSpec],
     lines: dict[str, BudgetLine],
     errors: list[RowError],
 ) -> None:
-    positions, header_errors = scdl.check_header(
+    positions, header_errors = check_header(
         [h.strip().lower() for h in table.header],
         ["mesure", "ligne", "montant", "pourcentage"],
         prefix=f"{ADJUSTMENTS_SHEET}.",
@@ -209,8 +176,8 @@ def _read_adjustments(
         return
     col = f"{ADJUSTMENTS_SHEET}."
     for row, cells in table.rows:
-        slug = _cell(cells, positions, "mesure")
-        code = _cell(cells, positions, "ligne")
+        slug = cell_at(cells, positions, "mesure")
+        code = cell_at(cells, positions, "ligne")
         if not any(cell.strip() for cell in cells):
             continue
         start = len(errors)
@@ -250,8 +217,10 @@ def _read_adjustments(
                     f"{quoted(code)} n'est pas ajustable (feuille « lignes » des paramètres).",
                 )
             )
-        amount = _number(_cell(cells, positions, "montant"), row, col + "montant", errors)
-        percent = _number(_cell(cells, positions, "pourcentage"), row, col + "pourcentage", errors)
+        amount = _number(cell_at(cells, positions, "montant"), row, col + "montant", errors)
+        percent = _number(
+            cell_at(cells, positions, "pourcentage"), row, col + "pourcentage", errors
+        )
         if len(errors) == start and (amount is None) == (percent is None):
             errors.append(
                 located(
@@ -261,8 +230,8 @@ def _read_adjustments(
                     "indiquez soit un montant, soit un pourcentage (un seul des deux).",
                 )
             )
-        start_text = _cell(cells, positions, "annee_depart") or "1"
-        start_year = scdl.parse_amount(start_text)
+        start_text = cell_at(cells, positions, "annee_depart") or "1"
+        start_year = parse_amount(start_text)
         if (
             start_year is None
             or start_year != int(start_year)
@@ -276,12 +245,12 @@ def _read_adjustments(
                     f"l'année de départ doit être un entier de 1 à {MAX_HORIZON}.",
                 )
             )
-        recurring_text = _cell(cells, positions, "recurrent") or "oui"
-        recurring = scdl.parse_yes_no(recurring_text)
+        recurring_text = cell_at(cells, positions, "recurrent") or "oui"
+        recurring = parse_yes_no(recurring_text)
         if recurring is None:
             errors.append(located(row, col + "recurrent", recurring_text, "oui ou non attendu."))
-        share_text = _cell(cells, positions, "part_premiere_annee") or "1"
-        share = scdl.parse_amount(share_text)
+        share_text = cell_at(cells, positions, "part_premiere_annee") or "1"
+        share = parse_amount(share_text)
         if share is None or not 0 <= share <= 1:
             errors.append(
                 located(
@@ -319,7 +288,9 @@ def measure_catalogue_import(
 ) -> CatalogueReport:
     """Replace the budget's catalogue from a workbook; never raises for bad input."""
     report = CatalogueReport(dry_run=dry_run)
-    tables = _read_tables(data, report)
+    tables, report.errors = read_sheets(
+        data, (MEASURES_SHEET, ADJUSTMENTS_SHEET), max_bytes=settings.BUDGET_IMPORT_MAX_BYTES
+    )
     if report.errors:
         return report
     errors: list[RowError] = []

@@ -12,7 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from simulator.engine import DEBT_CAPACITY_CEILING_YEARS, SimulationResult
+from budget.finance import DEBT_CAPACITY_CEILING_YEARS
+from simulator.engine import SimulationResult
 
 SAVING = "#1e6b34"
 COST = "#b3261e"

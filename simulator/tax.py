@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 # M57/M14 account of the direct local taxes (taxes foncières): the default revenue line.
 PROPERTY_TAX_ACCOUNT = "73111"
 TAX_MEASURE = "Taux de taxe foncière"
@@ -43,32 +45,41 @@ class TaxLever:
 
     def problems(self) -> list[str]:
         messages = [
-            f"Taxe foncière : {label} n'est pas un nombre (reçu : {value})."
-            for label, value in (
-                ("la variation du taux en points", self.points),
-                ("la base d'imposition", self.base),
-                ("le taux actuel", self.current_rate),
-                ("la cotisation moyenne", self.average_bill),
+            _("Taxe foncière : %(field)s n'est pas un nombre (reçu : %(value)s).")
+            % {"field": field, "value": value}
+            for field, value in (
+                (_("la variation du taux en points"), self.points),
+                (_("la base d'imposition"), self.base),
+                (_("le taux actuel"), self.current_rate),
+                (_("la cotisation moyenne"), self.average_bill),
             )
             if value is not None and not _is_number(value)
         ]
         if messages or self.points is None or self.base is None or self.current_rate is None:
-            return messages or ["Taxe foncière : points, base et taux actuel sont requis."]
+            return messages or [_("Taxe foncière : points, base et taux actuel sont requis.")]
         if float(self.base) < 0:
-            messages.append("Taxe foncière : la base d'imposition ne peut pas être négative.")
+            messages.append(_("Taxe foncière : la base d'imposition ne peut pas être négative."))
         if float(self.current_rate) < 0:
-            messages.append("Taxe foncière : le taux actuel ne peut pas être négatif.")
+            messages.append(_("Taxe foncière : le taux actuel ne peut pas être négatif."))
         elif float(self.current_rate) + float(self.points) < 0:
             messages.append(
-                f"Taxe foncière : une baisse de {_number(-float(self.points))} points ferait "
-                f"passer le taux actuel de {_number(float(self.current_rate))} % sous zéro."
+                _(
+                    "Taxe foncière : une baisse de %(points)s points ferait passer le taux "
+                    "actuel de %(rate)s %% sous zéro."
+                )
+                % {
+                    "points": _number(-float(self.points)),
+                    "rate": _number(float(self.current_rate)),
+                }
             )
         if self.average_bill is not None and float(self.average_bill) < 0:
-            messages.append("Taxe foncière : la cotisation moyenne ne peut pas être négative.")
+            messages.append(_("Taxe foncière : la cotisation moyenne ne peut pas être négative."))
         if self.average_bill is not None and float(self.current_rate) == 0:
             messages.append(
-                "Taxe foncière : avec un taux actuel nul, l'effet par foyer ne peut pas être "
-                "calculé."
+                _(
+                    "Taxe foncière : avec un taux actuel nul, l'effet par foyer ne peut pas être "
+                    "calculé."
+                )
             )
         return messages
 

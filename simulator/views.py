@@ -13,15 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from budget.models import Budget, BudgetLine
-from budget.roles import sees_unpublished
 from simulator import charts, exports, services
 from simulator.engine import SimulationError
 from simulator.inputs import LINE_ADJUSTMENTS, prepared_budget, run_measure_alone, run_scenario
+from simulator.limits import policy_area_limit
 from simulator.models import Measure, Scenario
 from simulator.state import SLIDER_MAX, SLIDER_MIN, ScenarioState
 from simulator.summary import summarise
 from simulator.tax import TAX_MEASURE
-from votes.campaigns.models import Campaign, Phase
 
 MAX_HORIZON_CHOICES = list(range(1, 11))
 
@@ -30,10 +29,8 @@ MAX_HORIZON_CHOICES = list(range(1, 11))
 
 
 def _get_budget(request: HttpRequest, slug: str) -> Budget:
-    budget = get_object_or_404(Budget.objects.select_related("authority"), slug=slug)
-    if not budget.published and not sees_unpublished(request.user):
-        raise Http404
-    return budget
+    budgets = Budget.objects.visible_to(request.user).select_related("authority")
+    return get_object_or_404(budgets, slug=slug)
 
 
 def _get_own_scenario(request: HttpRequest, pk: int) -> Scenario:
@@ -79,18 +76,6 @@ def state_from_post(data, budget: Budget) -> ScenarioState:
 
 
 # --- computing ----------------------------------------------------------------------------
-
-
-def policy_area_limit(budget: Budget) -> int | None:
-    """The cap on policy areas of the budget's open campaign, when it sets one (domain.md §5)."""
-    campaign = (
-        Campaign.objects.filter(budget=budget)
-        .exclude(phase__in=[Phase.DRAFT, Phase.ANSWERED])
-        .order_by("-created_at")
-        .only("max_policy_areas")
-        .first()
-    )
-    return campaign.max_policy_areas if campaign else None
 
 
 def _measure_names(measures: dict[str, Measure]) -> dict[str | None, str]:

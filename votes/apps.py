@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,10 @@ class VotesConfig(AppConfig):
     verbose_name = "Campagnes et votes"
     default_auto_field = "django.db.models.BigAutoField"
     name = "votes"
+
+    def ready(self) -> None:
+        # The simulator applies the open campaign's cap on policy areas without importing votes.
+        from simulator.limits import register_policy_area_limit
+        from votes.campaigns.policy_areas import open_campaign_policy_area_limit
+
+        register_policy_area_limit(open_campaign_policy_area_limit)

@@ -6,7 +6,7 @@ from votes.council import views_report as report
 from votes.instruction import views as instruction
 from votes.opendata import views as opendata
 from votes.panels import views as panels
-from votes.proposals import views as proposals
+from votes.proposals import urls as proposals
 from votes.results import views as results
 from votes.statistics import views as statistics
 from votes.training import views as training

@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from budget.finance import DEPENSE, FONCTIONNEMENT, INVESTISSEMENT, RECETTE, REEL
 from budget.templatetags.budget_tags import format_amount
-from simulator.engine import DEPENSE, FONCTIONNEMENT, INVESTISSEMENT, RECETTE, REEL
 
 ORDRE = "ordre"
 VIEW_FUNCTION = "fonction"

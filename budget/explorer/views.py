@@ -16,11 +16,10 @@ from django_tables2 import RequestConfig
 from budget.explorer import charts
 from budget.explorer.filters import BudgetLineFilter
 from budget.explorer.tables import PER_PAGE, BudgetLineTable, export_rows, rows_to_csv, rows_to_xlsx
+from budget.finance import DEPENSE, RECETTE, compute_ratios
 from budget.frames import lines_frame
 from budget.models import Budget, BudgetLine, ImpactRule
-from budget.roles import sees_unpublished
 from budget.templatetags.budget_tags import money
-from simulator.engine import DEPENSE, RECETTE, compute_ratios
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 # Rules are explained on a round 1 000 € change: easier to picture than a coefficient.
@@ -40,9 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _get_budget(request: HttpRequest, slug: str) -> Budget:
     """The budget behind every explorer page; unpublished ones exist only for the staff."""
-    budgets = Budget.objects.select_related("authority")
-    if not sees_unpublished(request.user):
-        budgets = budgets.published()
+    budgets = Budget.objects.visible_to(request.user).select_related("authority")
     return get_object_or_404(budgets, slug=slug)
 
 

@@ -19,11 +19,20 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from budget.imports import scdl
-from budget.imports.scdl import RowError, located, quoted
+from budget.imports.scdl import LABEL_MAX
 from budget.imports.services import BATCH, lines_bulk_update
 from budget.models import Budget, BudgetLine, ImpactRule
 from budget.rules import MAX_LAG, RuleSpec, find_cycle, format_cycle, impact_rules_replace
+from budget.spreadsheets.cells import (
+    AMOUNT_LIMIT,
+    CENT,
+    RowError,
+    located,
+    parse_amount,
+    parse_yes_no,
+    quoted,
+)
+from budget.spreadsheets.reader import Table, cell_at, check_header, read_sheets
 
 LINES_SHEET = "lignes"
 RULES_SHEET = "impacts"
@@ -176,16 +185,11 @@ def _help_rows() -> list[list[str]]:
 def _columns(
     header: list[str], *, sheet: str, required: list[str], errors: list[RowError]
 ) -> dict[str, int]:
-    positions, header_errors = scdl.check_header(
+    positions, header_errors = check_header(
         [name.strip().lower() for name in header], required, prefix=f"{sheet}."
     )
     errors.extend(header_errors)
     return positions
-
-
-def _get(cells: list[str], positions: dict[str, int], name: str) -> str:
-    index = positions.get(name)
-    return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
 @dataclass
@@ -197,7 +201,7 @@ class _LineChange:
 
 
 def _read_lines(
-    table: scdl.Table, lines_by_code: dict[str, BudgetLine], errors: list[RowError]
+    table: Table, lines_by_code: dict[str, BudgetLine], errors: list[RowError]
 ) -> list[_LineChange]:
     start = len(errors)
     positions = _columns(
@@ -210,7 +214,7 @@ def _read_lines(
     col = f"{LINES_SHEET}."
     for row, cells in table.rows:
         row_errors: list[RowError] = []
-        code = _get(cells, positions, "code")
+        code = cell_at(cells, positions, "code")
         line = lines_by_code.get(code)
         if not code:
             row_errors.append(located(row, col + "code", "", _("code de ligne manquant.")))
@@ -234,8 +238,8 @@ def _read_lines(
                 )
             )
         seen.setdefault(code, row)
-        adjustable_text = _get(cells, positions, "ajustable")
-        adjustable = scdl.parse_yes_no(adjustable_text)
+        adjustable_text = cell_at(cells, positions, "ajustable")
+        adjustable = parse_yes_no(adjustable_text)
         if adjustable is None:
             row_errors.append(
                 located(
@@ -258,10 +262,10 @@ def _read_lines(
                     % {"code": code},
                 )
             )
-        floor_text = _get(cells, positions, "plancher")
+        floor_text = cell_at(cells, positions, "plancher")
         floor = None
         if floor_text:
-            floor = scdl.parse_amount(floor_text)
+            floor = parse_amount(floor_text)
             if floor is None:
                 row_errors.append(
                     located(
@@ -281,7 +285,7 @@ def _read_lines(
                     )
                 )
                 floor = None
-            elif floor >= scdl.AMOUNT_LIMIT:
+            elif floor >= AMOUNT_LIMIT:
                 row_errors.append(
                     located(
                         row,
@@ -291,16 +295,16 @@ def _read_lines(
                     )
                 )
             else:
-                floor = floor.quantize(scdl.CENT, rounding=ROUND_HALF_UP)
-        label = _get(cells, positions, "libelle")
-        if len(label) > scdl.LABEL_MAX:
+                floor = floor.quantize(CENT, rounding=ROUND_HALF_UP)
+        label = cell_at(cells, positions, "libelle")
+        if len(label) > LABEL_MAX:
             row_errors.append(
                 located(
                     row,
                     col + "libelle",
                     label,
                     _("le libellé est trop long (%(length)s caractères, %(max)s au plus).")
-                    % {"length": len(label), "max": scdl.LABEL_MAX},
+                    % {"length": len(label), "max": LABEL_MAX},
                 )
             )
         errors.extend(row_errors)
@@ -310,7 +314,7 @@ def _read_lines(
 
 
 def _read_rules(
-    table: scdl.Table, lines_by_code: dict[str, BudgetLine], errors: list[RowError]
+    table: Table, lines_by_code: dict[str, BudgetLine], errors: list[RowError]
 ) -> list[tuple[int, RuleSpec]]:
     start = len(errors)
     positions = _columns(
@@ -325,7 +329,7 @@ def _read_rules(
         row_errors: list[RowError] = []
         ends = {}
         for name in ("source", "cible"):
-            code = _get(cells, positions, name)
+            code = cell_at(cells, positions, name)
             line = lines_by_code.get(code)
             if not code:
                 row_errors.append(located(row, col + name, "", _("code de ligne manquant.")))
@@ -362,8 +366,8 @@ def _read_rules(
                     _("une règle ne peut pas relier une ligne à elle-même."),
                 )
             )
-        coefficient_text = _get(cells, positions, "coefficient")
-        coefficient = scdl.parse_amount(coefficient_text) if coefficient_text else None
+        coefficient_text = cell_at(cells, positions, "coefficient")
+        coefficient = parse_amount(coefficient_text) if coefficient_text else None
         if coefficient is None or abs(coefficient) >= COEFFICIENT_LIMIT:
             row_errors.append(
                 located(
@@ -374,8 +378,8 @@ def _read_rules(
                     % {"value": quoted(coefficient_text)},
                 )
             )
-        lag_text = _get(cells, positions, "decalage_annees")
-        lag_value = scdl.parse_amount(lag_text) if lag_text else Decimal("0")
+        lag_text = cell_at(cells, positions, "decalage_annees")
+        lag_value = parse_amount(lag_text) if lag_text else Decimal("0")
         lag = 0
         if lag_value is None or lag_value != lag_value.to_integral_value():
             row_errors.append(
@@ -398,8 +402,8 @@ def _read_rules(
             )
         else:
             lag = int(lag_value)
-        cumulative_text = _get(cells, positions, "cumul")
-        cumulative = scdl.parse_yes_no(cumulative_text) if cumulative_text else False
+        cumulative_text = cell_at(cells, positions, "cumul")
+        cumulative = parse_yes_no(cumulative_text) if cumulative_text else False
         if cumulative is None:
             row_errors.append(
                 located(
@@ -437,7 +441,7 @@ def _read_rules(
                         coefficient=coefficient.quantize(COEFFICIENT_STEP, rounding=ROUND_HALF_UP),
                         lag=lag,
                         cumulative=cumulative,
-                        description=_get(cells, positions, "description"),
+                        description=cell_at(cells, positions, "description"),
                         provenance=_("Paramètres Excel"),
                     ),
                 )
@@ -472,35 +476,9 @@ def _cycle_errors(specs: list[tuple[int, RuleSpec]]) -> list[RowError]:
 def simulator_params_import(*, budget: Budget, data: bytes, dry_run: bool = False) -> ParamsReport:
     """Apply an edited parameters workbook; never raises for bad input, writes nothing then."""
     report = ParamsReport(dry_run=dry_run)
-    limit = settings.BUDGET_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        report.errors.append(located(None, "", "", scdl.size_problem(len(data), limit)))
-        return report
-    if not data.strip():
-        report.errors.append(located(None, "", "", _("Le fichier est vide.")))
-        return report
-    reader, error = scdl.open_xlsx(data)
-    if reader is None:
-        report.errors.append(error)
-        return report
-    try:
-        tables = {}
-        for name in (LINES_SHEET, RULES_SHEET):
-            title = reader.find_sheet(name)
-            if title is None:
-                report.errors.append(
-                    located(
-                        None,
-                        name,
-                        "",
-                        _("la feuille « %(sheet)s » est absente du classeur.") % {"sheet": name},
-                    )
-                )
-                continue
-            tables[name] = reader.table(title, prefix=f"{name}.")
-            report.errors.extend(tables[name].errors)
-    finally:
-        reader.close()
+    tables, report.errors = read_sheets(
+        data, (LINES_SHEET, RULES_SHEET), max_bytes=settings.BUDGET_IMPORT_MAX_BYTES
+    )
     if report.errors:
         return report
     lines_by_code = {line.code: line for line in BudgetLine.objects.filter(budget=budget)}

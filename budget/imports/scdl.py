@@ -6,18 +6,24 @@ input, because the people importing need to see every problem of a file at once.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from budget.spreadsheets.cells import (
+    RowError,
+    amount_cell,
+    choice_cell,
+    located,
+    looks_like_words,
+    parse_amount,
+    quoted,
+    shifted,
+)
+from budget.spreadsheets.reader import check_header, read_table, upload_problem
 
 REQUIRED_COLUMNS = (
     "BGT_NATDEC",
@@ -39,9 +45,6 @@ PREVIEW_ROWS = 20
 LABEL_MAX = 255
 OPERATION_MAX = 50
 NAME_MAX = 200
-# 14 integer digits: BudgetLine amounts are DecimalField(max_digits=16, decimal_places=2).
-AMOUNT_LIMIT = Decimal("1e14")
-CENT = Decimal("0.01")
 
 STAGES = {
     "budget primitif": "bp",
@@ -74,25 +77,6 @@ DIRECTIONS = {
 }
 
 _CODE_RE = re.compile(r"^[0-9A-Za-z_-]+$")
-_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_WORD_RE = re.compile(r"[^\W\d_]{3,}")
-_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
-_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-@dataclass
-class RowError:
-    """One problem of a file; `row` is its line number (header = 1), None for the whole file."""
-
-    row: int | None
-    column: str
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass
@@ -134,102 +118,6 @@ class ScdlFile:
         return not self.errors
 
 
-# --- messages ----------------------------------------------------------------------------
-
-
-def shorten(value: object, limit: int = 60) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def located(row: int | None, column: str, value: object, problem: str) -> RowError:
-    """A RowError whose message starts with where the problem is."""
-    if row is not None and column:
-        message = _("Ligne %(row)s, colonne %(column)s : %(problem)s")
-    elif row is not None:
-        message = _("Ligne %(row)s : %(problem)s")
-    elif column:
-        message = _("Colonne %(column)s : %(problem)s")
-    else:
-        message = "%(problem)s"
-    message = message % {"row": row, "column": column, "problem": problem}
-    return RowError(row=row, column=column, value=str(value), message=message)
-
-
-def size_problem(size: int, limit: int) -> str:
-    return _("Le fichier pèse %(size)s, au-delà de la limite de %(limit)s.") % {
-        "size": filesizeformat(size),
-        "limit": filesizeformat(limit),
-    }
-
-
-def quoted(value: object) -> str:
-    return f"« {shorten(value)} »"
-
-
-# --- values ------------------------------------------------------------------------------
-
-
-def normalise_word(value: str) -> str:
-    """'  Dépense ' -> 'depense': case, accents and spacing do not matter in enumerations."""
-    text = unicodedata.normalize("NFKD", value.strip().lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.split())
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """'1 234,50', '1234.5', '1.234,50', '-12' -> Decimal; None when it is not a number."""
-    value = text.strip()
-    for junk in ("\u00a0", "\u202f", "\u2009", " ", "€", "'"):
-        value = value.replace(junk, "")
-    value = value.replace("\u2212", "-")
-    if "," in value and "." in value:
-        if value.rfind(",") > value.rfind("."):
-            value = value.replace(".", "").replace(",", ".")
-        else:
-            value = value.replace(",", "")
-    elif "," in value:
-        if value.count(",") > 1:
-            return None
-        value = value.replace(",", ".")
-    elif value.count(".") > 1:
-        value = value.replace(".", "")
-    if not _NUMBER_RE.match(value):
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:  # pragma: no cover - the regex already guards this
-        return None
-
-
-def parse_yes_no(text: str) -> bool | None:
-    word = normalise_word(text)
-    if word in {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}:
-        return True
-    if word in {"non", "n", "no", "faux", "false", "0"}:
-        return False
-    return None
-
-
-def cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV would have carried."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return str(value)
-
-
 # --- codes -------------------------------------------------------------------------------
 
 
@@ -263,313 +151,7 @@ def derive_codes(bases: Sequence[str]) -> list[str]:
     return codes
 
 
-# --- reading the raw table ---------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    """Rows of text cells; `rows` holds (line number, cells), the header being line 1."""
-
-    header: list[str] = field(default_factory=list)
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    strict_width: bool = True
-
-
-def decode_text(data: bytes) -> tuple[str | None, RowError | None]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError:
-            pass
-    elif b"\x00" not in data[:65536]:
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            controls = sum(1 for c in text[:200_000] if ord(c) < 32 and c not in "\t\r\n")
-            if controls <= len(text[:200_000]) // 1000:
-                return text, None
-            break
-    return None, located(
-        None,
-        "",
-        "",
-        _(
-            "Le fichier n'est ni un texte lisible (UTF-8 ou Latin-1/Windows-1252) ni un "
-            "classeur .xlsx : vérifiez qu'il s'agit bien d'un export CSV ou Excel du budget."
-        ),
-    )
-
-
-def sniff_delimiter(text: str) -> str:
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ";"
-
-
-def read_csv(data: bytes) -> Table:
-    table = Table()
-    text, error = decode_text(data)
-    if error:
-        table.errors.append(error)
-        return table
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    first = True
-    try:
-        while True:
-            start = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            if not any(cell.strip() for cell in cells):
-                continue
-            if first:
-                table.header = [cell.strip().lstrip("\ufeff") for cell in cells]
-                first = False
-            else:
-                table.rows.append((start, cells))
-    except csv.Error as exc:
-        table.errors.append(
-            located(
-                reader.line_num,
-                "",
-                "",
-                _("le fichier CSV est mal formé (%(reason)s).") % {"reason": exc},
-            )
-        )
-    return table
-
-
-class XlsxReader:
-    """A workbook read once, with its merged ranges and formulas without cached values found.
-
-    openpyxl's read-only mode keeps 50,000-line files fast; it cannot list merged cells, so
-    they are found in the sheet's XML, which is also where formulas show up.
-    """
-
-    def __init__(self, data: bytes) -> None:
-        from openpyxl import load_workbook
-
-        self._data = data
-        self.book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        self._zip = zipfile.ZipFile(io.BytesIO(data))
-        self._formula_book = None
-
-    def close(self) -> None:
-        self.book.close()
-        if self._formula_book is not None:
-            self._formula_book.close()
-        self._zip.close()
-
-    def find_sheet(self, name: str) -> str | None:
-        for title in self.book.sheetnames:
-            if title.strip().lower() == name.lower():
-                return title
-        return None
-
-    @property
-    def first_sheet(self) -> str:
-        return self.book.sheetnames[0]
-
-    def table(self, title: str, *, prefix: str = "") -> Table:
-        from openpyxl import load_workbook
-
-        table = Table(strict_width=False)
-        sheet = self.book[title]
-        xml = self._zip.read(sheet._worksheet_path)
-        for match in _MERGE_RE.finditer(xml):
-            ref = match.group(1).decode()
-            table.errors.append(
-                located(
-                    int(re.sub(r"\D", "", ref.split(":")[0])),
-                    prefix + ref,
-                    ref,
-                    _(
-                        "la feuille « %(sheet)s » contient des cellules fusionnées (%(range)s) : "
-                        "défusionnez-les et répétez la valeur dans chaque cellule."
-                    )
-                    % {"sheet": title, "range": ref},
-                )
-            )
-        sheet.reset_dimensions()
-        values = sheet.iter_rows(min_row=1, values_only=True)
-        formulas = None
-        if _FORMULA_RE.search(xml):
-            if self._formula_book is None:
-                self._formula_book = load_workbook(
-                    io.BytesIO(self._data), read_only=True, data_only=False
-                )
-            formula_sheet = self._formula_book[title]
-            formula_sheet.reset_dimensions()
-            formulas = formula_sheet.iter_rows(min_row=1, values_only=True)
-        for number, row in enumerate(values, start=1):
-            raw = next(formulas, ()) if formulas is not None else ()
-            cells = [cell_text(value) for value in row]
-            while cells and not cells[-1].strip():
-                cells.pop()
-            for index, formula in enumerate(raw):
-                text = formula if isinstance(formula, str) else getattr(formula, "text", None)
-                if text and str(text).startswith("=") and (index >= len(row) or row[index] is None):
-                    name = table.header[index] if index < len(table.header) else ""
-                    table.errors.append(
-                        located(
-                            number,
-                            prefix + (name or _column_letter(index)),
-                            text,
-                            _(
-                                "la formule %(formula)s n'a pas de valeur calculée enregistrée : "
-                                "ouvrez le fichier dans Excel ou LibreOffice et enregistrez-le, "
-                                "ou remplacez les formules par leurs valeurs."
-                            )
-                            % {"formula": quoted(text)},
-                        )
-                    )
-            if not any(cell.strip() for cell in cells):
-                continue
-            if not table.header:
-                table.header = [cell.strip() for cell in cells]
-            else:
-                table.rows.append((number, cells))
-        return table
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
-
-
-def open_xlsx(data: bytes) -> tuple[XlsxReader | None, RowError | None]:
-    try:
-        return XlsxReader(data), None
-    except Exception:  # openpyxl raises many kinds of errors for broken archives
-        return None, located(
-            None,
-            "",
-            "",
-            _(
-                "Le fichier n'est pas un classeur Excel .xlsx lisible (archive endommagée, "
-                "classeur protégé par mot de passe ou autre format)."
-            ),
-        )
-
-
-def read_table(data: bytes, filename: str) -> tuple[Table, str]:
-    name = filename.lower()
-    if data.startswith(_OLE_MAGIC) or name.endswith(".xls"):
-        table = Table()
-        table.errors.append(
-            located(
-                None,
-                "",
-                "",
-                _(
-                    "Les classeurs Excel 97-2003 (.xls) ne sont pas acceptés : enregistrez le "
-                    "fichier au format .xlsx ou CSV."
-                ),
-            )
-        )
-        return table, "xls"
-    if data.startswith(_ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm")):
-        reader, error = open_xlsx(data)
-        if reader is None:
-            table = Table()
-            table.errors.append(error)
-            return table, "xlsx"
-        try:
-            title = reader.find_sheet("budget") or reader.first_sheet
-            return reader.table(title), "xlsx"
-        finally:
-            reader.close()
-    return read_csv(data), "csv"
-
-
-# --- validating ---------------------------------------------------------------------------
-
-
-def check_header(
-    header: Sequence[str], required: Iterable[str], *, prefix: str = ""
-) -> tuple[dict[str, int], list[RowError]]:
-    """Column positions by upper-cased name, and the header's problems."""
-    errors = []
-    positions: dict[str, int] = {}
-    seen: dict[str, list[int]] = {}
-    for index, raw in enumerate(header):
-        name = raw.strip().upper() if not prefix else raw.strip().lower()
-        if not name:
-            continue
-        seen.setdefault(name, []).append(index)
-        positions.setdefault(name, index)
-    for name, indexes in seen.items():
-        if len(indexes) > 1:
-            errors.append(
-                located(
-                    1,
-                    prefix + name,
-                    name,
-                    _(
-                        "l'en-tête contient plusieurs fois la colonne %(name)s (colonnes "
-                        "%(positions)s) : gardez-en une seule."
-                    )
-                    % {"name": name, "positions": ", ".join(str(i + 1) for i in indexes)},
-                )
-            )
-    for name in required:
-        if name not in positions:
-            errors.append(
-                located(1, prefix + name, "", _("colonne obligatoire absente de l'en-tête."))
-            )
-    return positions, errors
-
-
-def _shifted(problem: str, value: str) -> str:
-    if _WORD_RE.search(value):
-        return problem.rstrip(".") + " " + _("(colonnes décalées ?)") + "."
-    return problem
-
-
-def _amount(row: int, column: str, text: str, errors: list[RowError]) -> Decimal | None:
-    if not text.strip():
-        return None
-    value = parse_amount(text)
-    if value is None:
-        errors.append(
-            located(
-                row,
-                column,
-                text,
-                _shifted(_("%(value)s n'est pas un montant.") % {"value": quoted(text)}, text),
-            )
-        )
-        return None
-    if abs(value) >= AMOUNT_LIMIT:
-        errors.append(
-            located(row, column, text, _("%(value)s est trop grand.") % {"value": quoted(text)})
-        )
-        return None
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _enum(
-    row: int, column: str, text: str, choices: dict[str, str], expected: str, errors: list
-) -> str:
-    value = choices.get(normalise_word(text))
-    if value is None:
-        if not text.strip():
-            problem = _("valeur manquante (attendu : %(expected)s).") % {"expected": expected}
-        else:
-            problem = _shifted(
-                _("%(value)s n'est pas une valeur reconnue (attendu : %(expected)s).")
-                % {"value": quoted(text), "expected": expected},
-                text if len(text.strip()) > 20 else "",
-            )
-        errors.append(located(row, column, text, problem))
-        return ""
-    return value
+# --- checking cells ----------------------------------------------------------------------
 
 
 def _code(row: int, column: str, text: str, errors: list, *, required: bool) -> str:
@@ -580,7 +162,7 @@ def _code(row: int, column: str, text: str, errors: list, *, required: bool) -> 
         return ""
     if not _CODE_RE.match(value):
         problem = _("%(value)s n'est pas un code de la nomenclature.") % {"value": quoted(text)}
-        if parse_amount(value) is not None or _WORD_RE.search(value):
+        if parse_amount(value) is not None or looks_like_words(value):
             problem = problem.rstrip(".") + " " + _("(colonnes décalées ?)") + "."
         errors.append(located(row, column, text, problem))
         return ""
@@ -640,13 +222,11 @@ def _mixed_error(column: str, values: dict[str, int], problem: str) -> RowError:
 def parse_budget_file(data: bytes, *, filename: str, max_bytes: int) -> ScdlFile:
     """Read and check a whole SCDL Budget file; `errors` lists every problem found."""
     result = ScdlFile()
-    if len(data) > max_bytes:
-        result.errors.append(located(None, "", "", size_problem(len(data), max_bytes)))
+    problem = upload_problem(data, max_bytes)
+    if problem is not None:
+        result.errors.append(problem)
         return result
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        result.errors.append(located(None, "", "", _("Le fichier est vide.")))
-        return result
-    table, result.file_format = read_table(data, filename)
+    table, result.file_format = read_table(data, filename, sheet="budget")
     result.errors.extend(table.errors)
     if table.errors and not table.rows:
         return result
@@ -720,7 +300,7 @@ def parse_budget_file(data: bytes, *, filename: str, max_bytes: int) -> ScdlFile
                 )
             )
         natdec = cell(cells, "BGT_NATDEC")
-        stage = _enum(
+        stage = choice_cell(
             row,
             "BGT_NATDEC",
             natdec,
@@ -742,7 +322,7 @@ def parse_budget_file(data: bytes, *, filename: str, max_bytes: int) -> ScdlFile
                     row,
                     "BGT_ANNEE",
                     year_text,
-                    _shifted(
+                    shifted(
                         _("%(value)s n'est pas une année (4 chiffres attendus).")
                         % {"value": quoted(year_text)},
                         year_text,
@@ -767,7 +347,7 @@ def parse_budget_file(data: bytes, *, filename: str, max_bytes: int) -> ScdlFile
             errors.append(located(row, "BGT_NOM", "", _("valeur manquante.")))
         elif not result.name:
             result.name = name[:NAME_MAX]
-        section = _enum(
+        section = choice_cell(
             row,
             "BGT_SECTION",
             cell(cells, "BGT_SECTION"),
@@ -775,10 +355,10 @@ def parse_budget_file(data: bytes, *, filename: str, max_bytes: int) -> ScdlFile
             _("fonctionnement ou investissement"),
             errors,
         )
-        kind = _enum(
+        kind = choice_cell(
             row, "BGT_OPBUDG", cell(cells, "BGT_OPBUDG"), KINDS, _("réel ou ordre"), errors
         )
-        direction = _enum(
+        direction = choice_cell(
             row,
             "BGT_CODRD",
             cell(cells, "BGT_CODRD"),
@@ -807,8 +387,8 @@ def parse_budget_file(data: bytes, *, filename: str, max_bytes: int) -> ScdlFile
         realised_text = (
             cells[realised_at] if realised_at is not None and realised_at < len(cells) else ""
         )
-        voted = _amount(row, VOTED_AMOUNT, voted_text, errors)
-        realised = _amount(row, REALISED_AMOUNT, realised_text, errors)
+        voted = amount_cell(row, VOTED_AMOUNT, voted_text, errors, hint_shift=True)
+        realised = amount_cell(row, REALISED_AMOUNT, realised_text, errors, hint_shift=True)
         line = ScdlLine(
             row=row,
             section=section,

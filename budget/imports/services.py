@@ -14,8 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from budget.imports import scdl
-from budget.imports.scdl import RowError, located
 from budget.models import Authority, Budget, BudgetLine, ImpactRule, default_adjustable
+from budget.spreadsheets.cells import AMOUNT_LIMIT, RowError, located, normalise_word, quoted
 
 __all__ = ["ImportReport", "RowError", "budget_import"]
 
@@ -133,7 +133,7 @@ def _option_errors(*, population: int | None, debt_start: Decimal | None) -> lis
         errors.append(
             located(None, "population", population, _("La population ne peut pas être négative."))
         )
-    if debt_start is not None and not Decimal("0") <= debt_start < scdl.AMOUNT_LIMIT:
+    if debt_start is not None and not Decimal("0") <= debt_start < AMOUNT_LIMIT:
         errors.append(
             located(
                 None,
@@ -245,7 +245,7 @@ def _free_slug(name: str) -> str:
 def _guess_kind(siren: str, name: str) -> str:
     if siren[:2] in SIREN_KINDS:
         return SIREN_KINDS[siren[:2]]
-    words = scdl.normalise_word(name)
+    words = normalise_word(name)
     if words.startswith(("region", "conseil regional")):
         return Authority.Kind.REGION
     if words.startswith(("departement", "conseil departemental", "conseil general")):
@@ -453,7 +453,7 @@ def _lost_settings(vanished: Sequence[BudgetLine]) -> list[str]:
     for line in vanished:
         settings_lost = []
         if line.label and line.label != line.account_label:
-            settings_lost.append(_("libellé %(label)s") % {"label": scdl.quoted(line.label)})
+            settings_lost.append(_("libellé %(label)s") % {"label": quoted(line.label)})
         default = default_adjustable(kind=line.kind, chapter=line.chapter, account=line.account)
         if line.adjustable != default:
             settings_lost.append(_("ajustable") if line.adjustable else _("non ajustable"))
@@ -462,7 +462,7 @@ def _lost_settings(vanished: Sequence[BudgetLine]) -> list[str]:
                 _("plancher %(floor)s €") % {"floor": f"{line.floor:f}".replace(".", ",")}
             )
         if line.service:
-            settings_lost.append(_("service %(service)s") % {"service": scdl.quoted(line.service)})
+            settings_lost.append(_("service %(service)s") % {"service": quoted(line.service)})
         if settings_lost:
             messages.append(
                 _("Ligne %(code)s absente du nouveau fichier : réglages perdus (%(settings)s).")

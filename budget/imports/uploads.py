@@ -1,7 +1,14 @@
-"""Uploaded files waiting for the user's confirmation (validate first, then confirm).
+"""The one upload flow of the import pages: validate → preview with the errors → confirm.
 
-The file waits in a private temporary directory, referenced from the session by a random
-token, so that the user does not upload it twice. Used by every back-office import page.
+`validate_upload` runs the import as a dry run (nothing written) and, when the file is fine,
+keeps it in a private directory (UPLOADS_PENDING_DIR), referenced from the session by a random
+token, so that the user does not upload it twice. `take_upload` hands it back once, on
+confirmation; `upload_gone` answers a confirmation whose file is no longer there (already
+confirmed, expired after PENDING_MAX_AGE, or validated for another object). Pages render
+their zone with `zone_template` and templates/budget/backoffice/_upload_zone.html.
+
+Imports without preview (council answers, instruction sheet) write at once through
+`import_at_once` and templates/budget/backoffice/_direct_upload_zone.html.
 """
 
 from __future__ import annotations
@@ -10,15 +17,25 @@ import re
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_htmx.http import HttpResponseClientRedirect
 
 PENDING_MAX_AGE = 24 * 3600
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class Report(Protocol):
+    @property
+    def ok(self) -> bool: ...
 
 
 def _pending_dir() -> Path:
@@ -77,3 +94,64 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
+
+
+# --- the flow ------------------------------------------------------------------------------
+
+
+def validate_upload[R: Report](
+    request: HttpRequest, *, key: str, data: bytes, dry_run: Callable[[bytes], R], **details
+) -> R:
+    """Check the file without writing; a valid one waits under `key` with `details`.
+
+    `details` (JSON-serialisable) is what the confirmation needs besides the file: the
+    options chosen in the form, the object the file was validated for.
+    """
+    discard_upload(request, key)
+    report = dry_run(data)
+    if report.ok:
+        request.session[key] = {"token": stash(data), **details}
+    return report
+
+
+def take_upload(request: HttpRequest, *, key: str, **expected) -> tuple[dict, bytes] | None:
+    """The validated file and its details, once; None when there is none to confirm.
+
+    `expected` details must match (a file validated for one budget is not confirmed for
+    another). The file is discarded as it is taken: a second confirmation finds nothing.
+    """
+    found = pending_upload(request, key, request.POST.get("token"))
+    if found is None or any(found[0].get(name) != value for name, value in expected.items()):
+        return None
+    discard_upload(request, key)
+    return found
+
+
+def upload_gone(request: HttpRequest, url: str, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return go(request, url)
+
+
+def import_at_once[R: Report](form: forms.Form, run: Callable[[bytes], R]) -> R | None:
+    """The imports without preview: the service reads and writes the file, all or nothing.
+
+    A refusal of the whole request (a phase closed, a frozen campaign) goes onto the form:
+    on its field when the form has one, else above it. None when the form refused the file.
+    """
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return run(form.cleaned_data["file"].read())
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                for item in errors:
+                    form.add_error(name if name in form.fields else None, item)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+def zone_template(request: HttpRequest, template_name: str) -> str:
+    """The page, or only its import zone for htmx (the `zone` partial of every import page)."""
+    return template_name + "#zone" if request.htmx else template_name

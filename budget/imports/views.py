@@ -1,8 +1,8 @@
 """Back-office pages of the budget app: budget file imports and simulator parameters.
 
-Every view goes through `backoffice_view` (administrator or finance role). An upload is
-validated first (dry run); the file then waits in a private temporary directory, referenced
-from the session by a random token, until the user confirms: no second upload.
+Every view goes through `backoffice_view` (administrator or finance role). Uploads follow the
+one flow of budget/imports/uploads.py: validated first (dry run), confirmed without a second
+upload.
 """
 
 from __future__ import annotations
@@ -26,7 +26,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from budget.forms import BudgetUploadForm, ParamsUploadForm
 from budget.imports.params import XLSX_TYPE, simulator_params_export, simulator_params_import
 from budget.imports.services import budget_import
-from budget.imports.uploads import discard_upload, go, pending_upload, stash
+from budget.imports.uploads import (
+    go,
+    take_upload,
+    upload_gone,
+    validate_upload,
+    zone_template,
+)
 from budget.models import Authority, Budget
 from budget.roles import ADMINISTRATOR, FINANCE, require_role
 
@@ -49,6 +55,11 @@ def backoffice_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
+def _posted(request: HttpRequest) -> tuple:
+    # Bound on every POST, even an empty one, so that it shows its "required" errors.
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 # --- pages ---------------------------------------------------------------------------------
 
 
@@ -59,55 +70,53 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "budget/backoffice/index.html", {"budgets": budgets})
 
 
+def _import_context(form: BudgetUploadForm, report=None, pending=None) -> dict:
+    return {
+        "form": form,
+        "report": report,
+        "pending": pending,
+        "max_bytes": settings.BUDGET_IMPORT_MAX_BYTES,
+    }
+
+
 @backoffice_view
 @require_http_methods(["GET", "POST"])
 def budget_upload(request: HttpRequest) -> HttpResponse:
-    template_name = "budget/backoffice/import.html"
     report = None
-    if request.method == "POST":
-        form = BudgetUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            discard_upload(request, IMPORT_KEY)
-            uploaded = form.cleaned_data["file"]
-            data = uploaded.read()
-            options = {
-                "authority": form.cleaned_data["authority"],
-                "population": form.cleaned_data["population"],
-                "debt_start": form.cleaned_data["debt_start"],
-            }
-            report = budget_import(data=data, filename=uploaded.name, dry_run=True, **options)
-            if report.ok:
-                request.session[IMPORT_KEY] = {
-                    "token": stash(data),
-                    "filename": uploaded.name,
-                    "authority": options["authority"].pk if options["authority"] else None,
-                    "population": options["population"],
-                    "debt_start": (
-                        str(options["debt_start"]) if options["debt_start"] is not None else None
-                    ),
-                }
-    else:
-        form = BudgetUploadForm()
-    context = {
-        "form": form,
-        "report": report,
-        "pending": request.session.get(IMPORT_KEY),
-        "max_bytes": settings.BUDGET_IMPORT_MAX_BYTES,
-    }
-    if request.htmx:
-        template_name += "#zone"
-    return render(request, template_name, context)
+    form = BudgetUploadForm(*_posted(request))
+    if form.is_bound and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        options = {
+            "authority": form.cleaned_data["authority"],
+            "population": form.cleaned_data["population"],
+            "debt_start": form.cleaned_data["debt_start"],
+        }
+        report = validate_upload(
+            request,
+            key=IMPORT_KEY,
+            data=uploaded.read(),
+            dry_run=lambda data: budget_import(
+                data=data, filename=uploaded.name, dry_run=True, **options
+            ),
+            filename=uploaded.name,
+            authority=options["authority"].pk if options["authority"] else None,
+            population=options["population"],
+            debt_start=str(options["debt_start"]) if options["debt_start"] is not None else None,
+        )
+    context = _import_context(form, report, request.session.get(IMPORT_KEY))
+    return render(request, zone_template(request, "budget/backoffice/import.html"), context)
 
 
 @backoffice_view
 @require_POST
 def budget_upload_confirm(request: HttpRequest) -> HttpResponse:
-    found = pending_upload(request, IMPORT_KEY, request.POST.get("token"))
+    found = take_upload(request, key=IMPORT_KEY)
     if found is None:
-        messages.error(
-            request, _("Le fichier validé n'est plus disponible : envoyez-le de nouveau.")
+        return upload_gone(
+            request,
+            reverse("budget:backoffice_import"),
+            _("Le fichier validé n'est plus disponible : envoyez-le de nouveau."),
         )
-        return go(request, reverse("budget:backoffice_import"))
     pending, data = found
     report = budget_import(
         data=data,
@@ -118,19 +127,10 @@ def budget_upload_confirm(request: HttpRequest) -> HttpResponse:
         population=pending["population"],
         debt_start=Decimal(pending["debt_start"]) if pending["debt_start"] else None,
     )
-    discard_upload(request, IMPORT_KEY)
     if not report.ok:
         # Only something that changed between validation and confirmation gets here.
-        context = {
-            "form": BudgetUploadForm(),
-            "report": report,
-            "pending": None,
-            "max_bytes": settings.BUDGET_IMPORT_MAX_BYTES,
-        }
-        template_name = "budget/backoffice/import.html"
-        if request.htmx:
-            template_name += "#zone"
-        return render(request, template_name, context)
+        context = _import_context(BudgetUploadForm(), report)
+        return render(request, zone_template(request, "budget/backoffice/import.html"), context)
     budget = report.budget
     messages.success(
         request,
@@ -159,52 +159,49 @@ def params_download(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _params_context(budget: Budget, form: ParamsUploadForm, report=None, pending=None) -> dict:
+    return {
+        "budget": budget,
+        "form": form,
+        "report": report,
+        "pending": pending,
+        "max_bytes": settings.BUDGET_IMPORT_MAX_BYTES,
+    }
+
+
 @backoffice_view
 @require_http_methods(["GET", "POST"])
 def params_upload(request: HttpRequest, slug: str) -> HttpResponse:
     budget = get_object_or_404(Budget.objects.select_related("authority"), slug=slug)
-    template_name = "budget/backoffice/params.html"
     report = None
-    if request.method == "POST":
-        form = ParamsUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            discard_upload(request, PARAMS_KEY)
-            data = form.cleaned_data["file"].read()
-            report = simulator_params_import(budget=budget, data=data, dry_run=True)
-            if report.ok:
-                request.session[PARAMS_KEY] = {"token": stash(data), "budget": budget.pk}
-    else:
-        form = ParamsUploadForm()
-    context = {
-        "budget": budget,
-        "form": form,
-        "report": report,
-        "pending": request.session.get(PARAMS_KEY),
-        "max_bytes": settings.BUDGET_IMPORT_MAX_BYTES,
-    }
-    if request.htmx:
-        template_name += "#zone"
-    return render(request, template_name, context)
+    form = ParamsUploadForm(*_posted(request))
+    if form.is_bound and form.is_valid():
+        report = validate_upload(
+            request,
+            key=PARAMS_KEY,
+            data=form.cleaned_data["file"].read(),
+            dry_run=lambda data: simulator_params_import(budget=budget, data=data, dry_run=True),
+            budget=budget.pk,
+        )
+    context = _params_context(budget, form, report, request.session.get(PARAMS_KEY))
+    return render(request, zone_template(request, "budget/backoffice/params.html"), context)
 
 
 @backoffice_view
 @require_POST
 def params_upload_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     budget = get_object_or_404(Budget, slug=slug)
-    found = pending_upload(request, PARAMS_KEY, request.POST.get("token"))
-    if found is None or found[0].get("budget") != budget.pk:
-        messages.error(
-            request, _("Le classeur validé n'est plus disponible : envoyez-le de nouveau.")
+    found = take_upload(request, key=PARAMS_KEY, budget=budget.pk)
+    if found is None:
+        return upload_gone(
+            request,
+            reverse("budget:backoffice_params", kwargs={"slug": budget.slug}),
+            _("Le classeur validé n'est plus disponible : envoyez-le de nouveau."),
         )
-        return go(request, reverse("budget:backoffice_params", kwargs={"slug": budget.slug}))
     report = simulator_params_import(budget=budget, data=found[1])
-    discard_upload(request, PARAMS_KEY)
     if not report.ok:
-        context = {"budget": budget, "form": ParamsUploadForm(), "report": report}
-        template_name = "budget/backoffice/params.html"
-        if request.htmx:
-            template_name += "#zone"
-        return render(request, template_name, context)
+        context = _params_context(budget, ParamsUploadForm(), report)
+        return render(request, zone_template(request, "budget/backoffice/params.html"), context)
     messages.success(
         request,
         _(

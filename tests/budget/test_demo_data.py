@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from budget.finance import compute_ratios
 from budget.imports.scdl import parse_budget_file
 from fixtures import make_demo
-from simulator.engine import compute_ratios
 
 EXPECTED_COLUMNS = [
     "BGT_NATDEC",

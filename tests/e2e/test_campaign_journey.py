@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from budget.management.commands.load_demo import demo_load
 from budget.models import BudgetLine
 from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR
+from simulator.management.commands.load_demo import demo_load
 from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
 from tests.factories import make_user

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from budget.management.commands.load_demo import demo_load
 from budget.models import BudgetLine
+from simulator.management.commands.load_demo import demo_load
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from budget.management.commands.load_demo import demo_load
 from simulator.inputs import run_scenario
+from simulator.management.commands.load_demo import demo_load
 from simulator.models import Measure
 from simulator.state import ScenarioState
 

@@ -1,15 +1,14 @@
-"""Ratios of domain.md §4 computed by the simulator on final amounts, year by year."""
+"""Ratios of domain.md §4 computed by the simulator on final amounts, year by year.
+
+The ratios themselves, on one plain year, are tested in tests/budget/test_finance.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from simulator.engine import (
-    Adjustment,
-    compute_ratios,
-    lines_from_records,
-    simulate,
-)
+from budget.finance import compute_ratios
+from simulator.engine import Adjustment, lines_from_records, simulate
 
 
 def health_budget():

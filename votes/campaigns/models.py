@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import MONEY, Authority, Budget
+from votes.access import is_administrator
 
 
 class Phase(models.TextChoices):
@@ -29,6 +31,10 @@ PHASE_ORDER = [phase.value for phase in Phase]
 class CampaignQuerySet(models.QuerySet):
     def public(self) -> CampaignQuerySet:
         return self.exclude(phase=Phase.DRAFT)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> CampaignQuerySet:
+        """A campaign in draft exists only for its administrators."""
+        return self if is_administrator(user) else self.public()
 
 
 class Campaign(models.Model):

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -160,10 +160,9 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign.objects.select_related("authority", "budget"), slug=slug)
     # A draft is not public yet: only those who write it see it.
-    if campaign.phase == Phase.DRAFT and not is_administrator(request.user):
-        raise Http404
+    campaigns = Campaign.objects.visible_to(request.user).select_related("authority", "budget")
+    campaign = get_object_or_404(campaigns, slug=slug)
     steps = timeline(campaign)
     categories = list(campaign.categories.all())
     context = {

@@ -23,8 +23,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from budget.imports import scdl
-from budget.imports.scdl import RowError, quoted
+from budget.spreadsheets.cells import (
+    RowError,
+    cell_text,
+    match_choice,
+    normalise_word,
+    parse_date,
+    quoted,
+)
+from budget.spreadsheets.reader import open_xlsx, upload_problem
 from votes.instruction.sheet import XLSX_TYPE, parse_reference
 
 __all__ = ["XLSX_TYPE", "AnswerRow", "ParsedAnswer", "build_sheet", "read_sheet"]
@@ -55,7 +62,7 @@ REQUIRED = ("reference", "decision", "answer")
 
 
 def _key(text: str) -> str:
-    return scdl.normalise_word(text)
+    return normalise_word(text)
 
 
 def _in_every_language(text: str) -> set[str]:
@@ -193,31 +200,7 @@ def file_error(problem: str) -> RowError:
 def _text(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
-    return scdl.cell_text(value).replace("\r\n", "\n").strip()
-
-
-def parse_date(value: object) -> date | None:
-    """A date cell, or "31/01/2027", "31/01/27", "2027-01-31"; None when it is not a date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = scdl.cell_text(value).strip()
-    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _decision(text: str, decisions: dict[str, str]) -> str | None:
-    """A decision from its French label or its code, whatever the case and accents."""
-    wanted = _key(text)
-    for code, label in decisions.items():
-        if wanted in (_key(code), _key(label)):
-            return code
-    return None
+    return cell_text(value).replace("\r\n", "\n").strip()
 
 
 def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
@@ -287,13 +270,11 @@ def read_sheet(
     and imported in several goes.
     """
     parsed = ParsedSheet()
-    if len(data) > max_bytes:
-        parsed.errors.append(file_error(scdl.size_problem(len(data), max_bytes)))
+    problem = upload_problem(data, max_bytes)
+    if problem is not None:
+        parsed.errors.append(problem)
         return parsed
-    if not data.strip():
-        parsed.errors.append(file_error(_("Le fichier est vide.")))
-        return parsed
-    reader, error = scdl.open_xlsx(data)
+    reader, error = open_xlsx(data)
     if reader is None:
         parsed.errors.append(error)
         return parsed
@@ -355,7 +336,7 @@ def _parse_row(
     seen[reference] = number
     labels = ", ".join(decisions.values())
     decision_text = _text(values.get("decision"))
-    decision = _decision(decision_text, decisions) if decision_text else None
+    decision = match_choice(decision_text, decisions) if decision_text else None
     if not decision_text:
         refuse(_("décision manquante ; attendu : %(labels)s.") % {"labels": labels}, "decision")
     elif decision is None:

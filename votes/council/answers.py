@@ -24,8 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budget.imports import scdl
-from budget.imports.scdl import RowError
+from budget.spreadsheets.cells import RowError, normalise_word, quoted
 from votes.access import is_administrator, require
 from votes.campaigns.models import Campaign, Phase, PhaseTransition
 from votes.campaigns.phases import PhaseError
@@ -344,13 +343,13 @@ def _import_write(
             else:
                 refuse(_("aucune proposition de cette campagne ne porte cette référence."))
             continue
-        if row.title and scdl.normalise_word(row.title) != scdl.normalise_word(proposal.title):
+        if row.title and normalise_word(row.title) != normalise_word(proposal.title):
             refuse(
                 _(
                     "le titre %(sheet)s n'est pas celui de la proposition de cette campagne "
                     "(%(title)s) : ce tableur est-il celui d'une autre campagne ?"
                 )
-                % {"sheet": scdl.quoted(row.title), "title": scdl.quoted(proposal.title)}
+                % {"sheet": quoted(row.title), "title": quoted(proposal.title)}
             )
             continue
         values = {

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from budget.imports.uploads import go, import_at_once, zone_template
 from votes.access import is_administrator
 from votes.campaigns import workflow
 from votes.campaigns.forms import attach_errors
@@ -194,37 +195,29 @@ def council_answers_sheet(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def council_answers_import(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(slug)
-    template_name = "votes/answers/import.html"
     form = AnswerImportForm(_posted(request), request.FILES if request.method == "POST" else None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.council_answers_import(
-                campaign=campaign, data=form.cleaned_data["file"].read(), by=request.user
+    report = import_at_once(
+        form,
+        lambda data: services.council_answers_import(campaign=campaign, data=data, by=request.user),
+    )
+    if report is not None and report.ok:
+        messages.success(
+            request,
+            _(
+                "Tableur importé : %(created)s avis ajouté(s), %(updated)s modifié(s), "
+                "%(unchanged)s inchangé(s), %(skipped)s ligne(s) sans avis ignorée(s)."
             )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            if report.ok:
-                messages.success(
-                    request,
-                    _(
-                        "Tableur importé : %(created)s avis ajouté(s), %(updated)s modifié(s), "
-                        "%(unchanged)s inchangé(s), %(skipped)s ligne(s) sans avis ignorée(s)."
-                    )
-                    % {
-                        "created": len(report.created),
-                        "updated": len(report.updated),
-                        "unchanged": report.unchanged,
-                        "skipped": report.skipped,
-                    },
-                )
-                return redirect("votes:council_answers", slug=campaign.slug)
-    if request.htmx:
-        template_name += "#zone"
+            % {
+                "created": len(report.created),
+                "updated": len(report.updated),
+                "unchanged": report.unchanged,
+                "skipped": report.skipped,
+            },
+        )
+        return go(request, reverse("votes:council_answers", kwargs={"slug": campaign.slug}))
     return render(
         request,
-        template_name,
+        zone_template(request, "votes/answers/import.html"),
         {
             "campaign": campaign,
             "form": form,

@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from budget.imports import scdl
 from budget.models import Authority
+from budget.spreadsheets.cells import parse_amount
 from votes.campaigns.models import Campaign
 from votes.instruction.assignment import instructor_candidates
 from votes.instruction.models import Instruction, Service
@@ -28,7 +28,7 @@ class AmountField(forms.CharField):
         text = super().to_python(value).strip()
         if not text:
             return None
-        amount = scdl.parse_amount(text)
+        amount = parse_amount(text)
         if amount is None:
             raise forms.ValidationError(
                 _("« %(value)s » n'est pas un montant en euros."), params={"value": text}

@@ -18,12 +18,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from budget.imports import scdl
-from budget.imports.scdl import RowError, located, quoted
+from budget.spreadsheets.cells import (
+    AMOUNT_LIMIT,
+    CENT,
+    RowError,
+    amount_cell,
+    located,
+    match_choice,
+    parse_amount,
+    quoted,
+)
+from budget.spreadsheets.reader import read_sheets
 
 SHEET = "instruction"
-CENT = Decimal("0.01")
-AMOUNT_LIMIT = Decimal("1e14")  # Instruction amounts: DecimalField(max_digits=16, places=2)
 DURATION_MAX = 120
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -98,7 +105,7 @@ def parse_schedule(text: str) -> tuple[dict[int, Decimal], list[str]]:
             )
             continue
         year = int(match.group(1))
-        amount = scdl.parse_amount(match.group(2))
+        amount = parse_amount(match.group(2))
         if year < 1:
             problems.append(_("L'année %(year)s n'est pas valable.") % {"year": year})
         elif year in schedule:
@@ -216,39 +223,6 @@ def parse_reference(text: str) -> int | None:
     return value or None
 
 
-def _status(text: str, statuses: dict[str, str]) -> str | None:
-    """A status from its French label or its code, whatever the case and accents."""
-    wanted = scdl.normalise_word(text)
-    for code, label in statuses.items():
-        if wanted in (scdl.normalise_word(code), scdl.normalise_word(label)):
-            return code
-    return None
-
-
-def _amount(text: str, row: int, column: str, errors: list[RowError]) -> Decimal | None:
-    if not text.strip():
-        return None
-    value = scdl.parse_amount(text)
-    if value is None:
-        errors.append(
-            located(
-                row, column, text, _("%(value)s n'est pas un montant.") % {"value": quoted(text)}
-            )
-        )
-        return None
-    if value < 0:
-        errors.append(
-            located(row, column, text, _("%(value)s est négatif.") % {"value": quoted(text)})
-        )
-        return None
-    if value >= AMOUNT_LIMIT:
-        errors.append(
-            located(row, column, text, _("%(value)s est trop grand.") % {"value": quoted(text)})
-        )
-        return None
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _check_header(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
     positions: dict[str, int] = {}
     errors: list[RowError] = []
@@ -279,29 +253,10 @@ def read_sheet(
 
     `statuses` maps status codes to their labels: a cell may hold either.
     """
-    errors: list[RowError] = []
-    if len(data) > max_bytes:
-        return [], [located(None, "", "", scdl.size_problem(len(data), max_bytes))]
-    if not data.strip():
-        return [], [located(None, "", "", _("Le fichier est vide."))]
-    reader, error = scdl.open_xlsx(data)
-    if reader is None:
-        return [], [error]
-    try:
-        title = reader.find_sheet(SHEET)
-        if title is None:
-            return [], [
-                located(
-                    None,
-                    SHEET,
-                    "",
-                    _("la feuille « %(name)s » est absente du classeur.") % {"name": SHEET},
-                )
-            ]
-        table = reader.table(title)
-    finally:
-        reader.close()
-    errors.extend(table.errors)
+    tables, errors = read_sheets(data, (SHEET,), max_bytes=max_bytes, prefixed=False)
+    if SHEET not in tables:
+        return [], errors
+    table = tables[SHEET]
     positions, header_errors = _check_header(table.header)
     errors.extend(header_errors)
     if header_errors:
@@ -344,7 +299,7 @@ def read_sheet(
         seen[reference] = row
         values: dict = {}
         status_text = cell(cells, "avis")
-        status = _status(status_text, statuses)
+        status = match_choice(status_text, statuses)
         if status is None:
             errors.append(
                 located(
@@ -367,7 +322,7 @@ def read_sheet(
             text = cell(cells, column.name)
             if column.amount:
                 before = len(errors)
-                amount = _amount(text, row, column.name, errors)
+                amount = amount_cell(row, column.name, text, errors, negative=False)
                 if len(errors) == before:
                     values[column.field] = amount
             elif column.field == "cost_schedule":

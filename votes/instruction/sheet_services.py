@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from budget.imports.scdl import RowError, located
+from budget.spreadsheets.cells import RowError, located
 from simulator.inputs import prepared_budget
 from votes import access
 from votes.campaigns.freeze import require_not_frozen

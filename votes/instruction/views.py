@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from budget.imports.uploads import go, import_at_once, zone_template
 from simulator.engine import SimulationError
 from votes import access
 from votes.campaigns.models import Campaign, Phase
@@ -477,32 +478,26 @@ def instruction_export(request: HttpRequest, slug: str) -> HttpResponse:
 def instruction_import(request: HttpRequest, slug: str) -> HttpResponse:
     access.require(access.is_administrator(request.user) or access.is_instructor(request.user))
     campaign = _campaign(slug)
-    template_name = "votes/instruction/import.html"
     form = SheetImportForm(_posted(request), request.FILES if request.method == "POST" else None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = sheet_services.instruction_sheet_import(
-                campaign=campaign, data=form.cleaned_data["file"].read(), by=request.user
+    report = import_at_once(
+        form,
+        lambda data: sheet_services.instruction_sheet_import(
+            campaign=campaign, data=data, by=request.user
+        ),
+    )
+    if report is not None and report.ok:
+        messages.success(
+            request,
+            _(
+                "Tableur importé : %(updated)s instruction(s) mise(s) à jour, "
+                "%(unchanged)s ligne(s) inchangée(s)."
             )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if report.ok:
-                messages.success(
-                    request,
-                    _(
-                        "Tableur importé : %(updated)s instruction(s) mise(s) à jour, "
-                        "%(unchanged)s ligne(s) inchangée(s)."
-                    )
-                    % {"updated": len(report.updated), "unchanged": report.unchanged},
-                )
-                return redirect("votes:instruction_dashboard", slug=campaign.slug)
-    if request.htmx:
-        template_name += "#zone"
+            % {"updated": len(report.updated), "unchanged": report.unchanged},
+        )
+        return go(request, reverse("votes:instruction_dashboard", kwargs={"slug": campaign.slug}))
     return render(
         request,
-        template_name,
+        zone_template(request, "votes/instruction/import.html"),
         {
             "campaign": campaign,
             "form": form,

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from votes.campaigns.models import Campaign, Phase
+from votes.campaigns.models import Campaign
 from votes.council.views import snapshot_filename
 from votes.opendata.services import (
     LICENCE_URL,
@@ -25,11 +25,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign(slug: str) -> Campaign:
-    campaign = get_object_or_404(Campaign.objects.select_related("authority"), slug=slug)
     # A draft publishes nothing, whoever asks.
-    if campaign.phase == Phase.DRAFT:
-        raise Http404
-    return campaign
+    return get_object_or_404(Campaign.objects.public().select_related("authority"), slug=slug)
 
 
 def _attachment(response: HttpResponse, campaign: Campaign, name: str) -> HttpResponse:

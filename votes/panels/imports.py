@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budget.imports.scdl import RowError, located, normalise_word, quoted, read_table, size_problem
 from budget.models import Commune
+from budget.spreadsheets.cells import RowError, located, normalise_word, quoted
+from budget.spreadsheets.reader import read_table, upload_problem
 from votes.campaigns.models import Campaign
 from votes.panels.models import Volunteer
 from votes.panels.services import (
@@ -152,8 +153,12 @@ def volunteers_import(
     filename: str,
     consent_confirmed: bool,
     now: dt.datetime | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Reads the whole file; writes every volunteer, or nobody when any row has a problem."""
+    """Reads the whole file; writes every volunteer, or nobody when any row has a problem.
+
+    With `dry_run`, `created` counts who would be written and nothing is.
+    """
     report = ImportReport()
     if not consent_confirmed:
         report.errors.append(
@@ -165,8 +170,9 @@ def volunteers_import(
             )
         )
         return report
-    if len(data) > IMPORT_MAX_BYTES:
-        report.errors.append(located(None, "", "", size_problem(len(data), IMPORT_MAX_BYTES)))
+    problem = upload_problem(data, IMPORT_MAX_BYTES)
+    if problem is not None:
+        report.errors.append(problem)
         return report
     table, _format = read_table(data, filename)
     if table.errors or not table.header:
@@ -293,6 +299,9 @@ def volunteers_import(
         return report
     if not volunteers:
         report.errors.append(located(None, "", "", _("Le fichier ne contient aucun volontaire.")))
+        return report
+    if dry_run:
+        report.created = len(volunteers)
         return report
     try:
         with transaction.atomic():

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from budget.imports.scdl import normalise_word
 from budget.models import Commune
+from budget.spreadsheets.cells import normalise_word
 from votes.campaigns.models import Campaign
 from votes.panels import sortition
 from votes.panels.models import PanelDraw, Quota, Volunteer

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from budget.imports.params import XLSX_TYPE
+from budget.imports.uploads import go, take_upload, upload_gone, validate_upload, zone_template
 from votes.access import is_administrator, is_facilitator, require
 from votes.campaigns.models import Campaign, Phase
 from votes.panels import services as panels
@@ -31,6 +32,7 @@ from votes.panels.models import PanelDraw, Quota, Volunteer
 View = Callable[..., HttpResponse]
 POOL_FILE = "vivier.csv"
 QUOTAS_FILE = "quotas.csv"
+VOLUNTEERS_KEY = "panel_volunteers_pending"
 
 
 # --- access ----------------------------------------------------------------------------------
@@ -198,6 +200,7 @@ def _pool_context(campaign: Campaign, **extra) -> dict:
         ],
         "import_form": VolunteerImportForm(),
         "report": None,
+        "pending": None,
         **extra,
     }
 
@@ -211,28 +214,55 @@ def panel_pool(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 @panel_team_view
 @require_POST
 def pool_import(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """Validation of a volunteers file: every problem, or how many would join (nothing written)."""
     form = VolunteerImportForm(request.POST, request.FILES)
     report = None
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        report = volunteers_import(
-            campaign=campaign,
+        report = validate_upload(
+            request,
+            key=VOLUNTEERS_KEY,
             data=upload.read(),
+            dry_run=lambda data: volunteers_import(
+                campaign=campaign,
+                data=data,
+                filename=upload.name,
+                consent_confirmed=form.cleaned_data["consent_confirmed"],
+                dry_run=True,
+            ),
+            campaign=campaign.pk,
             filename=upload.name,
-            consent_confirmed=form.cleaned_data["consent_confirmed"],
         )
-        if report.ok:
-            messages.success(
-                request,
-                _("%(count)s volontaires importés dans le vivier.") % {"count": report.created},
-            )
-            return redirect("votes:panel_pool", slug=campaign.slug)
-    return render(
-        request,
-        "votes/panels/pool.html",
-        _pool_context(campaign, import_form=form, report=report),
-        status=400,
+    context = _pool_context(
+        campaign, import_form=form, report=report, pending=request.session.get(VOLUNTEERS_KEY)
     )
+    status = 200 if report is not None and report.ok else 400
+    return render(request, zone_template(request, "votes/panels/pool.html"), context, status=status)
+
+
+@panel_team_view
+@require_POST
+def pool_import_confirm(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    here = reverse("votes:panel_pool", kwargs={"slug": campaign.slug})
+    found = take_upload(request, key=VOLUNTEERS_KEY, campaign=campaign.pk)
+    if found is None:
+        return upload_gone(
+            request, here, _("Le fichier validé n'est plus disponible : envoyez-le de nouveau.")
+        )
+    pending, data = found
+    # The consent was confirmed on the validated form, which a pending file always had.
+    report = volunteers_import(
+        campaign=campaign, data=data, filename=pending["filename"], consent_confirmed=True
+    )
+    if not report.ok:
+        # Only a sign-up between validation and confirmation gets here.
+        context = _pool_context(campaign, report=report)
+        template_name = zone_template(request, "votes/panels/pool.html")
+        return render(request, template_name, context, status=400)
+    messages.success(
+        request, _("%(count)s volontaires importés dans le vivier.") % {"count": report.created}
+    )
+    return go(request, here)
 
 
 @panel_team_view
@@ -424,6 +454,11 @@ urlpatterns = [
     ),
     path("gestion/campagnes/<slug:slug>/panel/", panel_pool, name="panel_pool"),
     path("gestion/campagnes/<slug:slug>/panel/import/", pool_import, name="panel_pool_import"),
+    path(
+        "gestion/campagnes/<slug:slug>/panel/import/confirmer/",
+        pool_import_confirm,
+        name="panel_pool_import_confirm",
+    ),
     path(
         "gestion/campagnes/<slug:slug>/panel/volontaires/<int:pk>/supprimer/",
         volunteer_delete,

@@ -11,13 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from budget.models import Commune
 from simulator.models import Measure, Scenario
 from votes.campaigns.models import Campaign
+from votes.proposals.attachments import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from votes.proposals.models import Attachment, Proposal
-from votes.proposals.services import (
-    ATTACHMENT_TYPES,
-    MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS,
-    allowed_kinds,
-)
+from votes.proposals.services import allowed_kinds
 
 ACCEPT = ",".join(
     [ext for _label, extensions in ATTACHMENT_TYPES.values() for ext in extensions]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,15 +17,43 @@ class ProposalQuerySet(models.QuerySet):
     def published(self) -> ProposalQuerySet:
         return self.filter(status=Proposal.Status.PUBLISHED)
 
+    def hidden(self) -> ProposalQuerySet:
+        return self.filter(status=Proposal.Status.HIDDEN)
+
     def in_category(self, category: Category) -> ProposalQuerySet:
         return self.filter(category=category)
 
-    def on_ballot(self) -> ProposalQuerySet:
-        """Validated feasible (with or without conditions): only these go on the ballot."""
-        return self.published().filter(
+    def feasible(self) -> ProposalQuerySet:
+        """Instruction validated as feasible (with or without conditions), whatever the status."""
+        return self.filter(
             instruction__validation=InstructionValidation.VALIDATED,
             instruction__status__in=FEASIBLE,
         )
+
+    def on_ballot(self) -> ProposalQuerySet:
+        """Validated feasible (with or without conditions): only these go on the ballot."""
+        return self.published().feasible()
+
+    def flagged(self) -> ProposalQuerySet:
+        """With at least one flag the moderation has not handled yet."""
+        return self.filter(Exists(Flag.objects.open().filter(proposal=OuterRef("pk"))))
+
+    def unflagged(self) -> ProposalQuerySet:
+        return self.exclude(Exists(Flag.objects.open().filter(proposal=OuterRef("pk"))))
+
+    def with_support_count(self) -> ProposalQuerySet:
+        return self.annotate(support_count=Count("supports"))
+
+    def with_hidden_reason(self) -> ProposalQuerySet:
+        """The reason of the latest hiding, as `hidden_reason` (None when never hidden)."""
+        last_hide = (
+            ModerationAction.objects.filter(
+                proposal=OuterRef("pk"), action=ModerationAction.Action.HIDE
+            )
+            .order_by("-at", "-id")
+            .values("reason")[:1]
+        )
+        return self.annotate(hidden_reason=Subquery(last_hide))
 
     def adopted(self) -> ProposalQuerySet:
         """Adopted by the council, with or without changes (they carry the citizen label)."""
@@ -177,6 +205,12 @@ class Support(models.Model):
         return f"{self.user} → {self.proposal}"
 
 
+class FlagQuerySet(models.QuerySet):
+    def open(self) -> FlagQuerySet:
+        """Not handled yet: a moderation decision on the proposal handles them all."""
+        return self.filter(handled=False)
+
+
 class Flag(models.Model):
     """A report of abusive content by a logged-in user (moderation is a posteriori)."""
 
@@ -185,6 +219,8 @@ class Flag(models.Model):
     reason = models.TextField(_("motif"))
     created_at = models.DateTimeField(auto_now_add=True)
     handled = models.BooleanField(_("traité"), default=False)
+
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signalement")

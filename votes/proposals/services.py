@@ -1,157 +1,32 @@
-"""Proposals: deposit, edit, withdraw, supports, flags and moderation (the writes of §3).
+"""Proposals: deposit, edit and withdraw (the author's writes of §3).
 
-Every write checks the campaign's phase with votes.phases.require_phase and the user's right
-with votes.access; a refusal raises before anything is written.
+Every write checks the campaign's phase with votes.campaigns.phases.require_phase and the
+user's right with votes.access; a refusal raises before anything is written. Attachments are
+checked in votes.proposals.attachments, a saving's simulator source in votes.proposals.savings;
+supports, flags and moderation live in votes.proposals.services_moderation.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from budget.models import Commune
-from simulator.engine import MAX_HORIZON, Adjustment, SimulationError, SimulationResult, simulate
-from simulator.inputs import growth_rates, prepared_budget
 from simulator.models import Measure, Scenario
-from votes.access import is_moderator, require
-from votes.campaigns.freeze import require_not_frozen
-from votes.campaigns.models import Campaign, Category, Phase
+from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
-from votes.emails import notify
-from votes.proposals.models import (
-    Attachment,
-    Flag,
-    ModerationAction,
-    Proposal,
-    ProposalAdjustment,
-    Support,
-)
+from votes.proposals.attachments import check_attachments, store_attachments
+from votes.proposals.models import Attachment, Proposal, ProposalAdjustment
+from votes.proposals.savings import check_simulator_source, source_adjustments
 
 User = AbstractBaseUser | AnonymousUser
-
-# --------------------------------------------------------------------------------------------
-# Attachments: images and PDF only, recognised by their first bytes (an extension proves nothing)
-# --------------------------------------------------------------------------------------------
-
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-MAX_ATTACHMENTS = 3
-# content type -> (label, extensions that may carry it)
-ATTACHMENT_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "image/jpeg": ("JPEG", (".jpg", ".jpeg")),
-    "image/png": ("PNG", (".png",)),
-    "image/webp": ("WebP", (".webp",)),
-    "application/pdf": ("PDF", (".pdf",)),
-}
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The allowed type the first bytes of a file announce, or None (pure)."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    return None
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    upload: UploadedFile
-    name: str
-    content_type: str
-    extension: str
-
-
-def check_attachments(files: Sequence[UploadedFile], *, already: int = 0) -> list[CheckedFile]:
-    """Every problem of a batch of uploads at once, raised as {"attachments": [...]}."""
-    problems: list[str] = []
-    if already + len(files) > MAX_ATTACHMENTS:
-        problems.append(
-            _("%(max)s pièces jointes au plus par proposition (vous en envoyez %(count)s).")
-            % {"max": MAX_ATTACHMENTS, "count": already + len(files)}
-        )
-    checked = []
-    for upload in files:
-        name = os.path.basename(upload.name or "") or _("fichier sans nom")
-        extension = os.path.splitext(name)[1].lower()
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            problems.append(
-                _("« %(name)s » pèse %(size)s Mo : %(max)s Mo au plus par fichier.")
-                % {
-                    "name": name,
-                    "size": _megabytes(upload.size),
-                    "max": MAX_ATTACHMENT_BYTES // (1024 * 1024),
-                }
-            )
-            continue
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        content_type = sniff_content_type(head)
-        if content_type is None:
-            problems.append(
-                _(
-                    "« %(name)s » n'est ni une image (JPEG, PNG, WebP) ni un PDF : son contenu "
-                    "ne correspond à aucun de ces formats."
-                )
-                % {"name": name}
-            )
-            continue
-        label, extensions = ATTACHMENT_TYPES[content_type]
-        if extension not in extensions:
-            problems.append(
-                _(
-                    "« %(name)s » : le nom du fichier ne correspond pas à son contenu (%(type)s) ; "
-                    "renommez-le en %(extension)s."
-                )
-                % {"name": name, "type": label, "extension": extensions[0]}
-            )
-            continue
-        checked.append(CheckedFile(upload, name[:200], content_type, extension))
-    if problems:
-        raise ValidationError({"attachments": problems})
-    return checked
-
-
-def _store_attachments(proposal: Proposal, files: list[CheckedFile]) -> list[Attachment]:
-    """Written last: the checks and the rows before it can no longer fail on a bad input."""
-    stored: list[Attachment] = []
-    try:
-        for checked in files:
-            attachment = Attachment(
-                proposal=proposal,
-                name=checked.name,
-                content_type=checked.content_type,
-                size=checked.upload.size,
-            )
-            # A random name on disk: the citizen's file name is kept for display only.
-            attachment.file.save(f"{uuid.uuid4().hex}{checked.extension}", checked.upload, False)
-            attachment.save()
-            stored.append(attachment)
-    except Exception:
-        # The transaction rolls the rows back; the files on disk must go with them.
-        for attachment in stored:
-            attachment.file.delete(save=False)
-        raise
-    return stored
-
 
 # --------------------------------------------------------------------------------------------
 # Kinds and categories
@@ -174,7 +49,7 @@ def allowed_kinds(campaign: Campaign, category: Category | None = None) -> list[
     return [Proposal.Kind.PROJECT, Proposal.Kind.SAVING]
 
 
-def _check_kind(campaign: Campaign, category: Category, kind: str, errors: dict) -> None:
+def check_kind(campaign: Campaign, category: Category, kind: str, errors: dict) -> None:
     if kind not in Proposal.Kind.values:
         errors.setdefault("kind", []).append(_("Choisissez un projet ou une économie."))
         return
@@ -199,7 +74,7 @@ def _check_kind(campaign: Campaign, category: Category, kind: str, errors: dict)
     errors.setdefault("kind", []).append(message)
 
 
-def _check_place(
+def check_place(
     campaign: Campaign,
     *,
     category: Category | None,
@@ -238,62 +113,6 @@ def _require_profile(author: User) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _source_adjustments(
-    *, scenario: Scenario | None, measure: Measure | None
-) -> list[ProposalAdjustment]:
-    """The adjustments a saving carries from the simulator (unsaved rows, no proposal yet)."""
-    sources = []
-    if measure is not None:
-        sources += list(measure.adjustments.all())
-    if scenario is not None:
-        sources += list(scenario.adjustments.all())
-        for chosen in scenario.measures.prefetch_related("adjustments"):
-            sources += list(chosen.adjustments.all())
-    return [
-        ProposalAdjustment(
-            line_id=source.line_id,
-            amount=source.amount,
-            percent=source.percent,
-            start_year=source.start_year,
-            recurring=source.recurring,
-            first_year_share=source.first_year_share,
-        )
-        for source in sources
-    ]
-
-
-def _check_simulator_source(
-    campaign: Campaign,
-    *,
-    kind: str,
-    scenario: Scenario | None,
-    measure: Measure | None,
-    errors: dict,
-) -> None:
-    if scenario is None and measure is None:
-        return
-    if kind != Proposal.Kind.SAVING:
-        errors.setdefault("kind", []).append(
-            _("Seule une économie peut reprendre un scénario ou une mesure du simulateur.")
-        )
-    if scenario is not None and measure is not None:
-        errors.setdefault("__all__", []).append(
-            _("Partez soit d'un scénario, soit d'une mesure, pas des deux.")
-        )
-    budget_id = campaign.budget_id
-    if scenario is not None and (budget_id is None or scenario.budget_id != budget_id):
-        errors.setdefault("scenario", []).append(
-            _("Ce scénario porte sur un autre budget que celui de la campagne.")
-        )
-    if measure is not None:
-        if budget_id is None or measure.budget_id != budget_id:
-            errors.setdefault("measure", []).append(
-                _("Cette mesure porte sur un autre budget que celui de la campagne.")
-            )
-        elif not measure.published:
-            errors.setdefault("measure", []).append(_("Cette mesure n'est pas publiée."))
-
-
 @transaction.atomic
 def proposal_create(
     *,
@@ -313,10 +132,10 @@ def proposal_create(
     require_phase(campaign, "propose")
     _require_profile(author)
     errors: dict[str, list[str]] = {}
-    _check_place(campaign, category=category, estimate=estimate, commune=commune, errors=errors)
+    check_place(campaign, category=category, estimate=estimate, commune=commune, errors=errors)
     if "category" not in errors:
-        _check_kind(campaign, category, kind, errors)
-    _check_simulator_source(campaign, kind=kind, scenario=scenario, measure=measure, errors=errors)
+        check_kind(campaign, category, kind, errors)
+    check_simulator_source(campaign, kind=kind, scenario=scenario, measure=measure, errors=errors)
     if errors:
         raise ValidationError(errors)
     checked_files = check_attachments(list(attachments))
@@ -342,12 +161,12 @@ def proposal_create(
     )
     proposal.full_clean()
     proposal.save()
-    adjustments = _source_adjustments(scenario=scenario, measure=measure)
+    adjustments = source_adjustments(scenario=scenario, measure=measure)
     for adjustment in adjustments:
         adjustment.proposal = proposal
         adjustment.full_clean()
     ProposalAdjustment.objects.bulk_create(adjustments)
-    _store_attachments(proposal, checked_files)
+    store_attachments(proposal, checked_files)
     return proposal
 
 
@@ -386,9 +205,9 @@ def proposal_update(
     if proposal.status == Proposal.Status.WITHDRAWN:
         raise ValidationError(_("Une proposition retirée ne peut plus être modifiée."))
     errors: dict[str, list[str]] = {}
-    _check_place(campaign, category=category, estimate=estimate, commune=commune, errors=errors)
+    check_place(campaign, category=category, estimate=estimate, commune=commune, errors=errors)
     if "category" not in errors:
-        _check_kind(campaign, category, proposal.kind, errors)
+        check_kind(campaign, category, proposal.kind, errors)
         if "kind" in errors:
             errors["category"] = errors.pop("kind")
     if errors:
@@ -409,7 +228,7 @@ def proposal_update(
         attachment.delete()
         # The file goes only once the row's deletion is committed.
         transaction.on_commit(lambda f=attachment.file: f.delete(save=False))
-    _store_attachments(proposal, checked_files)
+    store_attachments(proposal, checked_files)
     return proposal
 
 
@@ -425,202 +244,11 @@ def proposal_withdraw(*, proposal: Proposal, user: AbstractBaseUser) -> Proposal
     return proposal
 
 
-# --------------------------------------------------------------------------------------------
-# Supports and flags
-# --------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def support_toggle(*, proposal: Proposal, user: AbstractBaseUser) -> int:
-    """Support, or withdraw one's support (no cap); returns the new number of supports."""
-    if not user.is_authenticated:
-        raise PermissionDenied
-    require_phase(proposal.campaign, "support")
-    # A double click sends two toggles at once: both would see "not supported yet" and the
-    # second insert would hit votes_support_unique_user. The proposal row serialises them.
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != Proposal.Status.PUBLISHED:
-        raise ValidationError(_("Seule une proposition publiée peut être soutenue."))
-    deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()
-    if not deleted:
-        support = Support(proposal=proposal, user=user)
-        support.full_clean()
-        support.save()
-    return Support.objects.filter(proposal=proposal).count()
-
-
-@transaction.atomic
-def flag_create(*, proposal: Proposal, user: AbstractBaseUser, reason: str) -> Flag:
-    """Anyone logged in reports abusive content, once per proposal, with a reason."""
-    if not user.is_authenticated:
-        raise PermissionDenied
-    # votes.phases has no "flag" action: a flag is possible wherever the proposal is public.
-    if proposal.campaign.phase == Phase.DRAFT:
-        raise ValidationError(
-            _("Impossible de signaler : la campagne « %(campaign)s » n'est pas publiée.")
-            % {"campaign": proposal.campaign.title}
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Indiquez pourquoi vous signalez cette proposition.")]})
-    if proposal.status == Proposal.Status.HIDDEN:
-        raise ValidationError(_("Cette proposition est déjà masquée par la modération."))
-    if Flag.objects.filter(proposal=proposal, user=user).exists():
-        raise ValidationError(_("Vous avez déjà signalé cette proposition."))
-    flag = Flag(proposal=proposal, user=user, reason=reason)
-    flag.full_clean(validate_constraints=False)
-    try:
-        # Two reports sent at the same instant by the same person: the constraint decides.
-        with transaction.atomic():
-            flag.save()
-    except IntegrityError:
-        raise ValidationError(_("Vous avez déjà signalé cette proposition.")) from None
-    return flag
-
-
-# --------------------------------------------------------------------------------------------
-# Moderation (a posteriori): hide or restore with a reason kept on record, author told
-# --------------------------------------------------------------------------------------------
-
-
-def _moderate(
-    *,
-    proposal: Proposal,
-    moderator: AbstractBaseUser,
-    reason: str,
-    action: str,
-    from_status: str,
-    to_status: str,
-    refusal: str,
-    template: str,
-    subject: str,
-) -> ModerationAction:
-    # Hiding or restoring a proposal changes the ballot the tally reads: after the sending,
-    # the results page would no longer match what the council received.
-    require_not_frozen(proposal.campaign)
-    require(is_moderator(moderator))
-    require_phase(proposal.campaign, "moderate")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": [_("Indiquez le motif : il est conservé et envoyé à l'auteur.")]}
-        )
-    # Two moderators deciding at the same instant: the second must see the first one's status.
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    locked.campaign = proposal.campaign
-    if locked.status != from_status:
-        raise ValidationError(refusal)
-    locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
-    record = ModerationAction(proposal=locked, moderator=moderator, action=action, reason=reason)
-    record.full_clean()
-    record.save()
-    locked.flags.filter(handled=False).update(handled=True)
-    proposal.status = to_status
-    author = locked.author
-    if author is not None and author.email:
-        context = {"proposal": locked, "reason": reason, "campaign": locked.campaign}
-        # Sent only once the decision is committed: no e-mail about a rolled-back decision.
-        transaction.on_commit(
-            lambda: notify(to=[author.email], subject=subject, template=template, context=context)
-        )
-    return record
-
-
-@transaction.atomic
-def moderation_hide(
-    *, proposal: Proposal, moderator: AbstractBaseUser, reason: str
-) -> ModerationAction:
-    return _moderate(
-        proposal=proposal,
-        moderator=moderator,
-        reason=reason,
-        action=ModerationAction.Action.HIDE,
-        from_status=Proposal.Status.PUBLISHED,
-        to_status=Proposal.Status.HIDDEN,
-        refusal=_("Seule une proposition publiée peut être masquée."),
-        template="votes/emails/moderation_hidden.txt",
-        subject=_("Votre proposition %(reference)s a été masquée")
-        % {"reference": proposal.public_reference},
-    )
-
-
-@transaction.atomic
-def moderation_restore(
-    *, proposal: Proposal, moderator: AbstractBaseUser, reason: str
-) -> ModerationAction:
-    return _moderate(
-        proposal=proposal,
-        moderator=moderator,
-        reason=reason,
-        action=ModerationAction.Action.RESTORE,
-        from_status=Proposal.Status.HIDDEN,
-        to_status=Proposal.Status.PUBLISHED,
-        refusal=_("Seule une proposition masquée peut être rétablie."),
-        template="votes/emails/moderation_restored.txt",
-        subject=_("Votre proposition %(reference)s est de nouveau publiée")
-        % {"reference": proposal.public_reference},
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Reads: a saving's linked impacts, computed by the simulator engine
-# --------------------------------------------------------------------------------------------
-
-DEFAULT_IMPACT_HORIZON = 3
-
-
-def proposal_engine_adjustments(proposal: Proposal) -> list[Adjustment]:
-    return [
-        Adjustment(
-            line=adj.line.code,
-            amount=None if adj.amount is None else float(adj.amount),
-            percent=None if adj.percent is None else float(adj.percent),
-            start_year=adj.start_year,
-            recurring=adj.recurring,
-            first_year_share=float(adj.first_year_share),
-            measure=proposal.public_reference,
-        )
-        for adj in proposal.adjustments.select_related("line")
-    ]
-
-
-def proposal_simulation(proposal: Proposal) -> SimulationResult | None:
-    """The proposal's adjustments run on its campaign's budget, or None when it has none.
-
-    The horizon reaches the latest start year, so that a measure starting late still shows
-    its full-year effect. Raises engine.SimulationError when the engine refuses them (a line
-    no longer adjustable, a floor crossed since the deposit).
-    """
-    budget = proposal.campaign.budget
-    adjustments = proposal_engine_adjustments(proposal)
-    if budget is None or not adjustments:
-        return None
-    horizon = min(MAX_HORIZON, max(DEFAULT_IMPACT_HORIZON, *(a.start_year for a in adjustments)))
-    return simulate(
-        prepared_budget(budget),
-        adjustments=adjustments,
-        horizon=horizon,
-        debt_start=float(budget.debt_start),
-        growth_rates=growth_rates(budget),
-    )
-
-
 __all__ = [
-    "ATTACHMENT_TYPES",
-    "MAX_ATTACHMENTS",
-    "MAX_ATTACHMENT_BYTES",
-    "SimulationError",
     "allowed_kinds",
-    "check_attachments",
-    "flag_create",
-    "moderation_hide",
-    "moderation_restore",
+    "check_kind",
+    "check_place",
     "proposal_create",
-    "proposal_engine_adjustments",
-    "proposal_simulation",
     "proposal_update",
     "proposal_withdraw",
-    "sniff_content_type",
-    "support_toggle",
 ]

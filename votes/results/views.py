@@ -19,9 +19,8 @@ from django.views.decorators.http import require_GET
 
 from budget.templatetags.budget_tags import money
 from simulator.charts import Chart
-from votes.access import is_administrator, is_officer, is_team
+from votes.access import is_officer, is_team
 from votes.campaigns.models import Campaign, Phase
-from votes.proposals.models import Proposal
 from votes.results import tally as rules
 from votes.results.charts import approvals_chart, envelope_chart, target_chart
 from votes.results.services import (
@@ -65,11 +64,9 @@ class CategoryView:
 
 
 def _campaign(request: HttpRequest, slug: str) -> Campaign:
-    campaign = get_object_or_404(Campaign.objects.select_related("authority"), slug=slug)
     # A draft is not public yet: only those who write it see it.
-    if campaign.phase == Phase.DRAFT and not is_administrator(request.user):
-        raise Http404
-    return campaign
+    campaigns = Campaign.objects.visible_to(request.user).select_related("authority")
+    return get_object_or_404(campaigns, slug=slug)
 
 
 def _published(request: HttpRequest, slug: str) -> Campaign:
@@ -239,7 +236,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     channel_labels = dict(Ballot.Channel.choices)
     # The citizen label appears once the council's answers are public, not before.
     adopted = frozenset(
-        Proposal.objects.filter(campaign=campaign).adopted().values_list("pk", flat=True)
+        campaign.proposals.adopted().values_list("pk", flat=True)
         if campaign.phase == Phase.ANSWERED
         else ()
     )

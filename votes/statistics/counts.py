@@ -66,7 +66,6 @@ from django.utils import timezone
 from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Phase
 from votes.council.models import CouncilAnswer, CouncilSnapshot
-from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal, Support
 from votes.results.services import ballot_proposals, campaign_results
 from votes.results.tally import Status
@@ -192,8 +191,8 @@ def campaign_facts(campaign: Campaign) -> Facts:
     )
     code_ballots = ballots.filter(channel=Ballot.Channel.CODE).count()
     import_ballots = ballots.filter(channel=Ballot.Channel.IMPORT).count()
-    paper_valid = ballots.filter(channel=Ballot.Channel.PAPER, is_void=False).count()
-    paper_void = ballots.filter(channel=Ballot.Channel.PAPER, is_void=True).count()
+    paper_valid = ballots.filter(channel=Ballot.Channel.PAPER).valid().count()
+    paper_void = ballots.filter(channel=Ballot.Channel.PAPER).void().count()
     register = list(
         PaperVoter.objects.filter(campaign=campaign).values_list(
             "user_id", "birth_date", "commune__authority_id", "commune__insee_code"
@@ -257,15 +256,10 @@ def funnel_facts(campaign: Campaign, residence_of: dict[int, str]) -> dict[str, 
         # Imported proposals have no author account: where they come from is unknown.
         return [residence_of.get(pid, UNKNOWN) for pid in ids]
 
-    published = Proposal.objects.filter(campaign=campaign).published()
+    published = campaign.proposals.published()
     steps: dict[str, list[str] | None] = {
         "proposals": residences(published.values_list("id", flat=True)),
-        "feasible": residences(
-            published.filter(
-                instruction__validation=Instruction.Validation.VALIDATED,
-                instruction__status__in=Instruction.FEASIBLE,
-            ).values_list("id", flat=True)
-        ),
+        "feasible": residences(published.feasible().values_list("id", flat=True)),
         "on_ballot": None,
         "selected": None,
         "adopted": adopted_residences(campaign),

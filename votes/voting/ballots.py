@@ -369,7 +369,7 @@ def ballot_turnout(campaign: Campaign) -> dict[str, int]:
     rows = counted_ballots(campaign).values("channel").annotate(n=Count("pk")).order_by()
     for row in rows:
         by_channel[row["channel"]] = row["n"]
-    void = Ballot.objects.filter(campaign=campaign, is_void=True).count()
+    void = campaign.ballots.void().count()
     return {**by_channel, "void": void, "total": sum(by_channel.values())}
 
 

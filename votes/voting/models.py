@@ -82,6 +82,15 @@ class VotingCode(models.Model):
         return f"{self.batch} #{self.pk}"
 
 
+class BallotQuerySet(models.QuerySet):
+    def valid(self) -> BallotQuerySet:
+        """Not declared void (only a paper ballot can be)."""
+        return self.filter(is_void=False)
+
+    def void(self) -> BallotQuerySet:
+        return self.filter(is_void=True)
+
+
 class Ballot(models.Model):
     """One voter's choices in a campaign, whatever the channel."""
 
@@ -115,6 +124,8 @@ class Ballot(models.Model):
     source_voter_id = models.CharField(_("identifiant source"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BallotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bulletin")

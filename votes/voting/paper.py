@@ -8,8 +8,6 @@ and reported, never dropped. Only malformed input is refused.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.models import Commune
+from budget.spreadsheets.reader import decode_text, read_csv_text
 from votes.access import is_officer
 from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign
@@ -263,22 +262,14 @@ class PaperImportError(ValidationError):
     """A file refused as a whole: every row-level problem, nothing written."""
 
 
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Spreadsheets saved "CSV (séparateur : point-virgule)" on Windows.
-        return content.decode("cp1252")
-
-
 def parse_paper_csv(text: str) -> tuple[list[PaperRow], list[str]]:
     """Rows and row-level errors of a station's CSV file (pure: nothing is looked up)."""
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        return [], [_("Le fichier est vide : il faut au moins la ligne d'en-tête.")]
-    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") and ";" in lines[0] else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
+    table = read_csv_text(text)
+    if not table.header:
+        return [], [error.message for error in table.errors] or [
+            _("Le fichier est vide : il faut au moins la ligne d'en-tête.")
+        ]
+    header = [h.strip().lower() for h in table.header]
     positions: dict[str, int] = {}
     for key, names in COLUMNS.items():
         for index, name in enumerate(header):
@@ -296,9 +287,9 @@ def parse_paper_csv(text: str) -> tuple[list[PaperRow], list[str]]:
         ]
     rows: list[PaperRow] = []
     errors: list[str] = []
-    for number, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
+    # A malformed CSV (an unclosed quote) is reported after the rows read before it.
+    errors += [error.message for error in table.errors]
+    for number, record in table.rows:
         if len(rows) + len(errors) >= MAX_CSV_ROWS:
             errors.append(_("%(max)s bulletins au plus par fichier.") % {"max": MAX_CSV_ROWS})
             break
@@ -380,7 +371,11 @@ def paper_ballots_import(
         raise PaperImportError(
             [_("Le fichier dépasse %(max)s Mo.") % {"max": MAX_CSV_BYTES // (1024 * 1024)}]
         )
-    rows, errors = parse_paper_csv(_decode(content))
+    # Spreadsheets saved "CSV (séparateur : point-virgule)" on Windows are Windows-1252.
+    text, problem = decode_text(content)
+    if problem is not None:
+        raise PaperImportError([problem.message])
+    rows, errors = parse_paper_csv(text)
     voters: list[dict] = []
     seen: dict[tuple, int] = {}
     for row in rows:

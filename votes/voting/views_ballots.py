@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from votes.access import is_administrator
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import phase_allows
 from votes.proposals.models import Proposal
@@ -35,10 +34,9 @@ class HtmxHttpRequest(HttpRequest):
 
 def _get_campaign(request: HttpRequest, slug: str) -> Campaign:
     """A campaign in draft exists only for its administrators."""
-    campaigns = Campaign.objects.select_related("authority")
-    if not is_administrator(request.user):
-        campaigns = campaigns.public()
-    return get_object_or_404(campaigns, slug=slug)
+    return get_object_or_404(
+        Campaign.objects.visible_to(request.user).select_related("authority"), slug=slug
+    )
 
 
 def _to_login(request: HtmxHttpRequest, campaign: Campaign) -> HttpResponse:
@@ -98,12 +96,11 @@ def _blocks(
     chosen = services.choices_by_category(ballot, campaign)
     chosen_ids = {p.pk for proposals in chosen.values() for p in proposals}
     on_ballot = (
-        Proposal.objects.on_ballot()
-        .filter(campaign=campaign)
+        campaign.proposals.on_ballot()
         .select_related("instruction", "campaign")
         .order_by("reference")
     )
-    categories = Category.objects.filter(campaign=campaign)
+    categories = campaign.categories.all()
     if only is not None:
         categories = categories.filter(pk=only.pk)
         on_ballot = on_ballot.filter(category=only)

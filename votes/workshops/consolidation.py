@@ -8,7 +8,7 @@ read, `simulator.workshops.dashboard_rows`) and the consensus (`simulator.consen
 the workshop's campaign, authored by the panel. It keeps the campaign's rules: proposals are
 deposited in the "proposals" phase only (votes.phases), in a category of the campaign that
 takes savings, from a published measure of the campaign's budget; these are the checks of
-`votes.services.proposals.proposal_create`, run here by the same functions. The one
+`votes.proposals.services.proposal_create`, run here by the same functions. The one
 difference: `proposal_create` wants a citizen account with its profile as the author, and a
 panel has none. The proposal is the panel's (`author_label`), with no account behind it
 (`author` empty): the facilitator's account must not count as a citizen author in the
@@ -37,13 +37,8 @@ from votes.access import require
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
 from votes.proposals.models import Proposal, ProposalAdjustment
-from votes.proposals.services import (
-    _check_kind,
-    _check_place,
-    _check_simulator_source,
-    _source_adjustments,
-    allowed_kinds,
-)
+from votes.proposals.savings import check_simulator_source, source_adjustments
+from votes.proposals.services import allowed_kinds, check_kind, check_place
 from votes.workshops.consensus import Comparison, GroupChoice, compare
 from votes.workshops.models import Workshop, WorkshopGroup, WorkshopProposal
 from votes.workshops.progress import GroupProgress
@@ -57,7 +52,7 @@ from votes.workshops.services import (
 
 PANEL_NAME_DEFAULT = "Panel citoyen"
 PANEL_NAME_MAX_LENGTH = 120  # Proposal.author_label
-ESTIMATE_HORIZON = 3  # as the proposal form's estimate from a measure (votes.views.proposals)
+ESTIMATE_HORIZON = 3  # as a deposit's estimate from a measure (votes.proposals.views_deposit)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -280,9 +275,9 @@ def workshop_consolidate(
             {"measures": _("Cochez au moins une mesure à transformer en proposition du panel.")}
         )
     errors: dict[str, list[str]] = {}
-    _check_place(campaign, category=category, estimate=None, commune=None, errors=errors)
+    check_place(campaign, category=category, estimate=None, commune=None, errors=errors)
     if "category" not in errors:
-        _check_kind(campaign, category, Proposal.Kind.SAVING, errors)
+        check_kind(campaign, category, Proposal.Kind.SAVING, errors)
         if "kind" in errors:
             errors["category"] = errors.pop("kind")
     if errors:
@@ -321,7 +316,7 @@ def workshop_consolidate(
         .prefetch_related("adjustments__line")
     }
     for pk in todo:
-        _check_simulator_source(
+        check_simulator_source(
             campaign, kind=Proposal.Kind.SAVING, scenario=None, measure=measures[pk], errors=errors
         )
     if errors:
@@ -362,7 +357,7 @@ def workshop_consolidate(
         )
         proposal.full_clean()
         proposal.save()
-        adjustments = _source_adjustments(scenario=None, measure=measure)
+        adjustments = source_adjustments(scenario=None, measure=measure)
         for adjustment in adjustments:
             adjustment.proposal = proposal
             adjustment.full_clean()

@@ -8,11 +8,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budget.finance import DEBT_CAPACITY_CEILING_YEARS, Ratios, compute_ratios
 from budget.frames import lines_frame
 from budget.management.commands._budget_arg import budget_from_arg
 from budget.models import Budget
 from budget.templatetags.budget_tags import format_amount, percent
-from simulator.engine import DEBT_CAPACITY_CEILING_YEARS, Ratios, compute_ratios
 
 
 def budget_ratios(budget: Budget) -> Ratios:

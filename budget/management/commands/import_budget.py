@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from budget.imports.scdl import parse_amount, size_problem
 from budget.imports.services import budget_import
 from budget.models import Authority
+from budget.spreadsheets.cells import parse_amount, size_problem
 
 
 class Command(BaseCommand):

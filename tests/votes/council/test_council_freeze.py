@@ -35,7 +35,7 @@ from votes.instruction.instructing import instruction_save, instruction_submit
 from votes.instruction.models import Instruction
 from votes.instruction.sheet_services import instruction_sheet_import
 from votes.proposals.models import Proposal
-from votes.proposals.services import moderation_hide, moderation_restore
+from votes.proposals.services_moderation import moderation_hide, moderation_restore
 from votes.voting.ballots import ballot_add, ballot_for, ballot_remove
 from votes.voting.closing import code_batch_close, station_close
 from votes.voting.codes import (

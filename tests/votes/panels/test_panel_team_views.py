@@ -41,6 +41,7 @@ def team_urls(campaign, draw, volunteer, quota) -> list[tuple[str, str]]:
     return [
         ("get", reverse("votes:panel_pool", kwargs={"slug": slug})),
         ("post", reverse("votes:panel_pool_import", kwargs={"slug": slug})),
+        ("post", reverse("votes:panel_pool_import_confirm", kwargs={"slug": slug})),
         ("get", reverse("votes:volunteer_delete", kwargs={"slug": slug, "pk": volunteer.pk})),
         ("post", reverse("votes:volunteer_delete", kwargs={"slug": slug, "pk": volunteer.pk})),
         ("get", reverse("votes:panel_quotas", kwargs={"slug": slug})),

@@ -143,13 +143,24 @@ def test_a_file_over_the_limit_is_refused():
     assert not Volunteer.objects.exists()
 
 
-def test_the_team_imports_from_the_pool_page(client):
+def test_the_team_validates_then_confirms_from_the_pool_page(client, settings, tmp_path):
+    settings.UPLOADS_PENDING_DIR = str(tmp_path)
     campaign = make_campaign()
     client.force_login(facilitator())
     url = reverse("votes:panel_pool_import", kwargs={"slug": campaign.slug})
     upload = SimpleUploadedFile("volontaires.csv", GOOD.encode(), content_type="text/csv")
-    response = client.post(url, {"file": upload, "consent_confirmed": "on"}, follow=True)
+    checked = client.post(url, {"file": upload, "consent_confirmed": "on"})
+    assert "2 volontaires seront ajoutés au vivier." in checked.content.decode()
+    assert not Volunteer.objects.exists()
+
+    token = client.session["panel_volunteers_pending"]["token"]
+    confirm = reverse("votes:panel_pool_import_confirm", kwargs={"slug": campaign.slug})
+    response = client.post(confirm, {"token": token}, follow=True)
     assert "2 volontaires importés dans le vivier." in response.content.decode()
+    assert Volunteer.objects.count() == 2
+
+    again = client.post(confirm, {"token": token}, follow=True)
+    assert "Le fichier validé n&#x27;est plus disponible" in again.content.decode()
     assert Volunteer.objects.count() == 2
 
 

@@ -10,7 +10,7 @@ from tests.votes.factories import make_campaign, make_proposal, make_voter
 from votes.campaigns.models import Phase
 from votes.campaigns.phases import PhaseError
 from votes.proposals.models import Flag, ModerationAction, Proposal
-from votes.proposals.services import moderation_hide, moderation_restore
+from votes.proposals.services_moderation import moderation_hide, moderation_restore
 
 pytestmark = pytest.mark.django_db
 

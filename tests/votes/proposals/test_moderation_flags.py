@@ -10,7 +10,7 @@ from tests.factories import make_user
 from tests.votes.factories import make_campaign, make_proposal
 from votes.campaigns.models import Phase
 from votes.proposals.models import Flag, Proposal
-from votes.proposals.services import flag_create
+from votes.proposals.services_moderation import flag_create
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from tests.votes.factories import make_campaign, make_proposal
 from votes.campaigns.models import Phase
 from votes.campaigns.phases import PhaseError
 from votes.proposals.models import Proposal, Support
-from votes.proposals.services import support_toggle
+from votes.proposals.services_moderation import support_toggle
 
 pytestmark = pytest.mark.django_db
 

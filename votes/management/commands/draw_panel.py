@@ -17,7 +17,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from budget.imports.scdl import located, read_csv
+from budget.spreadsheets.cells import located
+from budget.spreadsheets.reader import read_csv
 from votes.panels import sortition
 
 INFEASIBLE_EXIT_CODE = 2

@@ -1,4 +1,8 @@
-"""python manage.py load_demo: the demo commune, loaded through the real importers."""
+"""python manage.py load_demo: the demo commune, loaded through the real importers.
+
+It lives in the simulator because the demo includes the measure catalogue, a simulator
+concept: the simulator may build on the budget app, never the other way round.
+"""
 
 from __future__ import annotations
 

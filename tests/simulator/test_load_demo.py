@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from budget.imports.services import budget_import
-from budget.management.commands import load_demo
 from budget.models import Authority, Budget, BudgetLine, Commune, ImpactRule
 from fixtures import make_demo
+from simulator.management.commands import load_demo
 
 
 def run() -> str:
