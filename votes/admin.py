@@ -102,7 +102,7 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ["authority"]
     search_fields = ["title", "slug", "authority__name"]
     prepopulated_fields = {"slug": ["title"]}
-    # The phase moves only through campaign_move (one step at a time, recorded).
+    # The phase moves only through campaigns/workflow.py (one step at a time, recorded).
     readonly_fields = ["phase", "created_at"]
     raw_id_fields = ["budget"]
     inlines = [CategoryInline, PhaseScheduleInline, PhaseTransitionInline]

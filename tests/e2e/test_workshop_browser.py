@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 
 from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
 from tests.e2e.conftest import log_in as log_in_as
-from votes.campaigns.services import campaign_move
+from votes.campaigns.workflow import campaign_move
 from votes.workshops.models import GroupArgument, Workshop, WorkshopGroup, WorkshopProposal
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -24,7 +24,7 @@ from tests.votes.factories import (
     make_voter,
 )
 from votes.campaigns.models import Campaign, Phase
-from votes.instruction import services as services
+from votes.instruction import assignment, finance, instructing, publication, sheet_services
 from votes.instruction.models import Instruction, Service
 from votes.instruction.sheet import COLUMN_NAMES
 
@@ -178,7 +178,7 @@ def _fresh_proposal(world: World) -> None:
 
 
 def _edited_sheet(world: World) -> None:
-    data = services.instruction_sheet_export(
+    data = sheet_services.instruction_sheet_export(
         campaign=world.campaign, by=world.user("administrator")
     )
     book = load_workbook(io.BytesIO(data))
@@ -189,7 +189,9 @@ def _edited_sheet(world: World) -> None:
 
 
 def _import(world: World, user) -> None:
-    report = services.instruction_sheet_import(campaign=world.campaign, data=world.sheet, by=user)
+    report = sheet_services.instruction_sheet_import(
+        campaign=world.campaign, data=world.sheet, by=user
+    )
     # Allowed to import, but a row of another service is refused (object level).
     if user == world.user("instructor_other"):
         assert [error.column for error in report.errors] == ["reference"]
@@ -201,46 +203,48 @@ def _import(world: World, user) -> None:
 SERVICES = {
     "assign": (
         _fresh_proposal,
-        lambda w, u: services.proposal_assign(proposal=w.fresh, service=w.service, by=u),
+        lambda w, u: assignment.proposal_assign(proposal=w.fresh, service=w.service, by=u),
         {"administrator"},
     ),
     "save": (
         _nothing,
-        lambda w, u: services.instruction_save(
+        lambda w, u: instructing.instruction_save(
             instruction=w.instruction, by=u, status=Status.FEASIBLE, instructed_cost=1000
         ),
         {"instructor"},
     ),
     "submit": (
         _drafted,
-        lambda w, u: services.instruction_submit(instruction=w.instruction, by=u),
+        lambda w, u: instructing.instruction_submit(instruction=w.instruction, by=u),
         {"instructor"},
     ),
     "validate": (
         _submitted,
-        lambda w, u: services.instruction_validate(instruction=w.instruction, by=u),
+        lambda w, u: finance.instruction_validate(instruction=w.instruction, by=u),
         {"finance"},
     ),
     "return": (
         _submitted,
-        lambda w, u: services.instruction_return(
+        lambda w, u: finance.instruction_return(
             instruction=w.instruction, by=u, comment="À revoir."
         ),
         {"finance"},
     ),
     "publish": (
         _validated,
-        lambda w, u: services.instruction_publish(campaign=w.campaign, by=u),
+        lambda w, u: publication.instruction_publish(campaign=w.campaign, by=u),
         {"administrator"},
     ),
     "service_create": (
         _nothing,
-        lambda w, u: services.service_create(authority=w.campaign.authority, name="Culture", by=u),
+        lambda w, u: assignment.service_create(
+            authority=w.campaign.authority, name="Culture", by=u
+        ),
         {"administrator"},
     ),
     "export": (
         _nothing,
-        lambda w, u: services.instruction_sheet_export(campaign=w.campaign, by=u),
+        lambda w, u: sheet_services.instruction_sheet_export(campaign=w.campaign, by=u),
         TEAM,
     ),
     "import": (_edited_sheet, _import, {"instructor", "instructor_other", "administrator"}),

@@ -11,6 +11,7 @@ from budget.models import Budget
 from votes.campaigns.models import PHASE_ORDER, Campaign, Category, Phase
 from votes.campaigns.phases import phase_allows
 from votes.campaigns.services import FRAMING_FIELDS, RULE_FIELDS, category_rule_errors
+from votes.campaigns.workflow import backward_phases
 
 
 def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -202,11 +203,7 @@ class PhaseBackForm(forms.Form):
 
     def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Once the results went to the council the snapshot is final: no way back is offered
-        # (the service refuses it too).
-        sent = campaign.reached(Phase.COUNCIL)
+        # The graph's backward moves: none once the results went to the council.
         self.fields["to_phase"].choices = [
-            (phase, Phase(phase).label)
-            for phase in PHASE_ORDER[: campaign.phase_index]
-            if (phase != Phase.SUPPORTS or campaign.supports_enabled) and not sent
+            (phase, Phase(phase).label) for phase in backward_phases(campaign)
         ]

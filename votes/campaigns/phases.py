@@ -68,14 +68,3 @@ def require_phase(campaign: Campaign, action: str) -> None:
             "allowed": allowed,
         }
     )
-
-
-def next_phase(campaign: Campaign) -> str | None:
-    """The phase after the current one; the supports phase is skipped when disabled."""
-    index = campaign.phase_index + 1
-    while index < len(PHASE_ORDER):
-        phase = PHASE_ORDER[index]
-        if phase != Phase.SUPPORTS or campaign.supports_enabled:
-            return phase
-        index += 1
-    return None

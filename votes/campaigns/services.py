@@ -1,16 +1,16 @@
-"""Writes of campaigns: creation, rules, calendar, categories and phase moves.
+"""Writes of campaigns: creation, rules, calendar and categories.
 
-Views, the demo loader and the tests call these functions. Access is checked here too
-(votes/access.py), and the phase with votes/phases.py: a template hiding a button is not a rule.
+Phase moves are in campaigns/workflow.py. Views, the demo loader and the tests call these
+functions. Access is checked here too (votes/access.py), and the phase with
+campaigns/phases.py: a template hiding a button is not a rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -24,12 +24,8 @@ from votes.campaigns.models import (
     Category,
     Phase,
     PhaseSchedule,
-    PhaseTransition,
 )
-from votes.campaigns.phases import next_phase, require_phase
-from votes.council.services import council_problems, snapshot_store
-from votes.instruction.services import instruction_publish
-from votes.proposals.models import Proposal
+from votes.campaigns.phases import require_phase
 
 # What a voter is promised when the vote opens (domain.md §6): these never change afterwards.
 VOTING_RULE_FIELDS = ("envelope", "savings_target", "vote_cap", "knapsack", "min_approvals")
@@ -198,148 +194,6 @@ def _kind_mismatches(campaign: Campaign) -> dict[str, list[str]]:
             % {"names": ", ".join(wrong)}
         ]
     }
-
-
-# --- phase moves -----------------------------------------------------------------------------
-
-# Preconditions of a forward move, by the phase entered: each returns a French problem or None
-# (or a list of problems). Adding one is one function and one line in PRECONDITIONS.
-Precondition = Callable[[Campaign], str | list[str] | None]
-
-
-def _has_a_category(campaign: Campaign) -> str | None:
-    if campaign.categories.exists():
-        return None
-    return _("Créez au moins une rubrique : les votants doivent savoir où iront leurs voix.")
-
-
-def _has_framing(campaign: Campaign) -> str | None:
-    if campaign.framing.strip():
-        return None
-    return _(
-        "Rédigez le contrat participatif (règles, engagements, calendrier) : il est publié "
-        "dès la sortie du brouillon."
-    )
-
-
-def _has_a_ballot(campaign: Campaign) -> str | None:
-    if Proposal.objects.filter(campaign=campaign).on_ballot().exists():
-        return None
-    return _(
-        "Aucune proposition n'est soumise au vote : il faut au moins une proposition publiée "
-        "dont l'instruction est validée faisable par la direction des finances."
-    )
-
-
-def _every_proposal_answered(campaign: Campaign) -> str | None:
-    # Imported here: answers.py publishes through campaign_move.
-    from votes.council.answers import missing_answers_problem
-
-    return missing_answers_problem(campaign)
-
-
-PRECONDITIONS: dict[str, list[Precondition]] = {
-    Phase.FRAMING: [_has_a_category, _has_framing],
-    Phase.VOTING: [_has_a_ballot],
-    # Tally computed, selected proposals validated, stations and code batches closed.
-    Phase.COUNCIL: [council_problems],
-    Phase.ANSWERED: [_every_proposal_answered],
-}
-
-
-def move_problems(campaign: Campaign, to_phase: str) -> list[str]:
-    """What stops a forward move into to_phase (empty when nothing does); reads only."""
-    problems: list[str] = []
-    for check in PRECONDITIONS.get(to_phase, []):
-        found = check(campaign)
-        problems += [found] if isinstance(found, str) else (found or [])
-    return problems
-
-
-@transaction.atomic
-def campaign_move(
-    *,
-    campaign: Campaign,
-    to_phase: str,
-    by: AbstractBaseUser,
-    reason: str = "",
-    site_url: str = "",
-) -> PhaseTransition:
-    """Move a campaign one phase forward, or back to any earlier phase with a written reason."""
-    require(is_administrator(by))
-    if to_phase not in PHASE_ORDER:
-        raise ValidationError(_("Phase inconnue : %(phase)s.") % {"phase": to_phase})
-    # Locked: two administrators clicking "next phase" at once would otherwise both read the
-    # same phase and both move it, skipping a phase (and recording two transitions).
-    locked = _lock(campaign)
-    current = locked.phase
-    reason = reason.strip()
-    if to_phase == current:
-        raise ValidationError(
-            _("La campagne est déjà en phase « %(phase)s ».") % {"phase": _phase_label(current)}
-        )
-    backward = PHASE_ORDER.index(to_phase) < PHASE_ORDER.index(current)
-    if backward:
-        if current in (Phase.COUNCIL, Phase.ANSWERED):
-            raise ValidationError(
-                _(
-                    "Les résultats ont été transmis au conseil : l'instantané est définitif, la "
-                    "campagne ne peut plus revenir à une phase antérieure."
-                )
-            )
-        if not reason:
-            raise ValidationError(
-                _(
-                    "Revenir à une phase antérieure demande un motif écrit : il est conservé "
-                    "dans l'historique de la campagne."
-                )
-            )
-        if to_phase == Phase.SUPPORTS and not locked.supports_enabled:
-            raise ValidationError(
-                _("La phase de soutiens n'est pas prévue dans le contrat de cette campagne.")
-            )
-    else:
-        expected = next_phase(locked)
-        if to_phase != expected:
-            raise ValidationError(
-                _(
-                    "Une campagne avance d'une phase à la fois : après « %(current)s » vient "
-                    "« %(next)s », pas « %(asked)s »."
-                )
-                % {
-                    "current": _phase_label(current),
-                    "next": _phase_label(expected) if expected else "—",
-                    "asked": _phase_label(to_phase),
-                }
-            )
-        problems = move_problems(locked, to_phase)
-        if problems:
-            raise ValidationError(problems)
-    transition = PhaseTransition(
-        campaign=locked, from_phase=current, to_phase=to_phase, by=by, reason=reason
-    )
-    transition.full_clean()
-    locked.phase = to_phase
-    locked.save(update_fields=["phase"])
-    transition.save()
-    campaign.phase = to_phase
-    if to_phase == Phase.COUNCIL and not transition.is_backward:
-        # Entering council stores the snapshot, whichever button got here: there is no
-        # council phase without the frozen results it answers.
-        snapshot_store(campaign=locked, by=by, now=transition.at)
-    if current == Phase.INSTRUCTION and not transition.is_backward:
-        # The end of instruction makes the validated instructions public and tells each
-        # author (domain.md §2); publishing is idempotent, so a back-and-forth e-mails once.
-        instruction_publish(campaign=locked, by=by, site_url=site_url or settings.SITE_URL)
-    if to_phase == Phase.ANSWERED and not transition.is_backward:
-        # Publishing the answers tells the authors and the opted-in voters, whichever button
-        # got here (the answers screen or the generic next-phase one).
-        from votes.council.answers import answers_notify_published
-
-        transition.notified = answers_notify_published(
-            campaign=locked, site_url=site_url or settings.SITE_URL
-        )
-    return transition
 
 
 # --- calendar --------------------------------------------------------------------------------

@@ -28,17 +28,16 @@ from votes.campaigns.forms import (
     attach_errors,
 )
 from votes.campaigns.models import PHASE_ORDER, Campaign, Category, Phase
-from votes.campaigns.phases import next_phase, phase_allows
+from votes.campaigns.phases import phase_allows
 from votes.campaigns.services import (
     campaign_create,
-    campaign_move,
     campaign_schedule_set,
     campaign_update,
     category_create,
     category_delete,
     category_update,
-    move_problems,
 )
+from votes.campaigns.workflow import campaign_move, move_problems, next_phase
 from votes.text import render_markdown
 
 View = Callable[..., HttpResponse]

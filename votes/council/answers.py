@@ -2,9 +2,10 @@
 
 The council answers every proposal it received: those of the stored snapshot (what went to the
 council), in reference order. Answers are written only while the campaign is in phase
-``council`` and by an administrator; publishing moves the campaign to ``answered``, through
-``campaign_move`` so that the phase history records it, and tells the authors and the voters
-who asked to be told.
+``council`` and by an administrator; publishing (``council_answers_publish`` in
+campaigns/workflow.py) moves the campaign to ``answered`` so that the phase history records
+it, and the move's step ``answers_notify_published`` tells the authors and the voters who
+asked to be told.
 """
 
 from __future__ import annotations
@@ -381,37 +382,8 @@ class PublishReport:
     already_told: bool = False
 
 
-def council_answers_publish(
-    *, campaign: Campaign, by: AbstractBaseUser, site_url: str = ""
-) -> PublishReport:
-    """Publish the answers: the campaign moves to ``answered``, then the authors and the
-    voters who asked for it are told, once (a later back-and-forth e-mails nobody again).
-
-    `site_url` ("https://example.org/") makes the links of the e-mails absolute.
-    """
-    from votes.campaigns.services import (
-        campaign_move,
-    )  # campaigns.py checks the answers before the move
-
-    require(is_administrator(by))
-    if campaign.phase == Phase.ANSWERED:
-        raise PhaseError(
-            _("Les avis de la campagne « %(campaign)s » sont déjà publiés.")
-            % {"campaign": campaign.title}
-        )
-    require_council_phase(campaign)
-    with transaction.atomic():
-        # The move locks the campaign and checks PRECONDITIONS[answered] (every proposal
-        # answered) under that lock: an answer cannot slip in or out between check and move.
-        # The move itself e-mails the authors and voters (so the generic button does too).
-        transition = campaign_move(
-            campaign=campaign, to_phase=Phase.ANSWERED, by=by, site_url=site_url
-        )
-        return transition.notified
-
-
 def answers_notify_published(*, campaign: Campaign, site_url: str = "") -> PublishReport:
-    """E-mail the authors and the opted-in voters; called right after the move to ``answered``.
+    """E-mail the authors and the opted-in voters; a step of the move to ``answered``.
 
     Once only, through the phase move itself: a campaign enters ``answered`` once (it cannot
     go back from there), and a later re-entry, should one ever be allowed, tells nobody again.

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from votes.campaigns.models import Campaign
+from votes.council.choices import ADOPTED_DECISIONS, Decision
 from votes.proposals.models import Proposal
 
 
@@ -53,17 +56,18 @@ class CouncilSnapshot(models.Model):
     def fingerprint(content: str) -> str:
         return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
+    def data(self) -> dict[str, Any]:
+        """The stored JSON, read back (a fresh copy each call)."""
+        return json.loads(self.content)
+
 
 class CouncilAnswer(models.Model):
     """The council's reasoned answer (avis argumenté) to one proposal."""
 
-    class Decision(models.TextChoices):
-        ADOPTED = "adopted", _("Adoptée")
-        ADOPTED_CHANGED = "adopted_changed", _("Adoptée avec modifications")
-        DEFERRED = "deferred", _("Reportée")
-        REJECTED = "rejected", _("Rejetée")
-
-    ADOPTED_DECISIONS = (Decision.ADOPTED, Decision.ADOPTED_CHANGED)
+    # In council/choices.py, which the proposals' queryset reads without importing this
+    # module (that imports Proposal).
+    Decision = Decision
+    ADOPTED_DECISIONS = ADOPTED_DECISIONS
 
     proposal = models.OneToOneField(
         Proposal, on_delete=models.CASCADE, related_name="council_answer"

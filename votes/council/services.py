@@ -19,13 +19,11 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from votes.access import is_administrator, require
 from votes.campaigns.models import Campaign, Phase
 from votes.council.models import CouncilSnapshot
 from votes.instruction.models import Instruction
@@ -38,27 +36,6 @@ VERSION = 1
 CHANNELS = tuple(rules.CHANNELS)
 
 User = AbstractBaseUser | AnonymousUser
-
-
-class FrozenError(ValidationError):
-    """A write refused because the campaign's results went to the council."""
-
-
-def is_frozen(campaign: Campaign) -> bool:
-    """True once the results went to the council: ballots, instructions, tally are final."""
-    return CouncilSnapshot.objects.filter(campaign_id=campaign.pk).exists()
-
-
-def require_not_frozen(campaign: Campaign) -> None:
-    """Called by every service that writes ballots, codes, paper ballots or instructions."""
-    if is_frozen(campaign):
-        raise FrozenError(
-            _(
-                "Les résultats de la campagne « %(campaign)s » ont été transmis au conseil : "
-                "bulletins, instructions et dépouillement ne peuvent plus être modifiés."
-            )
-            % {"campaign": campaign.title}
-        )
 
 
 # --- building the snapshot -------------------------------------------------------------------
@@ -252,7 +229,7 @@ def council_data(campaign: Campaign) -> tuple[dict[str, Any], CouncilSnapshot | 
     results went to the council (so they never drift from it), else a live draft."""
     snapshot = CouncilSnapshot.objects.filter(campaign_id=campaign.pk).first()
     if snapshot is not None:
-        return json.loads(snapshot.content), snapshot
+        return snapshot.data(), snapshot
     return snapshot_build(campaign), None
 
 
@@ -408,8 +385,8 @@ def council_problems(campaign: Campaign) -> list[str]:
 
 
 def snapshot_store(*, campaign: Campaign, by: User, now: datetime) -> CouncilSnapshot:
-    """Build and store the snapshot; called by campaign_move when the campaign enters council
-    (under its row lock), so no way to council skips it."""
+    """Build and store the snapshot; a step of the move into council (campaigns/workflow.py),
+    run under the campaign's row lock, so no way to council skips it."""
     content = snapshot_text(snapshot_build(campaign, now=now))
     snapshot = CouncilSnapshot(
         campaign=campaign,
@@ -420,38 +397,3 @@ def snapshot_store(*, campaign: Campaign, by: User, now: datetime) -> CouncilSna
     snapshot.full_clean()
     snapshot.save()
     return snapshot
-
-
-@transaction.atomic
-def council_send(*, campaign: Campaign, by: User) -> CouncilSnapshot:
-    """Send the results to the council: check, store the snapshot, move to « council »."""
-    from votes.campaigns.services import campaign_move
-
-    require(is_administrator(by))
-    # Locked: two administrators sending at once would both find no snapshot and both build
-    # one and move the campaign (two snapshots, two transitions); the second waits here and
-    # then finds the snapshot of the first.
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    sent = CouncilSnapshot.objects.filter(campaign_id=locked.pk).first()
-    if sent is not None:
-        raise ValidationError(
-            _("Les résultats ont déjà été transmis au conseil le %(date)s.")
-            % {"date": _local(sent.created_at)}
-        )
-    if locked.phase != Phase.TALLY:
-        raise ValidationError(
-            _(
-                "Les résultats se transmettent au conseil depuis la phase « %(tally)s » ; la "
-                "campagne est en phase « %(phase)s »."
-            )
-            % {"tally": Phase.TALLY.label, "phase": locked.get_phase_display()}
-        )
-    # campaign_move checks every precondition (all the failing reasons at once) and stores
-    # the snapshot: the generic "next phase" button and this action are the same path.
-    campaign_move(campaign=locked, to_phase=Phase.COUNCIL, by=by)
-    campaign.phase = locked.phase
-    return CouncilSnapshot.objects.get(campaign_id=locked.pk)
-
-
-def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y à %H:%M")

@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from votes.campaigns import workflow
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.views import campaign_admin_view
 from votes.council import services as council_services
@@ -59,7 +60,7 @@ def council_send(request: HttpRequest, slug: str) -> HttpResponse:
         )
     if request.method == "POST":
         try:
-            council_services.council_send(campaign=campaign, by=request.user)
+            workflow.council_send(campaign=campaign, by=request.user)
         except ValidationError as error:
             return render(
                 request,

@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from budget.imports.uploads import go, import_at_once, zone_template
 from votes.access import is_administrator
+from votes.campaigns import workflow
 from votes.campaigns.forms import attach_errors
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.views import campaign_admin_view
@@ -237,7 +238,7 @@ def council_answers_publish(request: HttpRequest, slug: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            report = services.council_answers_publish(
+            report = workflow.council_answers_publish(
                 campaign=campaign, by=request.user, site_url=request.build_absolute_uri("/")
             )
         except ValidationError as error:

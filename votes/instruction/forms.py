@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from budget.models import Authority
 from budget.spreadsheets.cells import parse_amount
 from votes.campaigns.models import Campaign
+from votes.instruction.assignment import instructor_candidates
 from votes.instruction.models import Instruction, Service
-from votes.instruction.services import instructor_candidates
 from votes.instruction.sheet import AMOUNT_LIMIT, parse_schedule, schedule_text
 from votes.proposals.models import Proposal
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from budget.models import MONEY, Authority
+from votes.instruction.choices import FEASIBLE, InstructionStatus, InstructionValidation
 from votes.proposals.models import Proposal
 
 
@@ -33,20 +34,11 @@ class Service(models.Model):
 class Instruction(models.Model):
     """The feasibility instruction of one proposal by its service, validated by finance."""
 
-    class Status(models.TextChoices):
-        TO_INSTRUCT = "to_instruct", _("À instruire")
-        FEASIBLE = "feasible", _("Faisable")
-        FEASIBLE_CONDITIONS = "conditions", _("Faisable sous conditions")
-        NOT_FEASIBLE = "not_feasible", _("Non faisable")
-        OUT_OF_POWERS = "out_of_powers", _("Hors compétence de la collectivité")
-
-    class Validation(models.TextChoices):
-        DRAFT = "draft", _("En cours d'instruction")
-        SUBMITTED = "submitted", _("Soumise à la direction des finances")
-        VALIDATED = "validated", _("Validée par la direction des finances")
-        RETURNED = "returned", _("Renvoyée au service")
-
-    FEASIBLE = (Status.FEASIBLE, Status.FEASIBLE_CONDITIONS)
+    # The choices live in instruction/choices.py, which the proposals' queryset reads
+    # without importing this module (that imports Proposal).
+    Status = InstructionStatus
+    Validation = InstructionValidation
+    FEASIBLE = FEASIBLE
 
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="instruction")
     status = models.CharField(_("avis"), max_length=13, choices=Status, default=Status.TO_INSTRUCT)

@@ -25,7 +25,17 @@ from simulator.engine import SimulationError
 from votes import access
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
-from votes.instruction import services as services
+from votes.instruction import (
+    assignment,
+    dashboard,
+    figures,
+    finance,
+    history,
+    instructing,
+    publication,
+    sheet_services,
+)
+from votes.instruction.choices import FROZEN
 from votes.instruction.forms import (
     AssignForm,
     InstructionForm,
@@ -152,7 +162,7 @@ def instruction_service_create(request: HttpRequest) -> HttpResponse:
     form = ServiceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            service = services.service_create(
+            service = assignment.service_create(
                 authority=form.cleaned_data["authority"],
                 name=form.cleaned_data["name"],
                 members=form.cleaned_data["members"],
@@ -174,7 +184,7 @@ def instruction_service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ServiceForm(_posted(request), service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_update(
+            assignment.service_update(
                 service=service,
                 name=form.cleaned_data["name"],
                 members=form.cleaned_data["members"],
@@ -203,7 +213,7 @@ def instruction_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "votes/instruction/dashboard.html",
         {
             "campaign": campaign,
-            "dashboard": services.instruction_dashboard(campaign),
+            "dashboard": dashboard.instruction_dashboard(campaign),
             "roles": _roles(request.user),
             "can_publish": access.is_administrator(request.user)
             and campaign.reached(Phase.INSTRUCTION),
@@ -218,7 +228,7 @@ def instruction_publish(request: HttpRequest, slug: str) -> HttpResponse:
     access.require(access.is_administrator(request.user))
     campaign = _campaign(slug)
     try:
-        report = services.instruction_publish(
+        report = publication.instruction_publish(
             campaign=campaign, by=request.user, site_url=request.build_absolute_uri("/")
         )
     except ValidationError as error:
@@ -258,9 +268,9 @@ def instruction_assign(request: HttpRequest, slug: str) -> HttpResponse:
         }
         try:
             if len(chosen) == 1:
-                services.proposal_assign(proposal=chosen[0], **options)
+                assignment.proposal_assign(proposal=chosen[0], **options)
             else:
-                services.proposals_assign_bulk(proposals=chosen, **options)
+                assignment.proposals_assign_bulk(proposals=chosen, **options)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -300,14 +310,14 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
     instruction = Instruction.objects.filter(proposal=proposal).first()
     engine_error = ""
     try:
-        saving = services.proposal_engine_saving(proposal)
+        saving = figures.proposal_engine_saving(proposal)
     except SimulationError as error:
         saving, engine_error = None, " ".join(error.messages)
     engine_computed = saving is not None or bool(engine_error)
     editable = (
         can_instruct
         and instruction is not None
-        and instruction.validation not in services.FROZEN
+        and instruction.validation not in FROZEN
         and phase_allows(campaign, "instruct")
     )
     form = None
@@ -326,7 +336,7 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.instruction_save(
+                instructing.instruction_save(
                     instruction=instruction,
                     by=user,
                     status=data["status"],
@@ -340,7 +350,7 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
                     internal_notes=data["internal_notes"],
                 )
                 if "submit" in request.POST:
-                    services.instruction_submit(instruction=instruction, by=user)
+                    instructing.instruction_submit(instruction=instruction, by=user)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -368,7 +378,7 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
             and instruction.validation == Validation.SUBMITTED
             and phase_allows(campaign, "validate_instruction"),
             "return_form": ReturnForm(),
-            "timeline": services.instruction_timeline(instruction) if instruction else [],
+            "timeline": history.instruction_timeline(instruction) if instruction else [],
             "phase_open": phase_allows(campaign, "instruct"),
             "description_html": render_markdown(proposal.description),
             "schedule": schedule_text(instruction.cost_schedule) if instruction else "",
@@ -431,7 +441,7 @@ def _finance_action(request: HttpRequest, slug: str, reference: int, action) -> 
 @require_POST
 def instruction_validate(request: HttpRequest, slug: str, reference: int) -> HttpResponse:
     def validate(instruction: Instruction) -> str:
-        services.instruction_validate(instruction=instruction, by=request.user)
+        finance.instruction_validate(instruction=instruction, by=request.user)
         return _("Instruction de %(ref)s validée.") % {"ref": instruction.proposal.public_reference}
 
     return _finance_action(request, slug, reference, validate)
@@ -441,7 +451,7 @@ def instruction_validate(request: HttpRequest, slug: str, reference: int) -> Htt
 @require_POST
 def instruction_return(request: HttpRequest, slug: str, reference: int) -> HttpResponse:
     def send_back(instruction: Instruction) -> str:
-        services.instruction_return(
+        finance.instruction_return(
             instruction=instruction, by=request.user, comment=request.POST.get("comment", "")
         )
         return _("Instruction de %(ref)s renvoyée au service.") % {
@@ -456,7 +466,7 @@ def instruction_return(request: HttpRequest, slug: str, reference: int) -> HttpR
 def instruction_export(request: HttpRequest, slug: str) -> HttpResponse:
     access.require(_instruction_team(request.user))
     campaign = _campaign(slug)
-    data = services.instruction_sheet_export(campaign=campaign, by=request.user)
+    data = sheet_services.instruction_sheet_export(campaign=campaign, by=request.user)
     response = HttpResponse(data, content_type=XLSX_TYPE)
     filename = f"instruction-{campaign.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -471,7 +481,7 @@ def instruction_import(request: HttpRequest, slug: str) -> HttpResponse:
     form = SheetImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     report = import_at_once(
         form,
-        lambda data: services.instruction_sheet_import(
+        lambda data: sheet_services.instruction_sheet_import(
             campaign=campaign, data=data, by=request.user
         ),
     )

@@ -1,6 +1,6 @@
 """Sortition of a citizen panel: an anonymised pool and quotas in, a panel and its reserve out.
 
-No ORM here: the services (simulator/panels.py) and the ``draw_panel`` command call the same
+No ORM here: the services (votes/panels/services.py) and the ``draw_panel`` command call the same
 ``draw()``, which wraps the Sortition Foundation's library (sortition-algorithms) with one of
 its fair algorithms: maximin (default: raises the smallest chance of being drawn as high as
 the quotas allow), nash (maximises the product of the chances), leximin (maximin, then the
@@ -11,7 +11,7 @@ The library draws its random numbers from one provider, seeded here with a numbe
 the published seed text (``seed_number``). And it keeps volunteers in Python sets, whose order
 follows the process's string hashing (random per process): ids are given to it as strings
 whose hash comes from their text, so the sets iterate in the same order everywhere (both in
-simulator/sortition_library.py, the only module that imports the library).
+votes/panels/sortition_library.py, the only module that imports the library).
 
 The reserve is not a second lottery: the volunteers not drawn are ranked by the SHA-256 of
 « seed:id » (``reserve_order``), which anyone can recompute by hand, and the first ones form
@@ -24,13 +24,16 @@ import hashlib
 import importlib.util
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budget.spreadsheets import writer
+
+# Re-exported: callers name them sortition.Person, sortition.QuotaSpec...
+from votes.panels.sortition_types import InfeasibleQuotas, Labels, Person, QuotaSpec, natural_key
 
 MAXIMIN = "maximin"
 NASH = "nash"
@@ -40,22 +43,6 @@ DEFAULT_ALGORITHM = MAXIMIN
 
 # The library's random provider is process-wide: one draw at a time.
 _LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class Person:
-    """A volunteer as the draw sees them: an id and the values of the quota attributes."""
-
-    id: str
-    attributes: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class QuotaSpec:
-    attribute: str
-    value: str
-    minimum: int
-    maximum: int
 
 
 @dataclass(frozen=True)
@@ -80,37 +67,7 @@ class CompositionRow:
         return self.minimum <= self.selected <= self.maximum
 
 
-class InfeasibleQuotas(Exception):  # noqa: N818 (the brief's name; it is a refusal, not a bug)
-    """The quotas cannot be met with this pool and size; the message names the quota(s)."""
-
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems) or [message]
-
-
-@dataclass
-class Labels:
-    """How messages name attributes and values (the raw text when nothing is given)."""
-
-    attributes: Mapping[str, str] = field(default_factory=dict)
-    values: Mapping[tuple[str, str], str] = field(default_factory=dict)
-
-    def quota(self, attribute: str, value: str) -> str:
-        return f"{self.attribute(attribute)} = {self.values.get((attribute, value), value)}"
-
-    def attribute(self, attribute: str) -> str:
-        return self.attributes.get(attribute, attribute)
-
-
 # --- canonical forms -------------------------------------------------------------------------
-
-
-def natural_key(person_id: str) -> tuple[int, int, str]:
-    """Numeric ids in number order (2 before 10), then the others in text order."""
-    if person_id.isascii() and person_id.isdigit():
-        return (0, int(person_id), person_id)
-    return (1, 0, person_id)
 
 
 def attributes_of(pool: Iterable[Person]) -> list[str]:

@@ -34,7 +34,7 @@ from sortition_algorithms.features import (
 )
 from sortition_algorithms.people import People
 
-from votes.panels.sortition import InfeasibleQuotas, Labels, Person, QuotaSpec, natural_key
+from votes.panels.sortition_types import InfeasibleQuotas, Labels, Person, QuotaSpec, natural_key
 
 # The library logs its progress on stdout; what we need comes back as exceptions.
 for _name in ("sortition_algorithms", "sortition_algorithms_user"):

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from budget.models import MONEY, Commune
 from simulator.models import AdjustmentFields, Measure, Scenario, adjustment_constraints
 from votes.campaigns.models import Campaign, Category
+from votes.council.choices import ADOPTED_DECISIONS
+from votes.instruction.choices import FEASIBLE, InstructionValidation
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -23,11 +25,9 @@ class ProposalQuerySet(models.QuerySet):
 
     def feasible(self) -> ProposalQuerySet:
         """Instruction validated as feasible (with or without conditions), whatever the status."""
-        from votes.instruction.models import Instruction
-
         return self.filter(
-            instruction__validation=Instruction.Validation.VALIDATED,
-            instruction__status__in=Instruction.FEASIBLE,
+            instruction__validation=InstructionValidation.VALIDATED,
+            instruction__status__in=FEASIBLE,
         )
 
     def on_ballot(self) -> ProposalQuerySet:
@@ -57,9 +57,7 @@ class ProposalQuerySet(models.QuerySet):
 
     def adopted(self) -> ProposalQuerySet:
         """Adopted by the council, with or without changes (they carry the citizen label)."""
-        from votes.council.models import CouncilAnswer
-
-        return self.filter(council_answer__decision__in=CouncilAnswer.ADOPTED_DECISIONS)
+        return self.filter(council_answer__decision__in=ADOPTED_DECISIONS)
 
 
 class Proposal(models.Model):

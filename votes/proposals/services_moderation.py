@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from votes.access import is_moderator, require
+from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Phase
 from votes.campaigns.phases import require_phase
-from votes.council.services import require_not_frozen
 from votes.emails import notify
 from votes.proposals.models import Flag, ModerationAction, Proposal, Support
 

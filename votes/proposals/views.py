@@ -23,7 +23,7 @@ from simulator import charts
 from votes.access import is_moderator, is_team
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
-from votes.instruction.services import instruction_is_public
+from votes.instruction.publication import instruction_is_public
 from votes.proposals import savings
 from votes.proposals.filters import ProposalFilter
 from votes.proposals.forms import FlagForm, ModerationForm

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from budget.models import Authority
+from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign, Category, Phase
-from votes.council.services import require_not_frozen
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal
 from votes.results import tally as rules

@@ -59,7 +59,6 @@ step not reached or a rate without population.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.utils import timezone
@@ -67,7 +66,6 @@ from django.utils import timezone
 from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Phase
 from votes.council.models import CouncilAnswer, CouncilSnapshot
-from votes.council.services import council_data
 from votes.proposals.models import Proposal, Support
 from votes.results.services import ballot_proposals, campaign_results
 from votes.results.tally import Status
@@ -112,9 +110,11 @@ def reported_statistics(campaign: Campaign) -> tuple[dict[str, Any], CouncilSnap
     they never drift from what the council received; only the "adopted" funnel step is read
     live, since the council's answers come after the snapshot.
     """
-    if CouncilSnapshot.objects.filter(campaign_id=campaign.pk).exists():
-        data, snapshot = council_data(campaign)
-        stats = copy.deepcopy(data["statistics"])
+    # Read from the stored snapshot itself, not through council.services.council_data: the
+    # snapshot is built from campaign_statistics, so that module imports this one.
+    snapshot = CouncilSnapshot.objects.filter(campaign_id=campaign.pk).first()
+    if snapshot is not None:
+        stats = snapshot.data()["statistics"]
         stats["funnel"] = [
             funnel_step("adopted", adopted_residences(campaign))
             if step["code"] == "adopted"

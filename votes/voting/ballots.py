@@ -20,9 +20,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
-from votes.council.services import require_not_frozen
 from votes.proposals.models import Proposal
 from votes.voting.models import Ballot, BallotLine, PaperVoter
 from votes.voting.rules import CategoryRule, Choice, addition_problem

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from votes.access import is_administrator, is_officer, require
+from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign, Phase
-from votes.council.services import User, require_not_frozen
 from votes.voting.models import PollingStation, VotingCodeBatch
 
 
@@ -37,7 +38,9 @@ def require_station_open(station: PollingStation) -> None:
 
 
 @transaction.atomic
-def station_close(*, station: PollingStation, by: User) -> PollingStation:
+def station_close(
+    *, station: PollingStation, by: AbstractBaseUser | AnonymousUser
+) -> PollingStation:
     """Sign off a station's paper ballots: none can be recorded into it afterwards."""
     from votes.voting.ballots import campaign_held_open
 
@@ -69,7 +72,9 @@ def station_close(*, station: PollingStation, by: User) -> PollingStation:
 
 
 @transaction.atomic
-def code_batch_close(*, batch: VotingCodeBatch, by: User) -> VotingCodeBatch:
+def code_batch_close(
+    *, batch: VotingCodeBatch, by: AbstractBaseUser | AnonymousUser
+) -> VotingCodeBatch:
     """After the vote, retire a batch's unused codes for good; used ones keep their ballots."""
     from votes.voting.ballots import campaign_held_open
 

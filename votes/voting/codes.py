@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from votes.access import is_facilitator, require
+from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import require_phase
-from votes.council.services import require_not_frozen
 from votes.proposals.models import Proposal
 from votes.voting.ballots import campaign_held_open, new_receipt, proposal_cost
 from votes.voting.models import Ballot, BallotLine, VotingCode, VotingCodeBatch

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from budget.models import Commune
 from budget.spreadsheets.reader import decode_text, read_csv_text
 from votes.access import is_officer
+from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign
 from votes.campaigns.phases import require_phase
-from votes.council.services import require_not_frozen
 from votes.voting.ballots import campaign_held_open
 from votes.voting.closing import require_station_open
 from votes.voting.codes import BallotItem, ballot_items, selection_problems

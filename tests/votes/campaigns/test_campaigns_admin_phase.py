@@ -10,7 +10,7 @@ from budget.roles import ADMINISTRATOR
 from tests.factories import make_user
 from tests.votes.factories import make_campaign, make_category
 from votes.campaigns.models import Campaign, Phase, PhaseTransition
-from votes.campaigns.services import campaign_move
+from votes.campaigns.workflow import campaign_move
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from tests.votes.factories import (
     make_proposal,
     make_voter,
 )
-from votes.campaigns import services as services
+from votes.campaigns import workflow
 from votes.campaigns.models import Campaign, Phase, PhaseTransition
-from votes.campaigns.services import campaign_move
+from votes.campaigns.workflow import campaign_move
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal
 
@@ -286,7 +286,7 @@ def test_a_new_precondition_is_one_function(admin, monkeypatch):
     def council_ready(campaign: Campaign) -> str | None:
         return "Le rapport pour le conseil n'est pas prêt."
 
-    monkeypatch.setitem(services.PRECONDITIONS, Phase.COUNCIL, [council_ready])
+    monkeypatch.setitem(workflow.PRECONDITIONS, Phase.COUNCIL, [council_ready])
     campaign = make_campaign(phase=Phase.TALLY)
 
     assert refused(campaign, Phase.COUNCIL, admin) == "Le rapport pour le conseil n'est pas prêt."

@@ -11,8 +11,7 @@ from tests.factories import make_user
 from tests.votes.council.test_answers_services import answer_all, council_campaign
 from tests.votes.factories import make_voter
 from votes.campaigns.models import Campaign, Phase, PhaseTransition
-from votes.campaigns.services import campaign_move, move_problems
-from votes.council.answers import council_answers_publish
+from votes.campaigns.workflow import campaign_move, council_answers_publish, move_problems
 from votes.voting.models import Ballot
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from tests.factories import make_user
 from tests.votes.factories import make_proposal, make_voter
 from tests.votes.results.test_results_services import projects_campaign
 from votes.campaigns.models import Campaign, Phase
+from votes.campaigns.workflow import council_send
 from votes.council.answers import answerable_proposals, council_answer_set, missing_answers_problem
 from votes.council.models import CouncilAnswer
-from votes.council.services import council_send
 from votes.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db

@@ -24,19 +24,16 @@ from tests.votes.factories import (
 )
 from tests.votes.voting.test_codes_services import voting_campaign
 from tests.votes.voting.test_paper_services import station_with_officer
+from votes.campaigns.freeze import FrozenError
 from votes.campaigns.models import Campaign, Phase
+from votes.campaigns.workflow import council_send
 from votes.council.models import CouncilSnapshot
-from votes.council.services import FrozenError, council_send, snapshot_text
+from votes.council.services import snapshot_text
+from votes.instruction.assignment import proposal_assign, proposals_assign_bulk
+from votes.instruction.finance import instruction_return, instruction_validate
+from votes.instruction.instructing import instruction_save, instruction_submit
 from votes.instruction.models import Instruction
-from votes.instruction.services import (
-    instruction_return,
-    instruction_save,
-    instruction_sheet_import,
-    instruction_submit,
-    instruction_validate,
-    proposal_assign,
-    proposals_assign_bulk,
-)
+from votes.instruction.sheet_services import instruction_sheet_import
 from votes.proposals.models import Proposal
 from votes.proposals.services_moderation import moderation_hide, moderation_restore
 from votes.voting.ballots import ballot_add, ballot_for, ballot_remove

@@ -12,7 +12,7 @@ from tests.factories import make_user
 from tests.votes.factories import make_instruction, make_proposal
 from tests.votes.results.test_results_services import Projects, cast, projects_campaign
 from votes.campaigns.models import Campaign, Phase
-from votes.campaigns.services import move_problems
+from votes.campaigns.workflow import move_problems
 from votes.council.models import CouncilSnapshot
 from votes.council.services import Check, council_preconditions, council_problems
 from votes.instruction.models import Instruction

@@ -14,10 +14,11 @@ from tests.factories import make_user
 from tests.votes.factories import make_campaign, make_category
 from tests.votes.results.test_results_services import cast, on_ballot, projects_campaign
 from votes.campaigns.models import Campaign, Phase
+from votes.campaigns.workflow import council_send
 from votes.council.models import CouncilSnapshot
 from votes.council.report import council_workbook
 from votes.council.report_tables import COUNT_FORMAT, MONEY_FORMAT
-from votes.council.services import council_data, council_send, snapshot_text
+from votes.council.services import council_data, snapshot_text
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal
 
@@ -418,7 +419,7 @@ def test_the_method_sheet_states_the_rules_in_words():
 
 def test_the_phase_moves_are_listed_with_their_dates():
     s = projects_campaign(phase=Phase.VOTING)
-    from votes.campaigns.services import campaign_move
+    from votes.campaigns.workflow import campaign_move
 
     campaign_move(campaign=s.campaign, to_phase=Phase.TALLY, by=make_user(roles=(ADMINISTRATOR,)))
 

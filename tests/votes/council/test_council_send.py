@@ -14,9 +14,9 @@ from budget.roles import FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER
 from tests.factories import make_user
 from tests.votes.council.test_council_preconditions import administrator, open_batch, ready_campaign
 from votes.campaigns.models import Campaign, Phase, PhaseTransition
-from votes.campaigns.services import campaign_move
+from votes.campaigns.workflow import campaign_move, council_send
 from votes.council.models import CouncilSnapshot
-from votes.council.services import council_send, snapshot_text
+from votes.council.services import snapshot_text
 from votes.instruction.models import Instruction
 from votes.voting.models import PollingStation
 

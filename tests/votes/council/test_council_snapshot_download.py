@@ -14,7 +14,7 @@ from tests.factories import make_user
 from tests.votes.council.test_council_preconditions import administrator, ready_campaign
 from tests.votes.factories import make_commune, make_voter
 from votes.campaigns.models import Campaign, Phase
-from votes.council.services import council_send
+from votes.campaigns.workflow import council_send
 from votes.instruction.models import Instruction
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from budget.roles import FINANCE, INSTRUCTOR, MODERATOR
 from tests.factories import make_user
 from tests.votes.council.test_answers_services import Council, answer_all, council_campaign
-from votes.council.answers import council_answers_publish
+from votes.campaigns.workflow import council_answers_publish
 from votes.council.follow_ups import follow_up_set, milestone_add, milestone_delete
 from votes.council.models import FollowUp, Milestone
 

@@ -14,7 +14,7 @@ from tests.votes.council.test_answers_services import answer_all, council_campai
 from tests.votes.council.test_follow_ups_services import answered_campaign
 from tests.votes.factories import make_campaign
 from votes.campaigns.models import PHASE_ORDER, Phase
-from votes.council.answers import council_answers_publish
+from votes.campaigns.workflow import council_answers_publish
 from votes.council.follow_ups import follow_up_set, milestone_add
 from votes.council.models import CouncilAnswer, FollowUp
 from votes.proposals.models import Proposal

@@ -19,7 +19,7 @@ from tests.votes.factories import (
 )
 from votes.campaigns.models import Phase
 from votes.instruction.models import Instruction
-from votes.instruction.services import published_instruction_ids
+from votes.instruction.publication import published_instruction_ids
 
 pytestmark = pytest.mark.django_db
 

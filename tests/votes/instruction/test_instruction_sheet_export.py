@@ -21,8 +21,8 @@ from tests.votes.factories import (
 )
 from votes.campaigns.models import Campaign, Phase
 from votes.instruction.models import Instruction
-from votes.instruction.services import instruction_sheet_export
 from votes.instruction.sheet import COLUMN_NAMES
+from votes.instruction.sheet_services import instruction_sheet_export
 from votes.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db

@@ -15,13 +15,10 @@ from tests.simulator.factories import pool_budget
 from tests.votes.factories import make_campaign, make_instruction, make_proposal, make_service
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import PhaseError
+from votes.instruction.history import REASON_IMPORT
 from votes.instruction.models import Instruction
-from votes.instruction.services import (
-    REASON_IMPORT,
-    instruction_sheet_export,
-    instruction_sheet_import,
-)
 from votes.instruction.sheet import COLUMN_NAMES
+from votes.instruction.sheet_services import instruction_sheet_export, instruction_sheet_import
 from votes.proposals.models import Proposal, ProposalAdjustment
 
 pytestmark = pytest.mark.django_db

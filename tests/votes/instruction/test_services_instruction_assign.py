@@ -12,13 +12,13 @@ from tests.factories import make_authority, make_user
 from tests.votes.factories import make_campaign, make_instruction, make_proposal, make_service
 from votes.campaigns.models import Phase
 from votes.campaigns.phases import PhaseError
-from votes.instruction.models import Instruction, Service
-from votes.instruction.services import (
+from votes.instruction.assignment import (
     proposal_assign,
     proposals_assign_bulk,
     service_create,
     service_update,
 )
+from votes.instruction.models import Instruction, Service
 from votes.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db

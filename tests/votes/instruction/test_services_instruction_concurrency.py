@@ -12,8 +12,8 @@ from budget.roles import FINANCE, INSTRUCTOR
 from tests.factories import make_user
 from tests.votes.factories import make_campaign, make_instruction, make_proposal, make_service
 from votes.campaigns.models import Phase
+from votes.instruction.finance import instruction_return, instruction_validate
 from votes.instruction.models import Instruction
-from votes.instruction.services import instruction_return, instruction_validate
 
 pytestmark = [
     pytest.mark.postgres,

@@ -8,8 +8,8 @@ import pytest
 
 from tests.votes.factories import make_campaign, make_instruction, make_proposal, make_service
 from votes.campaigns.models import Phase
+from votes.instruction.dashboard import instruction_dashboard
 from votes.instruction.models import Instruction
-from votes.instruction.services import instruction_dashboard
 from votes.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db

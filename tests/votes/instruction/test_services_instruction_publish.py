@@ -11,7 +11,7 @@ from tests.votes.factories import make_campaign, make_instruction, make_proposal
 from votes.campaigns.models import Phase
 from votes.campaigns.phases import PhaseError
 from votes.instruction.models import Instruction
-from votes.instruction.services import (
+from votes.instruction.publication import (
     instruction_is_public,
     instruction_publish,
     published_instruction_ids,

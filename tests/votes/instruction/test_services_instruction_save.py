@@ -19,8 +19,8 @@ from tests.votes.factories import (
 )
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import PhaseError
+from votes.instruction.instructing import instruction_save, instruction_submit
 from votes.instruction.models import Instruction
-from votes.instruction.services import instruction_save, instruction_submit
 from votes.proposals.models import Proposal, ProposalAdjustment
 
 pytestmark = pytest.mark.django_db

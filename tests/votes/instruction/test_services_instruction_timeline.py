@@ -10,15 +10,11 @@ from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR
 from tests.factories import make_user
 from tests.votes.factories import make_campaign, make_proposal, make_service
 from votes.campaigns.models import Campaign, Phase
+from votes.instruction.assignment import proposal_assign
+from votes.instruction.finance import instruction_return, instruction_validate
+from votes.instruction.history import instruction_timeline
+from votes.instruction.instructing import instruction_save, instruction_submit
 from votes.instruction.models import Instruction
-from votes.instruction.services import (
-    instruction_return,
-    instruction_save,
-    instruction_submit,
-    instruction_timeline,
-    instruction_validate,
-    proposal_assign,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -30,10 +30,10 @@ from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Category, PhaseTransition
 from votes.campaigns.services import (
     campaign_create,
-    campaign_move,
     category_create,
     phase_schedule_set,
 )
+from votes.campaigns.workflow import campaign_move
 from votes.instruction.models import Instruction, Service
 from votes.proposals.models import Flag, ModerationAction, Proposal, ProposalAdjustment
 from votes.voting.models import PollingStation

@@ -1,0 +1,343 @@
+"""The campaign's workflow: the phase graph and what each phase move does, in one place.
+
+    draft → framing → proposals → (supports) → instruction → voting → tally → council → answered
+
+Forward, a campaign moves one phase at a time; the supports phase is skipped when the contract
+has none. Backward, it may go to any earlier phase, with a written reason, until its results
+went to the council (from then on the snapshot is final). A forward move first checks the
+PRECONDITIONS of the phase entered, then records the transition, then runs the STEPS of the
+phase entered, in order; a backward move checks the reason and runs no step.
+
+Every way of moving a campaign goes through ``campaign_move``: the generic "next phase" and
+"back" buttons, the council's sending (``council_send``), the answers' publication
+(``council_answers_publish``), the demo loader. Steps are plain function calls written out
+below, not signals: reading PRECONDITIONS and STEPS tells the whole story.
+
+This module sits at the top of votes/: it calls the council, the instruction and the answers;
+none of them imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from votes.access import is_administrator, require
+from votes.campaigns.models import PHASE_ORDER, Campaign, Phase, PhaseTransition
+from votes.campaigns.phases import PhaseError
+from votes.council.answers import (
+    PublishReport,
+    answers_notify_published,
+    missing_answers_problem,
+    require_council_phase,
+)
+from votes.council.models import CouncilSnapshot
+from votes.council.services import council_problems, snapshot_store
+from votes.instruction.publication import instruction_publish
+from votes.proposals.models import Proposal
+
+
+def _lock(campaign: Campaign) -> Campaign:
+    return Campaign.objects.select_for_update().get(pk=campaign.pk)
+
+
+def _phase_label(phase: str) -> str:
+    return str(Phase(phase).label)
+
+
+# --- the graph -------------------------------------------------------------------------------
+
+# From these phases there is no way back: the results went to the council, and the snapshot
+# it received is final.
+NO_WAY_BACK_FROM = (Phase.COUNCIL, Phase.ANSWERED)
+
+
+def next_phase(campaign: Campaign) -> str | None:
+    """The phase after the current one; the supports phase is skipped when disabled."""
+    index = campaign.phase_index + 1
+    while index < len(PHASE_ORDER):
+        phase = PHASE_ORDER[index]
+        if phase != Phase.SUPPORTS or campaign.supports_enabled:
+            return phase
+        index += 1
+    return None
+
+
+def backward_phases(campaign: Campaign) -> list[str]:
+    """The earlier phases the campaign may go back to (none once sent to the council)."""
+    if campaign.phase in NO_WAY_BACK_FROM:
+        return []
+    return [
+        phase
+        for phase in PHASE_ORDER[: campaign.phase_index]
+        if phase != Phase.SUPPORTS or campaign.supports_enabled
+    ]
+
+
+# --- what must hold before a forward move ----------------------------------------------------
+
+# Each returns a French problem or None (or a list of problems). Adding one is one function
+# and one line in PRECONDITIONS.
+Precondition = Callable[[Campaign], str | list[str] | None]
+
+
+def has_a_category(campaign: Campaign) -> str | None:
+    if campaign.categories.exists():
+        return None
+    return _("Créez au moins une rubrique : les votants doivent savoir où iront leurs voix.")
+
+
+def has_framing(campaign: Campaign) -> str | None:
+    if campaign.framing.strip():
+        return None
+    return _(
+        "Rédigez le contrat participatif (règles, engagements, calendrier) : il est publié "
+        "dès la sortie du brouillon."
+    )
+
+
+def has_a_ballot(campaign: Campaign) -> str | None:
+    if Proposal.objects.filter(campaign=campaign).on_ballot().exists():
+        return None
+    return _(
+        "Aucune proposition n'est soumise au vote : il faut au moins une proposition publiée "
+        "dont l'instruction est validée faisable par la direction des finances."
+    )
+
+
+# By the phase entered, in the order of the graph.
+PRECONDITIONS: dict[str, list[Precondition]] = {
+    Phase.FRAMING: [has_a_category, has_framing],
+    Phase.PROPOSALS: [],
+    Phase.SUPPORTS: [],
+    Phase.INSTRUCTION: [],
+    Phase.VOTING: [has_a_ballot],
+    Phase.TALLY: [],
+    # Tally computed, selected proposals validated, stations and code batches closed.
+    Phase.COUNCIL: [council_problems],
+    # The council answered every proposal it received.
+    Phase.ANSWERED: [missing_answers_problem],
+}
+
+
+def move_problems(campaign: Campaign, to_phase: str) -> list[str]:
+    """What stops a forward move into to_phase (empty when nothing does); reads only."""
+    problems: list[str] = []
+    for check in PRECONDITIONS.get(to_phase, []):
+        found = check(campaign)
+        problems += [found] if isinstance(found, str) else (found or [])
+    return problems
+
+
+# --- what a forward move runs ----------------------------------------------------------------
+
+
+@dataclass
+class Move:
+    """A forward move just recorded, as its steps see it (the campaign row is locked)."""
+
+    campaign: Campaign
+    transition: PhaseTransition
+    by: AbstractBaseUser
+    site_url: str
+
+
+Step = Callable[[Move], None]
+
+
+def publish_instructions(move: Move) -> None:
+    """The end of instruction makes the validated instructions public and tells each author
+    (domain.md §2); publishing is idempotent, so a back-and-forth e-mails once."""
+    instruction_publish(campaign=move.campaign, by=move.by, site_url=move.site_url)
+
+
+def store_council_snapshot(move: Move) -> None:
+    """Entering council stores the snapshot, whichever button got here: there is no council
+    phase without the frozen results it answers (and the snapshot freezes the campaign)."""
+    snapshot_store(campaign=move.campaign, by=move.by, now=move.transition.at)
+
+
+def notify_answers(move: Move) -> None:
+    """Publishing the answers tells the authors and the opted-in voters, whichever button got
+    here (the answers screen or the generic next-phase one); the report rides on the
+    transition for the screen that asked."""
+    move.transition.notified = answers_notify_published(
+        campaign=move.campaign, site_url=move.site_url
+    )
+
+
+# By the phase entered, in the order of the graph; run in order, after the transition is
+# recorded, inside the move's transaction.
+STEPS: dict[str, list[Step]] = {
+    Phase.FRAMING: [],
+    Phase.PROPOSALS: [],
+    Phase.SUPPORTS: [],
+    Phase.INSTRUCTION: [],
+    # Forward into voting is always out of instruction.
+    Phase.VOTING: [publish_instructions],
+    Phase.TALLY: [],
+    Phase.COUNCIL: [store_council_snapshot],
+    Phase.ANSWERED: [notify_answers],
+}
+
+
+# --- the move --------------------------------------------------------------------------------
+
+
+def _check_backward(campaign: Campaign, to_phase: str, reason: str) -> None:
+    if campaign.phase in NO_WAY_BACK_FROM:
+        raise ValidationError(
+            _(
+                "Les résultats ont été transmis au conseil : l'instantané est définitif, la "
+                "campagne ne peut plus revenir à une phase antérieure."
+            )
+        )
+    if not reason:
+        raise ValidationError(
+            _(
+                "Revenir à une phase antérieure demande un motif écrit : il est conservé "
+                "dans l'historique de la campagne."
+            )
+        )
+    if to_phase == Phase.SUPPORTS and not campaign.supports_enabled:
+        raise ValidationError(
+            _("La phase de soutiens n'est pas prévue dans le contrat de cette campagne.")
+        )
+
+
+def _check_forward(campaign: Campaign, to_phase: str) -> None:
+    expected = next_phase(campaign)
+    if to_phase != expected:
+        raise ValidationError(
+            _(
+                "Une campagne avance d'une phase à la fois : après « %(current)s » vient "
+                "« %(next)s », pas « %(asked)s »."
+            )
+            % {
+                "current": _phase_label(campaign.phase),
+                "next": _phase_label(expected) if expected else "—",
+                "asked": _phase_label(to_phase),
+            }
+        )
+    problems = move_problems(campaign, to_phase)
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def campaign_move(
+    *,
+    campaign: Campaign,
+    to_phase: str,
+    by: AbstractBaseUser,
+    reason: str = "",
+    site_url: str = "",
+) -> PhaseTransition:
+    """Move a campaign one phase forward, or back to any earlier phase with a written reason.
+
+    `site_url` ("https://example.org/") makes the links of the steps' e-mails absolute.
+    """
+    require(is_administrator(by))
+    if to_phase not in PHASE_ORDER:
+        raise ValidationError(_("Phase inconnue : %(phase)s.") % {"phase": to_phase})
+    # Locked: two administrators clicking "next phase" at once would otherwise both read the
+    # same phase and both move it, skipping a phase (and recording two transitions).
+    locked = _lock(campaign)
+    current = locked.phase
+    reason = reason.strip()
+    if to_phase == current:
+        raise ValidationError(
+            _("La campagne est déjà en phase « %(phase)s ».") % {"phase": _phase_label(current)}
+        )
+    backward = PHASE_ORDER.index(to_phase) < PHASE_ORDER.index(current)
+    if backward:
+        _check_backward(locked, to_phase, reason)
+    else:
+        _check_forward(locked, to_phase)
+    transition = PhaseTransition(
+        campaign=locked, from_phase=current, to_phase=to_phase, by=by, reason=reason
+    )
+    transition.full_clean()
+    locked.phase = to_phase
+    locked.save(update_fields=["phase"])
+    transition.save()
+    campaign.phase = to_phase
+    if not backward:
+        move = Move(
+            campaign=locked,
+            transition=transition,
+            by=by,
+            site_url=site_url or settings.SITE_URL,
+        )
+        for step in STEPS[to_phase]:
+            step(move)
+    return transition
+
+
+# --- the named ways into council and answered ------------------------------------------------
+
+
+@transaction.atomic
+def council_send(*, campaign: Campaign, by: AbstractBaseUser) -> CouncilSnapshot:
+    """Send the results to the council: check, store the snapshot, move to « council »."""
+    require(is_administrator(by))
+    # Locked: two administrators sending at once would both find no snapshot and both build
+    # one and move the campaign (two snapshots, two transitions); the second waits here and
+    # then finds the snapshot of the first.
+    locked = _lock(campaign)
+    sent = CouncilSnapshot.objects.filter(campaign_id=locked.pk).first()
+    if sent is not None:
+        raise ValidationError(
+            _("Les résultats ont déjà été transmis au conseil le %(date)s.")
+            % {"date": _local(sent.created_at)}
+        )
+    if locked.phase != Phase.TALLY:
+        raise ValidationError(
+            _(
+                "Les résultats se transmettent au conseil depuis la phase « %(tally)s » ; la "
+                "campagne est en phase « %(phase)s »."
+            )
+            % {"tally": Phase.TALLY.label, "phase": locked.get_phase_display()}
+        )
+    # campaign_move checks every precondition (all the failing reasons at once) and stores
+    # the snapshot: the generic "next phase" button and this action are the same path.
+    campaign_move(campaign=locked, to_phase=Phase.COUNCIL, by=by)
+    campaign.phase = locked.phase
+    return CouncilSnapshot.objects.get(campaign_id=locked.pk)
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y à %H:%M")
+
+
+def council_answers_publish(
+    *, campaign: Campaign, by: AbstractBaseUser, site_url: str = ""
+) -> PublishReport:
+    """Publish the answers: the campaign moves to ``answered``, then the authors and the
+    voters who asked for it are told, once (a later back-and-forth e-mails nobody again).
+
+    `site_url` ("https://example.org/") makes the links of the e-mails absolute.
+    """
+    require(is_administrator(by))
+    if campaign.phase == Phase.ANSWERED:
+        raise PhaseError(
+            _("Les avis de la campagne « %(campaign)s » sont déjà publiés.")
+            % {"campaign": campaign.title}
+        )
+    require_council_phase(campaign)
+    with transaction.atomic():
+        # The move locks the campaign and checks PRECONDITIONS[answered] (every proposal
+        # answered) under that lock: an answer cannot slip in or out between check and move.
+        # The move itself e-mails the authors and voters (so the generic button does too).
+        transition = campaign_move(
+            campaign=campaign, to_phase=Phase.ANSWERED, by=by, site_url=site_url
+        )
+        return transition.notified
