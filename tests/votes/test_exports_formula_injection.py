@@ -36,6 +36,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from votes.instruction.services import instruction_sheet_export
 
 from budget.imports.params import simulator_params_export
 from budget.roles import ADMINISTRATOR, FINANCE
@@ -54,7 +55,6 @@ from votes.council import answers
 from votes.council.report import council_workbook
 from votes.council.services import council_data, council_send
 from votes.instruction.models import Instruction
-from votes.instruction.services import instruction_sheet_export
 from votes.panels.models import PanelDraw, Volunteer
 from votes.proposals.models import Proposal
 from votes.statistics.tables import Table, statistics_csv, statistics_workbook
