@@ -36,7 +36,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-from votes.instruction.services import instruction_sheet_export
 
 from budget.imports.params import simulator_params_export
 from budget.roles import ADMINISTRATOR, FINANCE
@@ -51,10 +50,12 @@ from tests.votes.panels.factories import facilitator, panel_campaign
 from tests.votes.panels.test_panel_team_views import fake_draw
 from tests.votes.results.test_results_services import projects_campaign
 from tests.votes.workshops.factories import make_group, make_workshop_setup
+from votes.campaigns.workflow import council_send
 from votes.council import answers
 from votes.council.report import council_workbook
-from votes.council.services import council_data, council_send
+from votes.council.services import council_data
 from votes.instruction.models import Instruction
+from votes.instruction.sheet_services import instruction_sheet_export
 from votes.panels.models import PanelDraw, Volunteer
 from votes.proposals.models import Proposal
 from votes.statistics.tables import Table, statistics_csv, statistics_workbook
