@@ -37,6 +37,17 @@ def _role_groups(request):
             Group.objects.get_or_create(name=name)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    # Rate-limit counters live in the database cache table, which no test transaction holds
+    # for transactional tests (browser tests share 127.0.0.1) and no flush empties: start empty.
+    if _transactional(request):
+        request.getfixturevalue("transactional_db")
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 def _transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and (
