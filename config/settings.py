@@ -61,6 +61,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, even a redirect or an error, carries its request id.
+    "config.logs.RequestIdMiddleware",
+    # Before the security middleware: a load balancer probes /healthz over plain HTTP with
+    # its own Host header (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,6 +182,11 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
 RATE_LIMITS = rate_limits(os.environ.get("RATE_LIMITS", ""))
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
 
+# /healthz (config/health.py): a task waiting longer than this (seconds) means the worker is
+# late; it fails the check only if required (else it is reported, and the site stays up).
+HEALTHZ_WORKER_MAX_AGE = int(os.environ.get("HEALTHZ_WORKER_MAX_AGE", "900"))
+HEALTHZ_WORKER_REQUIRED = env_bool("HEALTHZ_WORKER_REQUIRED", default=False)
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -258,9 +268,26 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# JSON lines in production (one object per line, for the log collector), text in development.
+# The events of the application (votes, phases, imports, refusals: budget/events.py) are
+# INFO lines of the budget, simulator and votes loggers, kept at LOG_EVENTS_LEVEL.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_EVENTS_LEVEL = os.environ.get("LOG_EVENTS_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "config.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {name: {"level": LOG_EVENTS_LEVEL} for name in ("budget", "simulator", "votes")},
 }
