@@ -39,12 +39,16 @@ def _role_groups(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(request):
-    # Rate-limit counters live in the database cache table, which no test transaction holds
-    # for transactional tests (browser tests share 127.0.0.1) and no flush empties: start empty.
-    if _transactional(request):
-        request.getfixturevalue("transactional_db")
-        from django.core.cache import cache
+    # Rate-limit counters live in the shared cache. In its database table they go away with
+    # each test's transaction, except in transactional tests (browser tests share 127.0.0.1),
+    # whose flush does not empty that table; in Redis (REDIS_URL) nothing is rolled back.
+    from django.core.cache import cache
+    from django.core.cache.backends.db import DatabaseCache
 
+    if not isinstance(cache, DatabaseCache):
+        cache.clear()
+    elif _transactional(request):
+        request.getfixturevalue("transactional_db")
         cache.clear()
 
 

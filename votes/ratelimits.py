@@ -116,23 +116,43 @@ def _normalised(target: str | None) -> str | None:
     return target.strip().lower() if target and target.strip() else None
 
 
+def _cache_down(name: str, error: Exception) -> None:
+    # A cache that does not answer (Redis restarting) must not stop a vote: the limit is
+    # skipped, loudly.
+    logger.error(
+        "rate limit cache unavailable",
+        extra={"event": "rate_limit_cache_error", "limit": name, "error": type(error).__name__},
+    )
+
+
 def hit(request: HttpRequest, name: str, *, target: str | None = None) -> Refusal | None:
     """Count this attempt, unless it is over a limit: then the refusal, and nothing counted."""
     target = _normalised(target)
-    refusal = _over(request, name, target)
-    if refusal is None:
-        _count(request, name, target)
+    try:
+        refusal = _over(request, name, target)
+        if refusal is None:
+            _count(request, name, target)
+    except Exception as error:
+        _cache_down(name, error)
+        return None
     return refusal
 
 
 def blocked(request: HttpRequest, name: str, *, target: str | None = None) -> Refusal | None:
     """Whether earlier failures reached a limit (this attempt is not counted)."""
-    return _over(request, name, _normalised(target))
+    try:
+        return _over(request, name, _normalised(target))
+    except Exception as error:
+        _cache_down(name, error)
+        return None
 
 
 def failed(request: HttpRequest, name: str, *, target: str | None = None) -> None:
     """Count one failure (a wrong code, an unknown receipt, a refused login)."""
-    _count(request, name, _normalised(target))
+    try:
+        _count(request, name, _normalised(target))
+    except Exception as error:
+        _cache_down(name, error)
 
 
 def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:

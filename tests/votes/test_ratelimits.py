@@ -122,3 +122,23 @@ def test_limits_are_changed_from_the_environment():
     assert limits["signup"] == {"ip": (20, 60), "target": (3, 3600)}
     assert limits["code_entry"]["target"] == (5, 30)
     assert limits["login"] == {"ip": (30, 900)}
+
+
+def test_a_cache_that_does_not_answer_lets_the_request_through_and_says_so(
+    settings, monkeypatch, caplog
+):
+    small_limits(settings, "signup", ip=1)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(ratelimits.cache, "get", down)
+    monkeypatch.setattr(ratelimits.cache, "add", down)
+    request = request_from()
+
+    with caplog.at_level(logging.ERROR, logger="votes.ratelimits"):
+        results = [ratelimits.hit(request, "signup"), ratelimits.blocked(request, "signup")]
+        ratelimits.failed(request, "signup")
+
+    assert results == [None, None]
+    assert [record.event for record in caplog.records] == ["rate_limit_cache_error"] * 3
