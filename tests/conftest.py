@@ -42,9 +42,10 @@ def _fresh_rate_limits(request):
     # Rate-limit counters live in the shared cache. In its database table they go away with
     # each test's transaction, except in transactional tests (browser tests share 127.0.0.1),
     # whose flush does not empty that table; in Redis (REDIS_URL) nothing is rolled back.
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.cache.backends.db import DatabaseCache
 
+    cache = caches["default"]
     if not isinstance(cache, DatabaseCache):
         cache.clear()
     elif _transactional(request):
