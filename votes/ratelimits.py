@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import math
 import time
@@ -50,20 +51,28 @@ def pseudonym(value: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address. Behind TRUSTED_PROXY_COUNT trusted proxies (the load
-    balancer, nginx…), it is the entry they appended to X-Forwarded-For; entries further
-    left were written by the client and could be anything."""
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address (None if unknown). Behind TRUSTED_PROXY_COUNT trusted proxies
+    (the load balancer, nginx…), it is the entry they appended to X-Forwarded-For; entries
+    further left were written by the client and could be anything. django-axes uses it too
+    (AXES_CLIENT_IP_CALLABLE), and stores it in an address column: only a valid address."""
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies > 0:
         forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
+            part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
         ]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            address = _address(forwarded[-proxies])
+            if address:
+                return address
+    return _address(request.META.get("REMOTE_ADDR", ""))
 
 
 def _now() -> float:
@@ -78,6 +87,7 @@ def _limit(name: str, scope: str) -> tuple[int, int] | None:
 def _keys(request: HttpRequest, name: str, target: str | None):
     """(scope, cache key, limit, seconds left in the window) for each limit that applies."""
     now = _now()
+    # No known address (never the case behind a real server): only the target is counted.
     values = {"ip": client_ip(request), "target": target}
     for scope in SCOPES:
         limit = _limit(name, scope)
@@ -163,7 +173,7 @@ def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
             "event": "rate_limited",
             "limit": refusal.name,
             "scope": refusal.scope,
-            "ip_hash": pseudonym(client_ip(request)),
+            "ip_hash": pseudonym(client_ip(request) or "unknown"),
             "retry_after": refusal.retry_after,
         },
     )

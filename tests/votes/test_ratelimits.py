@@ -42,6 +42,14 @@ def test_behind_a_proxy_a_missing_header_falls_back_to_the_remote_address(settin
     assert ratelimits.client_ip(request_from("10.0.0.1", "198.51.100.7")) == "10.0.0.1"
 
 
+def test_an_address_that_is_not_one_is_never_taken(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    # A proxy count set too high, or a header forged: the remote address, or none at all.
+    assert ratelimits.client_ip(request_from("10.0.0.1", "<script>")) == "10.0.0.1"
+    assert ratelimits.client_ip(request_from("", "")) is None
+
+
 def test_attempts_pass_up_to_the_limit_and_the_next_is_refused(settings):
     small_limits(settings, "signup", ip=3)
     request = request_from()
