@@ -25,9 +25,11 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -179,4 +181,17 @@ def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     )
     response = render(request, "ratelimited.html", {"minutes": refusal.minutes}, status=429)
     response["Retry-After"] = str(refusal.retry_after)
+    if getattr(request, "htmx", False):
+        # htmx swaps no 4xx answer: the page reloads (HX-Refresh is obeyed whatever the
+        # status) and shows the same sentence as a message.
+        messages.error(request, refusal_text(refusal.minutes))
+        response["HX-Refresh"] = "true"
     return response
+
+
+def refusal_text(minutes: int) -> str:
+    return ngettext(
+        "Trop de tentatives : réessayez dans %(minutes)s minute.",
+        "Trop de tentatives : réessayez dans %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}

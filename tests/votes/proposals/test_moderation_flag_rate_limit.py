@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.factories import make_user
 from tests.votes.factories import make_campaign, make_proposal
 from tests.votes.ratelimit_helpers import OTHER_IP, assert_refused, small_limits
+from votes import ratelimits
 from votes.proposals.models import Flag
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,23 @@ def test_one_account_is_stopped_and_another_still_flags(client, settings):
     client.force_login(make_user())
     assert client.post(third, {"reason": "Spam"}).status_code == 302
     assert Flag.objects.count() == 3
+
+
+def test_an_htmx_flag_over_the_limit_reloads_the_page_with_the_message(
+    client, settings, monkeypatch
+):
+    small_limits(settings, "proposal_flag", ip=1)
+    monkeypatch.setattr(ratelimits, "_now", lambda: 1_800_000_000.0)  # an hour starts
+    first, second = flag_urls(2)
+    client.force_login(make_user())
+    client.post(first, {"reason": "Spam"}, headers={"HX-Request": "true"})
+
+    response = client.post(second, {"reason": "Spam"}, headers={"HX-Request": "true"})
+
+    assert_refused(response)
+    assert response["HX-Refresh"] == "true"
+    assert Flag.objects.count() == 1
+    page = client.get(second.replace("signaler/", ""))
+    assert [str(message) for message in page.context["messages"]] == [
+        "Trop de tentatives : réessayez dans 60 minutes."
+    ]
