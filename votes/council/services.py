@@ -12,6 +12,7 @@ Money is written as strings with two decimals ("12500.00"), never as floats.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,12 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from budget.events import log_event
 from votes.campaigns.models import Campaign, Phase
 from votes.council.models import CouncilSnapshot
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal
 from votes.results import tally as rules
 from votes.voting.models import BallotLine, PollingStation, VotingCodeBatch
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "arbitrages.council-snapshot"
 VERSION = 1
@@ -396,4 +400,11 @@ def snapshot_store(*, campaign: Campaign, by: User, now: datetime) -> CouncilSna
     )
     snapshot.full_clean()
     snapshot.save()
+    log_event(
+        logger,
+        "snapshot_frozen",
+        campaign=campaign.slug,
+        snapshot=snapshot.pk,
+        sha256=snapshot.sha256,
+    )
     return snapshot
