@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import MONEY, Authority, Budget
+from votes.access import is_administrator
 
 # A share of the ballots, in percent with two decimals (12.50 %), for the savings threshold.
 PERCENT = {"max_digits": 5, "decimal_places": 2}
-from votes.access import is_administrator
 
 
 class Phase(models.TextChoices):

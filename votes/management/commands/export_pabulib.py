@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from votes.campaigns.models import Campaign
 from votes.results.pabulib import write_pb
-from votes.results.services import pabulib_export
+from votes.results.pabulib_services import pabulib_export
 
 
 class Command(BaseCommand):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from votes.campaigns.models import Campaign
 from votes.results.pabulib import PbError, parse_pb
-from votes.results.services import pabulib_import
+from votes.results.pabulib_services import pabulib_import
 
 
 class Command(BaseCommand):
