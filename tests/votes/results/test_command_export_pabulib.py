@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pabutools.election import parse_pabulib
 
-from tests.votes.factories import make_campaign, make_category
+from tests.votes.factories import make_campaign
 from tests.votes.results.test_results_services import projects_campaign
 from votes.campaigns.models import Campaign
 from votes.results.pabulib import check_ballots, parse_pb
