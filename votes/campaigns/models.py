@@ -100,6 +100,9 @@ class Campaign(models.Model):
                 condition=Q(savings_threshold__isnull=True)
                 | Q(savings_threshold__gte=0, savings_threshold__lte=100),
                 name="votes_campaign_savings_threshold_percent",
+                violation_error_message=_(
+                    "Le seuil des économies est un pourcentage des bulletins, entre 0 et 100."
+                ),
             ),
         ]
 
@@ -240,16 +243,26 @@ class Category(models.Model):
                 name="votes_category_knapsack_needs_envelope",
             ),
             models.CheckConstraint(
-                condition=Q(min_votes__gte=0), name="votes_category_min_votes_non_negative"
+                condition=Q(min_votes__gte=0),
+                name="votes_category_min_votes_non_negative",
+                violation_error_message=_(
+                    "Le nombre minimal de votes par votant est d'au moins 0."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(vote_cap__isnull=True) | Q(min_votes__lte=models.F("vote_cap")),
                 name="votes_category_min_votes_within_cap",
+                violation_error_message=_(
+                    "Le minimum de votes par votant ne peut dépasser le maximum."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(savings_threshold__isnull=True)
                 | Q(savings_threshold__gte=0, savings_threshold__lte=100),
                 name="votes_category_savings_threshold_percent",
+                violation_error_message=_(
+                    "Le seuil des économies est un pourcentage des bulletins, entre 0 et 100."
+                ),
             ),
         ]
 
