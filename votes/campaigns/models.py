@@ -75,7 +75,7 @@ class Campaign(models.Model):
         _("règle de dépouillement"), max_length=6, choices=TallyRule, default=TallyRule.GREEDY
     )
     savings_threshold = models.DecimalField(
-        _("seuil des économies (% des bulletins)"),
+        _("seuil des économies (pourcentage des bulletins)"),
         null=True,
         blank=True,
         help_text=_(
@@ -210,7 +210,7 @@ class Category(models.Model):
         ),
     )
     savings_threshold = models.DecimalField(
-        _("seuil des économies (% des bulletins)"),
+        _("seuil des économies (pourcentage des bulletins)"),
         null=True,
         blank=True,
         help_text=_(

@@ -314,7 +314,10 @@ def category_rule_errors(
         ):
             add(
                 "savings_threshold",
-                _("Le seuil en % ne vaut que pour une rubrique d'économies : laissez vide."),
+                _(
+                    "Le seuil en pourcentage ne vaut que pour une rubrique d'économies : "
+                    "laissez vide."
+                ),
             )
     if campaign_kind == Campaign.Kind.PROJECTS:
         if envelope is None:

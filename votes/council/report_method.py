@@ -97,8 +97,9 @@ def _rules_table(data: dict[str, Any], seal: Seal) -> Table:
                 _("Votes par votant au moins"),
                 _(
                     "Dans une rubrique qui fixe un minimum, un votant qui y vote choisit au moins "
-                    "ce nombre de propositions ; un bulletin en dessous est refusé, quel que soit "
-                    "le canal (en ligne, code de vote, papier)."
+                    "ce nombre de propositions : un bulletin par code de vote en dessous est "
+                    "refusé, un bulletin papier est nul ; en ligne, où chaque choix est "
+                    "enregistré aussitôt, le votant en est averti sur son bulletin."
                 ),
             ]
         )
@@ -185,7 +186,7 @@ def _category_rules_table(data: dict[str, Any]) -> Table:
             Column(_("Votes par votant au moins"), COUNT, 14),
             Column(_("Mode enveloppe"), width=12),
             Column(_("Voix minimales pour être retenue"), COUNT, 16),
-            Column(_("Seuil des économies (% des bulletins exprimés)"), width=18),
+            Column(_("Seuil des économies (part des bulletins exprimés)"), width=18),
         ],
         rows,
     )

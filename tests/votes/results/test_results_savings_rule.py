@@ -136,7 +136,7 @@ def test_the_council_file_states_the_savings_rule_and_threshold():
 
     assert rules["Rubriques d'économies"].startswith("Méthode des parts égales")
     assert "arrondi au-dessus" in rules["Seuil des économies"]
-    seuil = "Seuil des économies (% des bulletins exprimés)"
+    seuil = "Seuil des économies (part des bulletins exprimés)"
     assert categories["Énergie"][seuil].value == "50 %"
 
 
