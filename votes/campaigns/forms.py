@@ -170,6 +170,8 @@ class CategoryForm(forms.ModelForm):
         elif campaign.kind == Campaign.Kind.PROJECTS:
             del self.fields["savings_target"], self.fields["savings_threshold"]
         self.fields["vote_cap"].widget.attrs["min"] = 1
+        # Left empty, the minimum is 0 (none), as the model's default says.
+        self.fields["min_votes"].required = False
         self.fields["min_votes"].widget.attrs["min"] = 0
 
     def clean(self) -> dict:
@@ -190,6 +192,10 @@ class CategoryForm(forms.ModelForm):
                 if field is None or field not in self._errors:
                     self.add_error(field, message)
         return data
+
+    def clean_min_votes(self) -> int:
+        value = self.cleaned_data.get("min_votes")
+        return 0 if value is None else value
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.fields}

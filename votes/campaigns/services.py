@@ -101,6 +101,7 @@ def campaign_create(
     max_policy_areas: int | None = None,
     max_categories_per_voter: int | None = None,
     tally_rule: str = Campaign.TallyRule.GREEDY,
+    savings_threshold: Decimal | None = None,
 ) -> Campaign:
     """A new campaign, in draft: invisible to the public until an administrator publishes it."""
     campaign = Campaign(
@@ -116,6 +117,7 @@ def campaign_create(
         max_policy_areas=max_policy_areas,
         max_categories_per_voter=max_categories_per_voter,
         tally_rule=tally_rule,
+        savings_threshold=savings_threshold,
     )
     problems = _campaign_problems(campaign)
     if problems:
