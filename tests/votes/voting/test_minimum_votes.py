@@ -86,6 +86,22 @@ def test_a_code_ballot_at_the_minimum_is_recorded():
     assert sorted(ballot.lines.values_list("proposal__reference", flat=True)) == [1, 2]
 
 
+def test_the_code_ballot_page_states_the_minimum_and_refuses_below_it_in_place(client):
+    campaign = with_minimum(voting_campaign())
+    code = one_code(campaign)
+    entered = client.post(
+        reverse("votes:code_enter", kwargs={"slug": campaign.slug}), {"code": code}
+    )
+
+    page = client.get(entered.url).content.decode()
+    refused = client.post(entered.url, {"choix": ["1"]})
+
+    assert "Au moins 2 choix si vous votez dans cette rubrique." in page
+    assert refused.status_code == 400
+    assert MESSAGE in refused.content.decode()
+    assert not Ballot.objects.exists()
+
+
 # --- paper: the ballot is void with the message, no line is written ---------------------------
 
 
