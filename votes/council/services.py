@@ -51,6 +51,10 @@ def money(value: Decimal | int | None) -> str | None:
     return f"{Decimal(value).quantize(Decimal('0.01'))}"
 
 
+def _percent(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
 def _when(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -93,7 +97,12 @@ def snapshot_proposals(campaign: Campaign) -> list[Proposal]:
 
 def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything the council receives, as JSON-ready data (reads only)."""
-    from votes.results.services import approvals_by_channel, campaign_results, category_kind
+    from votes.results.services import (
+        approvals_by_channel,
+        campaign_results,
+        category_kind,
+        savings_threshold_percent,
+    )
     from votes.statistics.counts import campaign_statistics
 
     computed = campaign_results(campaign=campaign)
@@ -146,6 +155,10 @@ def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[s
                 "vote_cap": category.vote_cap,
                 "knapsack": category.knapsack,
                 "min_approvals": category.min_approvals,
+                "min_votes": category.min_votes,
+                "savings_threshold": _percent(savings_threshold_percent(campaign, category))
+                if category_kind(campaign, category) == rules.SAVINGS
+                else None,
             }
         )
         results.append(
@@ -156,6 +169,8 @@ def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[s
                 "envelope": money(result.envelope),
                 "target": money(result.target),
                 "threshold": result.threshold,
+                "threshold_percent": _percent(result.threshold_percent),
+                "ballots": result.ballots,
                 "spent": money(result.spent),
                 "envelope_left": money(result.envelope_left),
                 "saved": money(result.saved),

@@ -234,6 +234,7 @@ def category_rules(campaign: Campaign) -> dict[int, CategoryRule]:
             cap=category.vote_cap,
             knapsack=category.knapsack,
             envelope=category.envelope,
+            minimum=category.min_votes,
         )
         for category in Category.objects.filter(campaign=campaign)
     }

@@ -128,6 +128,7 @@ def ballot_rules(campaign: Campaign) -> dict[int, CategoryRule]:
             cap=category.vote_cap,
             knapsack=category.knapsack,
             envelope=category.envelope,
+            minimum=category.min_votes,
         )
         for category in campaign.categories.all()
     }
