@@ -7,6 +7,7 @@ page (and the traceback into the log) and leaves the record failed, ready to be 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -192,3 +193,17 @@ def job_retry(*, job: Job) -> Job:
 def job_result_taken(*, job: Job) -> None:
     """A file shown once (voting codes in clear) is removed as it is downloaded."""
     Job.objects.filter(pk=job.pk).update(result_data=None)
+
+
+@transaction.atomic
+def jobs_prune(*, before: dt.datetime, dry_run: bool = False) -> int:
+    """Delete the finished job records (and their files) older than `before`.
+
+    Run every night by `manage.py prune_jobs`; idempotent. Jobs still waiting or running stay.
+    """
+    old = Job.objects.filter(
+        status__in=[Job.Status.SUCCEEDED, Job.Status.FAILED], finished_at__lt=before
+    )
+    if dry_run:
+        return old.count()
+    return old.delete()[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.tasks import task
 
 from budget.jobs.models import Job
@@ -47,3 +49,17 @@ def make_job(*, owner=None, status: str = Job.Status.QUEUED, **fields) -> Job:
             setattr(job, name, value)
         job.save()
     return job
+
+
+@contextmanager
+def database_tasks():
+    """The production backend for one test: tasks wait in the database for `db_worker`."""
+    from django.tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    task_backends["default"] = DatabaseBackend(alias="default", params={})
+    try:
+        yield
+    finally:
+        # The next use builds the backend of the settings again (immediate in tests).
+        del task_backends["default"]
