@@ -280,11 +280,14 @@ def test_the_demo_campaign_goes_from_the_explorer_to_the_councils_published_answ
     assert admin.locator(".report-draft-mark").count() == 0
     assert "Rapport définitif" in report
     assert admin.locator(".fingerprint").inner_text() == fingerprint
+    # The workbook is written by a task (run at once here): its job page offers it.
+    submit(admin, admin.get_by_role("button", name="Préparer le fichier du conseil (XLSX)"))
+    assert admin.locator("[data-job-status]").inner_text() == "Terminée"
     workbook = load_workbook(
         BytesIO(
             download(
                 admin,
-                admin.get_by_role("link", name="Télécharger le fichier du conseil (XLSX)"),
+                admin.get_by_role("link", name=f"Télécharger rapport-conseil-{SLUG}.xlsx"),
             )
         )
     )
