@@ -184,7 +184,9 @@ def test_the_demo_campaign_goes_from_the_explorer_to_the_councils_published_answ
     facilitator.get_by_label(starts("Libellé du lot")).fill(BATCH)
     facilitator.get_by_label(starts("Nombre de codes")).fill("2")
     submit(facilitator, facilitator.get_by_role("button", name="Générer les codes"))
-    assert f"Lot « {BATCH} » créé : 2 codes." in messages_text(facilitator)
+    # A task makes the batch (at once here): its job page says so and links back.
+    assert f"Lot « {BATCH} » créé : 2 codes." in facilitator.locator("main").inner_text()
+    submit(facilitator, facilitator.get_by_role("link", name="Voir les lots de codes"))
     row = facilitator.locator("tbody tr", has_text=BATCH)
     submit(facilitator, row.get_by_role("button", name="Produire la feuille (et le CSV)"))
     code = facilitator.locator(".code-card .code").first.inner_text().strip()
