@@ -130,8 +130,6 @@ def test_a_finance_user_checks_then_confirms_a_budget_file(live_server, page, tm
         "ID-2313-313",
     ]
     assert_accessible(page)
-    page.goto(f"{live_server.url}/gestion/")
-    assert page.locator("table tbody tr").first.inner_text().startswith("Ville de Lorme")
 
     message.get_by_role(
         "link", name="Voir le budget « Ville de Lorme — Budget primitif 2026 »"
@@ -141,6 +139,8 @@ def test_a_finance_user_checks_then_confirms_a_budget_file(live_server, page, tm
     operating = page.locator("[data-total=fonctionnement-depense] .value").inner_text()
     assert operating == "36\u202f501\u00a0€"
     assert_accessible(page)
+    page.goto(f"{live_server.url}/gestion/")
+    assert page.locator("table tbody tr").first.inner_text().startswith("Ville de Lorme")
 
 
 def test_a_broken_file_lists_its_problems_row_by_row_and_writes_nothing(
