@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pool", type=int, default=5_000)
     parser.add_argument("--panel", type=int, default=500)
     parser.add_argument("--lines", type=int, default=50_000)
+    parser.add_argument("--only", choices=["draw", "import"], help="one of the two benchmarks")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="arbitrages-bench-jobs-"))
     os.environ["UPLOADS_PENDING_DIR"] = str(workdir)
@@ -164,8 +165,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"base : {vendor}, tâches : base de données (db_worker --batch)", flush=True)
         client = Client()
         client.force_login(make_user(roles=(ADMINISTRATOR, FACILITATOR, FINANCE)))
-        bench_draw(client, args.pool, args.panel)
-        bench_import(client, args.lines)
+        if args.only != "import":
+            bench_draw(client, args.pool, args.panel)
+        if args.only != "draw":
+            bench_import(client, args.lines)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
