@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from votes.access import is_moderator, require
 from votes.campaigns.freeze import require_not_frozen
-from votes.campaigns.models import Phase
+from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import require_phase
 from votes.emails import notify
 from votes.proposals.models import Flag, ModerationAction, Proposal, Support
@@ -32,6 +32,10 @@ def support_toggle(*, proposal: Proposal, user: AbstractBaseUser) -> int:
     # A double click sends two toggles at once: both would see "not supported yet" and the
     # second insert would hit votes_support_unique_user. The proposal row serialises them.
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    # The phase read again, by a new statement once the row is ours: the end of the supports
+    # phase locks the proposals to count their supports, so a toggle that waited for it must
+    # find the phase closed (proposals/screening.py).
+    require_phase(Campaign.objects.get(pk=proposal.campaign_id), "support")
     if proposal.status != Proposal.Status.PUBLISHED:
         raise ValidationError(_("Seule une proposition publiée peut être soutenue."))
     deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()
