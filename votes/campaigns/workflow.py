@@ -5,13 +5,14 @@
 Forward, a campaign moves one phase at a time; the supports phase is skipped when the contract
 has none. Backward, it may go to any earlier phase, with a written reason, until its results
 went to the council (from then on the snapshot is final). A forward move first checks the
-PRECONDITIONS of the phase entered, then records the transition, then runs the STEPS of the
-phase entered, in order; a backward move checks the reason and runs no step.
+PRECONDITIONS of the phase entered, then, when an administrator's screen asks, the WARNINGS
+they confirmed (things to regret, not to refuse), then records the transition, then runs the
+STEPS of the phase entered, in order; a backward move checks the reason and runs no step.
 
 Every way of moving a campaign goes through ``campaign_move``: the generic "next phase" and
 "back" buttons, the council's sending (``council_send``), the answers' publication
 (``council_answers_publish``), the demo loader. Steps are plain function calls written out
-below, not signals: reading PRECONDITIONS and STEPS tells the whole story.
+below, not signals: reading PRECONDITIONS, WARNINGS and STEPS tells the whole story.
 
 This module sits at the top of votes/: it calls the council, the instruction and the answers;
 none of them imports it.
@@ -353,7 +354,7 @@ def screen_by_supports(move: Move) -> None:
     earlier = PhaseTransition.objects.filter(
         campaign=move.campaign, from_phase=Phase.SUPPORTS, to_phase=Phase.INSTRUCTION
     ).exclude(pk=move.transition.pk)
-    if earlier.exists():
+    if earlier.exists():  # the same question as screening.screened, before this move
         return
     move.transition.screened = supports_screen(campaign=move.campaign)
 

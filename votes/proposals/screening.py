@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from votes.campaigns.models import Campaign
+from votes.campaigns.models import Campaign, Phase, PhaseTransition
 from votes.proposals.models import Proposal
 
 
@@ -31,6 +31,25 @@ class Screening:
 def over_threshold(supports: int, threshold: int | None) -> bool:
     """Exactly at the threshold is enough: "30 supports" in the contract means 30 will do."""
     return threshold is None or supports >= threshold
+
+
+def screened(campaign: Campaign) -> bool:
+    """Whether the supports phase of the campaign has ended (its screening ran)."""
+    return PhaseTransition.objects.filter(
+        campaign=campaign, from_phase=Phase.SUPPORTS, to_phase=Phase.INSTRUCTION
+    ).exists()
+
+
+def restored_status(proposal: Proposal) -> str:
+    """The status a hidden proposal gets back from the moderation: once the supports phase
+    ended, the frozen threshold decides, as it did for the others (a proposal hidden while
+    it was judged is judged on its supports when it comes back)."""
+    campaign = proposal.campaign
+    if campaign.supports_enabled and screened(campaign):
+        supports = proposal.supports.count()
+        if not over_threshold(supports, campaign.supports_threshold):
+            return Proposal.Status.NOT_RETAINED
+    return Proposal.Status.PUBLISHED
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import require_phase
 from votes.emails import notify
 from votes.proposals.models import Flag, ModerationAction, Proposal, Support
+from votes.proposals.screening import restored_status
 
 # --------------------------------------------------------------------------------------------
 # Supports and flags
@@ -86,8 +87,8 @@ def _moderate(
     moderator: AbstractBaseUser,
     reason: str,
     action: str,
-    from_status: str,
-    to_status: str,
+    from_statuses: tuple[str, ...],
+    to_status: str | None,
     refusal: str,
     template: str,
     subject: str,
@@ -105,8 +106,10 @@ def _moderate(
     # Two moderators deciding at the same instant: the second must see the first one's status.
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     locked.campaign = proposal.campaign
-    if locked.status != from_status:
+    if locked.status not in from_statuses:
         raise ValidationError(refusal)
+    # Restoring: back to what the supports phase decided (none: published).
+    to_status = to_status or restored_status(locked)
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     record = ModerationAction(proposal=locked, moderator=moderator, action=action, reason=reason)
@@ -133,7 +136,8 @@ def moderation_hide(
         moderator=moderator,
         reason=reason,
         action=ModerationAction.Action.HIDE,
-        from_status=Proposal.Status.PUBLISHED,
+        # Not retained at the supports stage is public too: abusive content is hidden alike.
+        from_statuses=(Proposal.Status.PUBLISHED, Proposal.Status.NOT_RETAINED),
         to_status=Proposal.Status.HIDDEN,
         refusal=_("Seule une proposition publiée peut être masquée."),
         template="votes/emails/moderation_hidden.txt",
@@ -151,8 +155,8 @@ def moderation_restore(
         moderator=moderator,
         reason=reason,
         action=ModerationAction.Action.RESTORE,
-        from_status=Proposal.Status.HIDDEN,
-        to_status=Proposal.Status.PUBLISHED,
+        from_statuses=(Proposal.Status.HIDDEN,),
+        to_status=None,
         refusal=_("Seule une proposition masquée peut être rétablie."),
         template="votes/emails/moderation_restored.txt",
         subject=_("Votre proposition %(reference)s est de nouveau publiée")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from budget.roles import ADMINISTRATOR
+from budget.roles import ADMINISTRATOR, MODERATOR
 from tests.factories import make_user
 from tests.votes.factories import (
     make_campaign,
@@ -21,7 +21,11 @@ from votes.council.services import snapshot_proposals
 from votes.instruction.assignment import proposal_assign
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal, Support
-from votes.proposals.services_moderation import support_toggle
+from votes.proposals.services_moderation import (
+    moderation_hide,
+    moderation_restore,
+    support_toggle,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +152,38 @@ def test_the_council_answers_the_not_retained_proposals_too(admin):
 
     assert answered == [kept.pk, dropped.pk]
     assert hidden.pk not in answered
+
+
+def test_a_not_retained_proposal_can_be_hidden_and_comes_back_not_retained(admin):
+    campaign = supports_campaign()
+    dropped = supported(campaign, 1)
+    campaign_move(campaign=campaign, to_phase=Phase.INSTRUCTION, by=admin)
+    moderator = make_user(roles=(MODERATOR,))
+
+    moderation_hide(proposal=Proposal.objects.get(pk=dropped.pk), moderator=moderator, reason="x")
+    assert status(dropped) == Proposal.Status.HIDDEN
+    moderation_restore(
+        proposal=Proposal.objects.get(pk=dropped.pk), moderator=moderator, reason="Erreur."
+    )
+
+    assert status(dropped) == Proposal.Status.NOT_RETAINED
+
+
+@pytest.mark.parametrize(
+    ("supports", "expected"),
+    [(THRESHOLD - 1, Proposal.Status.NOT_RETAINED), (THRESHOLD, Proposal.Status.PUBLISHED)],
+)
+def test_a_proposal_hidden_during_the_screening_is_judged_by_the_threshold_when_restored(
+    admin, supports, expected
+):
+    campaign = supports_campaign()
+    hidden = supported(campaign, supports, status=Proposal.Status.HIDDEN)
+    campaign_move(campaign=campaign, to_phase=Phase.INSTRUCTION, by=admin)
+
+    moderation_restore(
+        proposal=Proposal.objects.get(pk=hidden.pk),
+        moderator=make_user(roles=(MODERATOR,)),
+        reason="Contenu acceptable.",
+    )
+
+    assert status(hidden) == expected
