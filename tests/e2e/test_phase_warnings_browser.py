@@ -12,6 +12,7 @@ from tests.factories import make_user
 from tests.votes.factories import make_campaign, make_category, make_instruction, make_proposal
 from votes.campaigns.models import Campaign, Phase, PhaseTransition
 from votes.instruction.models import Instruction
+from votes.proposals.models import Support
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,3 +63,24 @@ def test_the_administrator_reads_the_warnings_confirms_and_the_vote_opens(live_s
     # The public page now invites to vote; the warned proposals are simply not on the ballot.
     visit(page, f"{base}/campagnes/bp-2026/")
     assert page.get_by_role("link", name="Voter en ligne").count() == 1
+
+
+def test_during_the_supports_phase_the_list_shows_each_proposal_against_the_threshold(
+    live_server, page
+):
+    campaign = make_campaign(
+        slug="soutiens-2026", phase=Phase.SUPPORTS, supports_enabled=True, supports_threshold=2
+    )
+    make_category(campaign, name="Cadre de vie")
+    over = make_proposal(campaign, title="Des bancs au parc")
+    make_proposal(campaign, title="Un composteur partagé")
+    for _n in range(2):
+        Support.objects.create(proposal=over, user=make_user())
+
+    visit(page, f"{live_server.url}/campagnes/soutiens-2026/propositions/")
+
+    assert (
+        "1 proposition sur 2 a atteint le seuil." in page.locator("#supports-standing").inner_text()
+    )
+    assert page.locator("progress.supports-progress").count() == 2
+    assert page.get_by_text("2 soutiens sur 2 requis").count() == 1
