@@ -404,8 +404,13 @@ def test_an_administrator_runs_a_savings_campaign_from_framing_to_the_vote(
     # 5. The vote opens: validated instructions go public and their authors are told.
     visit(admin_page, f"{base}/gestion/campagnes/{SLUG}/")
     submit(admin_page, admin_page.get_by_role("link", name="Passer à la phase suivante : Vote"))
+    # Proposals left without a validated instruction are listed before the vote opens.
+    assert "ne seront pas soumises au vote" in admin_page.locator("#move-warnings").inner_text()
     submit(
-        admin_page, admin_page.get_by_role("button", name="Confirmer : passer à la phase « Vote »")
+        admin_page,
+        admin_page.get_by_role(
+            "button", name="Confirmer malgré ces points : passer à la phase « Vote »"
+        ),
     )
     assert "La campagne est passée en phase « Vote »." in messages_text(admin_page)
     assert Campaign.objects.get(slug=SLUG).phase == Phase.VOTING

@@ -32,7 +32,9 @@ def log_in(page, base: str, path: str, *, username: str) -> None:
 def move_to_next_phase(page, base: str, phase: str) -> None:
     visit(page, f"{base}/gestion/campagnes/{SLUG}/")
     submit(page, page.get_by_role("link", name=f"Passer à la phase suivante : {phase}"))
-    submit(page, page.get_by_role("button", name=f"Confirmer : passer à la phase « {phase} »"))
+    # With warnings (proposals left off the ballot, open stations) the button says so.
+    confirm = re.compile(rf"^Confirmer( malgré ces points)? : passer à la phase « {phase} »$")
+    submit(page, page.get_by_role("button", name=confirm))
     assert f"La campagne est passée en phase « {phase} »." in messages_text(page)
 
 

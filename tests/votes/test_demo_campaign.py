@@ -14,7 +14,13 @@ from fixtures import demo_campaign as data
 from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Phase, PhaseSchedule, PhaseTransition
 from votes.instruction.models import Instruction, Service
-from votes.proposals.models import Flag, ModerationAction, Proposal, ProposalAdjustment
+from votes.proposals.models import (
+    Flag,
+    ModerationAction,
+    Proposal,
+    ProposalAdjustment,
+    Support,
+)
 from votes.voting.models import PollingStation
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +54,15 @@ def counts() -> dict:
         "history": Instruction.history.count(),
         "moderation": ModerationAction.objects.count(),
         "flags": Flag.objects.count(),
+        "supports": Support.objects.count(),
     }
+
+
+def expected_status(spec: data.DemoProposal) -> str:
+    """The fixture's status, after the supports phase screened the published ones."""
+    if spec.status == Proposal.Status.PUBLISHED and spec.supports < data.SUPPORTS_THRESHOLD:
+        return Proposal.Status.NOT_RETAINED
+    return spec.status
 
 
 def test_it_needs_the_demo_budget_first():
@@ -80,7 +94,8 @@ def test_the_demo_campaign_is_a_savings_campaign_in_instruction(demo):
     assert moves == [
         ("draft", "framing", "admin-demo"),
         ("framing", "proposals", "admin-demo"),
-        ("proposals", "instruction", "admin-demo"),
+        ("proposals", "supports", "admin-demo"),
+        ("supports", "instruction", "admin-demo"),
     ]
     assert "créée en phase « Instruction par les services »" in out
 
@@ -96,8 +111,9 @@ def test_the_proposals_cover_every_state(demo):
     )
     assert set(proposals.values_list("kind", flat=True)) == {Proposal.Kind.SAVING}
     statuses = Counter(proposals.values_list("status", flat=True))
-    assert statuses == Counter(spec.status for spec in data.PROPOSALS)
+    assert statuses == Counter(expected_status(spec) for spec in data.PROPOSALS)
     assert statuses[Proposal.Status.HIDDEN] >= 2 and statuses[Proposal.Status.WITHDRAWN] == 1
+    assert statuses[Proposal.Status.NOT_RETAINED] == 2
     # Hidden proposals carry the moderator's decision and its reason.
     for proposal in proposals.filter(status=Proposal.Status.HIDDEN):
         action = proposal.moderation_actions.get()
@@ -109,13 +125,42 @@ def test_the_proposals_cover_every_state(demo):
     assert {p.commune.insee_code for p in authors} == {"45999"}
 
 
+def test_the_demo_went_through_a_supports_phase_with_proposals_over_and_under_the_threshold(
+    demo,
+):
+    out = run("load_demo_campaign")
+
+    campaign = Campaign.objects.get()
+    assert campaign.supports_enabled
+    assert campaign.supports_threshold == data.SUPPORTS_THRESHOLD == 3
+    supports = Counter(Support.objects.values_list("proposal__reference", flat=True))
+    for reference, spec in enumerate(data.PROPOSALS, start=1):
+        wanted = spec.supports if spec.status == Proposal.Status.PUBLISHED else 0
+        assert supports[reference] == wanted, reference
+    over = campaign.proposals.published()
+    under = campaign.proposals.not_retained()
+    assert over.count() == 26 and under.count() == 2
+    # Exactly at the threshold goes on: P-0028 has 3 supports and waits for its service.
+    at_threshold = campaign.proposals.get(reference=28)
+    assert (supports[28], at_threshold.status) == (3, Proposal.Status.PUBLISHED)
+    assert {supports[p.reference] for p in under} == {1, 2}
+    # Not retained: never instructed, never on the ballot.
+    assert not Instruction.objects.filter(proposal__in=under).exists()
+    assert not campaign.proposals.on_ballot().filter(pk__in=under).exists()
+    assert "2 non retenues à l'étape des soutiens" in out
+    # Supports are dated within the supports phase.
+    start, end = data.SCHEDULE["supports"]
+    days = {s.created_at.date() for s in Support.objects.all()}
+    assert start <= min(days) and max(days) <= end
+
+
 def test_the_instructions_cover_every_state(demo):
     run("load_demo_campaign")
 
     expected = Counter(
         (spec.instruction.status, spec.instruction.validation)
         for spec in data.PROPOSALS
-        if spec.instruction and spec.service
+        if spec.instruction and spec.service and expected_status(spec) != "not_retained"
     )
     found = Counter(Instruction.objects.values_list("status", "validation"))
     assert found == expected

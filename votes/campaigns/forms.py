@@ -37,6 +37,7 @@ class CampaignCreateForm(forms.ModelForm):
             "framing",
             "min_voter_age",
             "supports_enabled",
+            "supports_threshold",
             "max_policy_areas",
             "max_categories_per_voter",
             "tally_rule",
@@ -87,6 +88,9 @@ class CampaignEditForm(forms.ModelForm):
             self.fields[name].disabled = True
         for name in FRAMING_FIELDS if self.framing_locked else ():
             self.fields[name].disabled = True
+        # Citizens support knowing the threshold: it stays as announced once they can.
+        if campaign.reached(Phase.SUPPORTS):
+            self.fields["supports_threshold"].disabled = True
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data}

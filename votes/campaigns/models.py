@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -65,6 +66,19 @@ class Campaign(models.Model):
     phase = models.CharField(_("phase"), max_length=12, choices=Phase, default=Phase.DRAFT)
     min_voter_age = models.PositiveSmallIntegerField(_("âge minimum pour voter"), default=16)
     supports_enabled = models.BooleanField(_("phase de soutiens"), default=False)
+    # A number of supports, not a share of voters: a participation team announces "30
+    # supports" in the contract, and a share of a turnout nobody knows yet cannot be checked
+    # by a citizen. Frozen once the supports phase opens (campaigns/services.py).
+    supports_threshold = models.PositiveIntegerField(
+        _("seuil de soutiens"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Nombre de soutiens qu'une proposition doit atteindre pendant la phase de soutiens "
+            "pour être instruite ; figé à l'ouverture de cette phase."
+        ),
+    )
     max_policy_areas = models.PositiveSmallIntegerField(
         _("politiques publiques touchées au plus par un scénario"), null=True, blank=True
     )
@@ -103,6 +117,10 @@ class Campaign(models.Model):
                 violation_error_message=_(
                     "Le seuil des économies est un pourcentage des bulletins, entre 0 et 100."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(supports_threshold__isnull=True) | Q(supports_threshold__gte=1),
+                name="votes_campaign_supports_threshold_positive",
             ),
         ]
 

@@ -46,6 +46,7 @@ RULE_FIELDS = (
     "budget",
     "min_voter_age",
     "supports_enabled",
+    "supports_threshold",
     "max_policy_areas",
     "max_categories_per_voter",
     "tally_rule",
@@ -98,6 +99,7 @@ def campaign_create(
     framing: str = "",
     min_voter_age: int = 16,
     supports_enabled: bool = False,
+    supports_threshold: int | None = None,
     max_policy_areas: int | None = None,
     max_categories_per_voter: int | None = None,
     tally_rule: str = Campaign.TallyRule.GREEDY,
@@ -114,6 +116,7 @@ def campaign_create(
         phase=Phase.DRAFT,
         min_voter_age=min_voter_age,
         supports_enabled=supports_enabled,
+        supports_threshold=supports_threshold,
         max_policy_areas=max_policy_areas,
         max_categories_per_voter=max_categories_per_voter,
         tally_rule=tally_rule,
@@ -166,6 +169,13 @@ def campaign_update(*, campaign: Campaign, by: AbstractBaseUser, **fields) -> Ca
             _(
                 "La phase de soutiens est passée ou en cours : elle ne peut plus être "
                 "ajoutée ou retirée."
+            )
+        ]
+    if "supports_threshold" in changed and locked.reached(Phase.SUPPORTS):
+        problems["supports_threshold"] = [
+            _(
+                "Le seuil de soutiens est figé depuis l'ouverture de la phase de soutiens : "
+                "les habitants ont soutenu en le connaissant."
             )
         ]
     for name in changed:

@@ -27,7 +27,7 @@ from votes.campaigns.forms import (
     ScheduleForm,
     attach_errors,
 )
-from votes.campaigns.models import PHASE_ORDER, Campaign, Category, Phase
+from votes.campaigns.models import PHASE_ORDER, Campaign, Category, Phase, PhaseTransition
 from votes.campaigns.phases import phase_allows
 from votes.campaigns.services import (
     campaign_create,
@@ -37,7 +37,16 @@ from votes.campaigns.services import (
     category_delete,
     category_update,
 )
-from votes.campaigns.workflow import campaign_move, move_problems, next_phase
+from votes.campaigns.workflow import (
+    MoveWarnings,
+    PhaseWarning,
+    campaign_move,
+    move_problems,
+    move_warnings,
+    next_phase,
+    warnings_digest,
+)
+from votes.proposals.screening import supports_standing
 from votes.text import render_markdown
 
 View = Callable[..., HttpResponse]
@@ -175,6 +184,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "has_envelopes": any(c.envelope is not None for c in categories),
         "has_targets": any(c.savings_target is not None for c in categories),
         "links": campaign_links(campaign, steps),
+        "standing": supports_standing(campaign) if campaign.phase == Phase.SUPPORTS else None,
         "is_administrator": is_administrator(request.user),
     }
     return render(request, "votes/campaigns/detail.html", context)
@@ -361,36 +371,67 @@ def campaign_admin_category_delete(request: HttpRequest, slug: str, pk: int) -> 
     return redirect(_admin_url(campaign) + "#rubriques")
 
 
-@campaign_admin_view
-@require_http_methods(["GET", "POST"])
-def campaign_admin_advance(request: HttpRequest, slug: str) -> HttpResponse:
-    """GET: what moving on means, and a confirmation button; POST: move."""
-    campaign = _get_campaign(slug)
-    upcoming = next_phase(campaign)
-    if request.method == "POST":
-        try:
-            campaign_move(
-                campaign=campaign, to_phase=request.POST.get("to_phase", ""), by=request.user
-            )
-        except ValidationError as exc:
-            return _render_admin(request, campaign, move_errors=exc.messages)
-        messages.success(
-            request,
-            _("La campagne est passée en phase « %(phase)s ».")
-            % {"phase": campaign.get_phase_display()},
-        )
-        return redirect(_admin_url(campaign) + "#phase")
-    if upcoming is None:
-        return redirect(_admin_url(campaign) + "#phase")
-    context = {
+def _advance_context(campaign: Campaign, upcoming: str, warnings: list[PhaseWarning]) -> dict:
+    return {
         "campaign": campaign,
         "next_phase": upcoming,
         "next_label": Phase(upcoming).label,
         "problems": move_problems(campaign, upcoming),
+        "warnings": warnings,
+        "warnings_digest": warnings_digest(warnings),
         "goes_public": campaign.phase == Phase.DRAFT,
         "goes_to_council": campaign.phase == Phase.TALLY,
     }
-    return render(request, "votes/campaigns/admin_advance.html", context)
+
+
+def _moved_message(campaign: Campaign, transition: PhaseTransition) -> str:
+    message = _("La campagne est passée en phase « %(phase)s ».") % {
+        "phase": campaign.get_phase_display()
+    }
+    screened = getattr(transition, "screened", None)
+    if screened is not None:
+        message += " " + _(
+            "Seuil de %(threshold)s soutiens : %(retained)s proposition(s) passent à "
+            "l'instruction, %(dropped)s ne sont pas retenues."
+        ) % {
+            "threshold": screened.threshold,
+            "retained": len(screened.retained),
+            "dropped": len(screened.not_retained),
+        }
+    return message
+
+
+@campaign_admin_view
+@require_http_methods(["GET", "POST"])
+def campaign_admin_advance(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: what moving on means, what to read first (WARNINGS) and a confirmation button;
+    POST: move. A POST whose `confirm` does not match the warnings found under the move's lock
+    (none sent, or they changed meanwhile) moves nothing and shows them to confirm."""
+    campaign = _get_campaign(slug)
+    upcoming = next_phase(campaign)
+    if request.method == "POST":
+        try:
+            transition = campaign_move(
+                campaign=campaign,
+                to_phase=request.POST.get("to_phase", ""),
+                by=request.user,
+                warnings_read=request.POST.get("confirm", ""),
+            )
+        except MoveWarnings as exc:
+            context = _advance_context(campaign, upcoming, exc.warnings)
+            return render(request, "votes/campaigns/admin_advance.html", context)
+        except ValidationError as exc:
+            return _render_admin(request, campaign, move_errors=exc.messages)
+        messages.success(request, _moved_message(campaign, transition))
+        return redirect(_admin_url(campaign) + "#phase")
+    if upcoming is None:
+        return redirect(_admin_url(campaign) + "#phase")
+    warnings = move_warnings(campaign, upcoming)
+    return render(
+        request,
+        "votes/campaigns/admin_advance.html",
+        _advance_context(campaign, upcoming, warnings),
+    )
 
 
 @campaign_admin_view

@@ -5,13 +5,14 @@
 Forward, a campaign moves one phase at a time; the supports phase is skipped when the contract
 has none. Backward, it may go to any earlier phase, with a written reason, until its results
 went to the council (from then on the snapshot is final). A forward move first checks the
-PRECONDITIONS of the phase entered, then records the transition, then runs the STEPS of the
-phase entered, in order; a backward move checks the reason and runs no step.
+PRECONDITIONS of the phase entered, then, when an administrator's screen asks, the WARNINGS
+they confirmed (things to regret, not to refuse), then records the transition, then runs the
+STEPS of the phase entered, in order; a backward move checks the reason and runs no step.
 
 Every way of moving a campaign goes through ``campaign_move``: the generic "next phase" and
 "back" buttons, the council's sending (``council_send``), the answers' publication
 (``council_answers_publish``), the demo loader. Steps are plain function calls written out
-below, not signals: reading PRECONDITIONS and STEPS tells the whole story.
+below, not signals: reading PRECONDITIONS, WARNINGS and STEPS tells the whole story.
 
 This module sits at the top of votes/: it calls the council, the instruction and the answers;
 none of them imports it.
@@ -19,6 +20,7 @@ none of them imports it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,8 +47,11 @@ from votes.council.answers import (
 )
 from votes.council.models import CouncilSnapshot
 from votes.council.services import council_problems, snapshot_store
+from votes.instruction.choices import InstructionStatus, InstructionValidation
 from votes.instruction.publication import instruction_publish
 from votes.proposals.models import Proposal
+from votes.proposals.screening import supports_screen
+from votes.voting.models import PollingStation, VotingCodeBatch
 
 logger = logging.getLogger(__name__)
 
@@ -117,11 +124,20 @@ def has_a_ballot(campaign: Campaign) -> str | None:
     )
 
 
+def has_supports_threshold(campaign: Campaign) -> str | None:
+    if campaign.supports_threshold:
+        return None
+    return _(
+        "Fixez le seuil de soutiens dans les règles de la campagne : il est annoncé aux "
+        "habitants et figé dès l'ouverture de la phase de soutiens."
+    )
+
+
 # By the phase entered, in the order of the graph.
 PRECONDITIONS: dict[str, list[Precondition]] = {
     Phase.FRAMING: [has_a_category, has_framing],
     Phase.PROPOSALS: [],
-    Phase.SUPPORTS: [],
+    Phase.SUPPORTS: [has_supports_threshold],
     Phase.INSTRUCTION: [],
     Phase.VOTING: [has_a_ballot],
     Phase.TALLY: [],
@@ -139,6 +155,175 @@ def move_problems(campaign: Campaign, to_phase: str) -> list[str]:
         found = check(campaign)
         problems += [found] if isinstance(found, str) else (found or [])
     return problems
+
+
+# --- what a forward move warns about ---------------------------------------------------------
+
+# Unlike a precondition, a warning does not stop the move: it names what people would regret
+# finding out afterwards (a proposal left off the ballot, paper ballots never entered) and
+# the administrator moves on only after confirming that they read it.
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PhaseWarning:
+    """One thing to read before moving on, with a link to each thing it lists."""
+
+    message: str
+    links: tuple[Link, ...] = ()
+
+
+MoveWarning = Callable[[Campaign], PhaseWarning | None]
+
+
+def _instruction_link(proposal: Proposal) -> Link:
+    url = reverse(
+        "votes:instruction_detail",
+        kwargs={"slug": proposal.campaign.slug, "reference": proposal.reference},
+    )
+    return Link(f"{proposal.public_reference} — {proposal.title}", url)
+
+
+def _waiting_proposals(campaign: Campaign) -> list[Proposal]:
+    return list(
+        Proposal.objects.filter(campaign=campaign)
+        .published()
+        .select_related("campaign", "instruction")
+        .order_by("reference")
+    )
+
+
+def proposals_not_instructed(campaign: Campaign) -> PhaseWarning | None:
+    waiting = [
+        proposal
+        for proposal in _waiting_proposals(campaign)
+        if not hasattr(proposal, "instruction")
+        or proposal.instruction.status == InstructionStatus.TO_INSTRUCT
+    ]
+    if not waiting:
+        return None
+    return PhaseWarning(
+        _(
+            "%(count)s proposition(s) publiée(s) ne sont pas instruites : elles ne seront pas "
+            "soumises au vote, et leurs auteurs l'apprendront à l'ouverture du vote."
+        )
+        % {"count": len(waiting)},
+        tuple(_instruction_link(proposal) for proposal in waiting),
+    )
+
+
+def proposals_not_validated(campaign: Campaign) -> PhaseWarning | None:
+    waiting = [
+        proposal
+        for proposal in _waiting_proposals(campaign)
+        if hasattr(proposal, "instruction")
+        and proposal.instruction.status != InstructionStatus.TO_INSTRUCT
+        and proposal.instruction.validation != InstructionValidation.VALIDATED
+    ]
+    if not waiting:
+        return None
+    return PhaseWarning(
+        _(
+            "%(count)s proposition(s) sont instruites mais pas validées par la direction des "
+            "finances : elles ne seront pas soumises au vote."
+        )
+        % {"count": len(waiting)},
+        tuple(_instruction_link(proposal) for proposal in waiting),
+    )
+
+
+def stations_open(campaign: Campaign) -> PhaseWarning | None:
+    stations = list(
+        PollingStation.objects.filter(campaign=campaign, closed_at__isnull=True)
+        .annotate(ballot_count=Count("ballots"))
+        .order_by("name")
+    )
+    if not stations:
+        return None
+    return PhaseWarning(
+        _(
+            "%(count)s bureau(x) de vote papier ne sont pas clos : une fois le vote fermé, "
+            "aucun bulletin papier ne pourra plus y être saisi."
+        )
+        % {"count": len(stations)},
+        tuple(
+            Link(
+                _("%(name)s (%(ballots)s bulletin(s) saisi(s))")
+                % {"name": station.name, "ballots": station.ballot_count},
+                reverse("votes:station_close", kwargs={"pk": station.pk}),
+            )
+            for station in stations
+        ),
+    )
+
+
+def code_batches_unused(campaign: Campaign) -> PhaseWarning | None:
+    batches = list(
+        VotingCodeBatch.objects.filter(
+            campaign=campaign, closed_at__isnull=True, revoked_at__isnull=True
+        )
+        .annotate(unused=Count("codes", filter=Q(codes__used_at__isnull=True)))
+        .filter(unused__gt=0)
+        .order_by("label", "pk")
+    )
+    if not batches:
+        return None
+    url = reverse("votes:code_batches", kwargs={"slug": campaign.slug})
+    links = []
+    for batch in batches:
+        if batch.printed_at is None:
+            label = _("%(label)s : feuille jamais imprimée, %(unused)s code(s) non distribués")
+        else:
+            label = _("%(label)s : %(unused)s code(s) sur %(size)s n'ont pas voté")
+        links.append(
+            Link(label % {"label": batch.label, "unused": batch.unused, "size": batch.size}, url)
+        )
+    return PhaseWarning(
+        _(
+            "%(count)s lot(s) de codes de vote ont des codes qui n'ont pas servi : une fois le "
+            "vote fermé, ils ne pourront plus voter."
+        )
+        % {"count": len(batches)},
+        tuple(links),
+    )
+
+
+# By the phase entered: read by move_warnings, before the move and again under its lock.
+WARNINGS: dict[str, list[MoveWarning]] = {
+    # Opening the vote: what will not be on the ballot for want of an instruction.
+    Phase.VOTING: [proposals_not_instructed, proposals_not_validated],
+    # Closing the vote: paper ballots and codes that can no longer be cast.
+    Phase.TALLY: [stations_open, code_batches_unused],
+}
+
+
+def move_warnings(campaign: Campaign, to_phase: str) -> list[PhaseWarning]:
+    """What to read before a forward move into to_phase (empty when nothing); reads only."""
+    return [found for check in WARNINGS.get(to_phase, []) if (found := check(campaign))]
+
+
+def warnings_digest(warnings: list[PhaseWarning]) -> str:
+    """What the confirmation button carries: the warnings the administrator read. Empty when
+    there are none, so that a move without warnings runs at once."""
+    if not warnings:
+        return ""
+    text = "\n".join(f"{w.message}|{'|'.join(link.url for link in w.links)}" for w in warnings)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class MoveWarnings(ValidationError):
+    """A move not run: there are warnings the administrator has not confirmed (or they
+    changed since they were read)."""
+
+    def __init__(self, warnings: list[PhaseWarning]) -> None:
+        super().__init__([w.message for w in warnings], code="warnings")
+        self.warnings = warnings
+        self.digest = warnings_digest(warnings)
 
 
 # --- what a forward move runs ----------------------------------------------------------------
@@ -163,6 +348,21 @@ def publish_instructions(move: Move) -> None:
     instruction_publish(campaign=move.campaign, by=move.by, site_url=move.site_url)
 
 
+def screen_by_supports(move: Move) -> None:
+    """The end of the supports phase: proposals at or over the frozen threshold go on to the
+    instruction, the others are marked not retained (proposals/screening.py). Once only: after
+    a back-and-forth the services may already instruct what the first screening kept, and a
+    second count must not take it from them."""
+    if move.transition.from_phase != Phase.SUPPORTS:
+        return
+    earlier = PhaseTransition.objects.filter(
+        campaign=move.campaign, from_phase=Phase.SUPPORTS, to_phase=Phase.INSTRUCTION
+    ).exclude(pk=move.transition.pk)
+    if earlier.exists():  # the same question as screening.screened, before this move
+        return
+    move.transition.screened = supports_screen(campaign=move.campaign)
+
+
 def store_council_snapshot(move: Move) -> None:
     """Entering council stores the snapshot, whichever button got here: there is no council
     phase without the frozen results it answers (and the snapshot freezes the campaign)."""
@@ -184,7 +384,8 @@ STEPS: dict[str, list[Step]] = {
     Phase.FRAMING: [],
     Phase.PROPOSALS: [],
     Phase.SUPPORTS: [],
-    Phase.INSTRUCTION: [],
+    # Forward into instruction is out of supports when the contract has them.
+    Phase.INSTRUCTION: [screen_by_supports],
     # Forward into voting is always out of instruction.
     Phase.VOTING: [publish_instructions],
     Phase.TALLY: [],
@@ -217,7 +418,7 @@ def _check_backward(campaign: Campaign, to_phase: str, reason: str) -> None:
         )
 
 
-def _check_forward(campaign: Campaign, to_phase: str) -> None:
+def _check_forward(campaign: Campaign, to_phase: str, warnings_read: str | None) -> None:
     expected = next_phase(campaign)
     if to_phase != expected:
         raise ValidationError(
@@ -234,6 +435,11 @@ def _check_forward(campaign: Campaign, to_phase: str) -> None:
     problems = move_problems(campaign, to_phase)
     if problems:
         raise ValidationError(problems)
+    if warnings_read is None:
+        return
+    warnings = move_warnings(campaign, to_phase)
+    if warnings_digest(warnings) != warnings_read:
+        raise MoveWarnings(warnings)
 
 
 @transaction.atomic
@@ -244,10 +450,15 @@ def campaign_move(
     by: AbstractBaseUser,
     reason: str = "",
     site_url: str = "",
+    warnings_read: str | None = None,
 ) -> PhaseTransition:
     """Move a campaign one phase forward, or back to any earlier phase with a written reason.
 
     `site_url` ("https://example.org/") makes the links of the steps' e-mails absolute.
+    `warnings_read`: the administrator's screen passes the digest of the WARNINGS it showed
+    ("" on a first click); the move raises MoveWarnings, writing nothing, unless it matches
+    the warnings found under the lock. None (scripts, the demo, the council's sending) skips
+    the warnings: nobody is there to read them.
     """
     require(is_administrator(by))
     if to_phase not in PHASE_ORDER:
@@ -265,7 +476,7 @@ def campaign_move(
     if backward:
         _check_backward(locked, to_phase, reason)
     else:
-        _check_forward(locked, to_phase)
+        _check_forward(locked, to_phase, warnings_read)
     transition = PhaseTransition(
         campaign=locked, from_phase=current, to_phase=to_phase, by=by, reason=reason
     )

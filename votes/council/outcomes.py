@@ -27,6 +27,8 @@ def result_text(item: dict[str, Any]) -> str:
     """The vote result of a snapshot proposal, in words."""
     if item.get("result"):
         return status_label(item["result"])
+    if item.get("not_retained"):
+        return _("non retenue à l'étape des soutiens")
     if item.get("on_ballot"):
         return _("soumise au vote, non classée")
     instruction = item.get("instruction")
@@ -92,7 +94,10 @@ def campaign_outcomes(campaign: Campaign, data: dict[str, Any]) -> list[OutcomeG
     # A proposal hidden after the sending keeps its line here, without a link to a page the
     # public cannot open.
     public = set(
-        Proposal.objects.filter(campaign=campaign).published().values_list("reference", flat=True)
+        Proposal.objects.filter(
+            campaign=campaign,
+            status__in=(Proposal.Status.PUBLISHED, Proposal.Status.NOT_RETAINED),
+        ).values_list("reference", flat=True)
     )
     kinds = dict(Proposal.Kind.choices)
     groups = {

@@ -86,9 +86,13 @@ def _approvals(counts: dict[str, int]) -> dict[str, int]:
 
 def snapshot_proposals(campaign: Campaign) -> list[Proposal]:
     """The proposals the council answers: every proposal still public (not hidden, not
-    withdrawn), plus those of an imported election."""
+    withdrawn), plus those of an imported election. Those not retained at the supports stage
+    are among them: the contract promises an answer to every proposal."""
     return list(
-        Proposal.objects.filter(campaign=campaign, status=Proposal.Status.PUBLISHED)
+        Proposal.objects.filter(
+            campaign=campaign,
+            status__in=(Proposal.Status.PUBLISHED, Proposal.Status.NOT_RETAINED),
+        )
         .select_related("category", "commune", "author__profile")
         .prefetch_related(Prefetch("instruction", queryset=Instruction.objects.all()))
         .order_by("reference")
@@ -132,6 +136,7 @@ def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[s
                 "place": proposal.place,
                 "instruction": _instruction(instruction),
                 "on_ballot": proposal.id in on_ballot,
+                "not_retained": proposal.status == Proposal.Status.NOT_RETAINED,
                 "approvals": _approvals(counts.get(proposal.id, {})),
                 "result": status_of.get(proposal.id),
             }

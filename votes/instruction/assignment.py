@@ -97,6 +97,14 @@ def _assign(proposal: Proposal, service: Service, *, by, due_on: date | None) ->
             _("La proposition %(ref)s a été retirée par son auteur : elle ne s'instruit pas.")
             % {"ref": proposal.public_reference}
         )
+    if proposal.status == Proposal.Status.NOT_RETAINED:
+        raise ValidationError(
+            _(
+                "La proposition %(ref)s n'a pas atteint le seuil de soutiens : elle n'est pas "
+                "retenue pour l'instruction."
+            )
+            % {"ref": proposal.public_reference}
+        )
     instruction = Instruction.objects.filter(proposal=proposal).first()
     if (
         instruction is not None

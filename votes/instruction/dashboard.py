@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from votes.campaigns.models import Campaign
 from votes.instruction.models import Instruction
 from votes.instruction.publication import published_instruction_ids
-from votes.proposals.models import Proposal
 
 Status = Instruction.Status
 Validation = Instruction.Validation
@@ -43,7 +42,7 @@ class Dashboard:
 def instruction_dashboard(campaign: Campaign, *, today: date | None = None) -> Dashboard:
     """Counts by verdict, by validation state and by service; what waits and what is late."""
     today = today or timezone.localdate()
-    proposals = campaign.proposals.exclude(status=Proposal.Status.WITHDRAWN)
+    proposals = campaign.proposals.instructable()
     instructions = list(
         Instruction.objects.filter(proposal__in=proposals)
         .select_related("proposal__service", "proposal__category")

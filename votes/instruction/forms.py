@@ -95,9 +95,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposals"].queryset = campaign.proposals.exclude(
-            status=Proposal.Status.WITHDRAWN
-        )
+        self.fields["proposals"].queryset = campaign.proposals.instructable()
         self.fields["service"].queryset = Service.objects.filter(authority=campaign.authority)
 
 

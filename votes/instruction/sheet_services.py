@@ -32,7 +32,7 @@ Validation = Instruction.Validation
 
 def _sheet_proposals(campaign: Campaign, by):
     proposals = (
-        campaign.proposals.exclude(status=Proposal.Status.WITHDRAWN)
+        campaign.proposals.instructable()
         .select_related("category", "service", "instruction")
         .order_by("reference")
     )
@@ -194,6 +194,12 @@ def _sheet_write(
             continue
         if proposal.status == Proposal.Status.WITHDRAWN:
             refuse(_("la proposition %(ref)s a été retirée par son auteur.") % {"ref": reference})
+            continue
+        if proposal.status == Proposal.Status.NOT_RETAINED:
+            refuse(
+                _("la proposition %(ref)s n'a pas atteint le seuil de soutiens.")
+                % {"ref": reference}
+            )
             continue
         if instruction.validation == Validation.VALIDATED:
             refuse(

@@ -281,7 +281,7 @@ def instruction_assign(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("votes:instruction_assign", slug=campaign.slug)
     proposals = (
-        campaign.proposals.exclude(status=Proposal.Status.WITHDRAWN)
+        campaign.proposals.instructable()
         .select_related("category", "service", "instruction")
         .order_by("reference")
     )

@@ -41,6 +41,14 @@ class ProposalQuerySet(models.QuerySet):
     def unflagged(self) -> ProposalQuerySet:
         return self.exclude(Exists(Flag.objects.open().filter(proposal=OuterRef("pk"))))
 
+    def not_retained(self) -> ProposalQuerySet:
+        return self.filter(status=Proposal.Status.NOT_RETAINED)
+
+    def instructable(self) -> ProposalQuerySet:
+        """What the services instruct: neither withdrawn by its author nor left below the
+        supports threshold (hidden ones are instructed: a moderator may restore them)."""
+        return self.exclude(status__in=(Proposal.Status.WITHDRAWN, Proposal.Status.NOT_RETAINED))
+
     def with_support_count(self) -> ProposalQuerySet:
         return self.annotate(support_count=Count("supports"))
 
@@ -69,6 +77,9 @@ class Proposal(models.Model):
         PUBLISHED = "published", _("Publiée")
         HIDDEN = "hidden", _("Masquée par la modération")
         WITHDRAWN = "withdrawn", _("Retirée par son auteur")
+        # Below the campaign's threshold when the supports phase ended: public, not
+        # instructed, not on the ballot, and still answered by the council.
+        NOT_RETAINED = "not_retained", _("Non retenue à l'étape des soutiens")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="proposals")
     category = models.ForeignKey(
@@ -103,7 +114,7 @@ class Proposal(models.Model):
         Commune, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("commune")
     )
     place = models.CharField(_("lieu"), max_length=200, blank=True)
-    status = models.CharField(_("statut"), max_length=9, choices=Status, default=Status.PUBLISHED)
+    status = models.CharField(_("statut"), max_length=12, choices=Status, default=Status.PUBLISHED)
     scenario = models.ForeignKey(
         Scenario, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
     )

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from votes.access import is_moderator, require
 from votes.campaigns.freeze import require_not_frozen
-from votes.campaigns.models import Phase
+from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import require_phase
 from votes.emails import notify
 from votes.proposals.models import Flag, ModerationAction, Proposal, Support
+from votes.proposals.screening import restored_status
 
 # --------------------------------------------------------------------------------------------
 # Supports and flags
@@ -32,6 +33,10 @@ def support_toggle(*, proposal: Proposal, user: AbstractBaseUser) -> int:
     # A double click sends two toggles at once: both would see "not supported yet" and the
     # second insert would hit votes_support_unique_user. The proposal row serialises them.
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    # The phase read again, by a new statement once the row is ours: the end of the supports
+    # phase locks the proposals to count their supports, so a toggle that waited for it must
+    # find the phase closed (proposals/screening.py).
+    require_phase(Campaign.objects.get(pk=proposal.campaign_id), "support")
     if proposal.status != Proposal.Status.PUBLISHED:
         raise ValidationError(_("Seule une proposition publiée peut être soutenue."))
     deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()
@@ -82,8 +87,8 @@ def _moderate(
     moderator: AbstractBaseUser,
     reason: str,
     action: str,
-    from_status: str,
-    to_status: str,
+    from_statuses: tuple[str, ...],
+    to_status: str | None,
     refusal: str,
     template: str,
     subject: str,
@@ -101,8 +106,10 @@ def _moderate(
     # Two moderators deciding at the same instant: the second must see the first one's status.
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     locked.campaign = proposal.campaign
-    if locked.status != from_status:
+    if locked.status not in from_statuses:
         raise ValidationError(refusal)
+    # Restoring: back to what the supports phase decided (none: published).
+    to_status = to_status or restored_status(locked)
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     record = ModerationAction(proposal=locked, moderator=moderator, action=action, reason=reason)
@@ -129,7 +136,8 @@ def moderation_hide(
         moderator=moderator,
         reason=reason,
         action=ModerationAction.Action.HIDE,
-        from_status=Proposal.Status.PUBLISHED,
+        # Not retained at the supports stage is public too: abusive content is hidden alike.
+        from_statuses=(Proposal.Status.PUBLISHED, Proposal.Status.NOT_RETAINED),
         to_status=Proposal.Status.HIDDEN,
         refusal=_("Seule une proposition publiée peut être masquée."),
         template="votes/emails/moderation_hidden.txt",
@@ -147,8 +155,8 @@ def moderation_restore(
         moderator=moderator,
         reason=reason,
         action=ModerationAction.Action.RESTORE,
-        from_status=Proposal.Status.HIDDEN,
-        to_status=Proposal.Status.PUBLISHED,
+        from_statuses=(Proposal.Status.HIDDEN,),
+        to_status=None,
         refusal=_("Seule une proposition masquée peut être rétablie."),
         template="votes/emails/moderation_restored.txt",
         subject=_("Votre proposition %(reference)s est de nouveau publiée")

@@ -29,6 +29,7 @@ from votes.proposals import savings
 from votes.proposals.filters import ProposalFilter
 from votes.proposals.forms import FlagForm, ModerationForm
 from votes.proposals.models import Flag, Proposal, Support
+from votes.proposals.screening import supports_standing
 from votes.proposals.services_moderation import flag_create, support_toggle
 from votes.text import render_markdown
 
@@ -70,9 +71,14 @@ def get_proposal(request: HttpRequest, campaign: Campaign, reference: int) -> Pr
 def _listed_statuses(request: HttpRequest) -> list[str]:
     if is_moderator(request.user):
         return list(Proposal.Status.values)
+    # Not retained at the supports stage: public, the council answers it too.
     if is_team(request.user):
-        return [Proposal.Status.PUBLISHED, Proposal.Status.WITHDRAWN]
-    return [Proposal.Status.PUBLISHED]
+        return [
+            Proposal.Status.PUBLISHED,
+            Proposal.Status.NOT_RETAINED,
+            Proposal.Status.WITHDRAWN,
+        ]
+    return [Proposal.Status.PUBLISHED, Proposal.Status.NOT_RETAINED]
 
 
 def add_errors(form, error: ValidationError) -> None:
@@ -119,6 +125,8 @@ def proposal_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "page_links": page.paginator.get_elided_page_range(page.number, on_ends=1),
             "can_propose": phase_allows(campaign, "propose"),
             "supports_shown": supports_shown(campaign),
+            "threshold": _threshold_shown(campaign),
+            "standing": supports_standing(campaign) if supports_shown(campaign) else None,
         },
     )
 
@@ -130,6 +138,7 @@ def _support_context(request: HttpRequest, proposal: Proposal, **extra) -> dict:
     user = request.user
     return {
         "support_count": proposal.supports.count(),
+        "threshold": _threshold_shown(proposal.campaign),
         "has_supported": user.is_authenticated
         and Support.objects.filter(proposal=proposal, user=user).exists(),
         "can_support": phase_allows(proposal.campaign, "support")
@@ -180,6 +189,14 @@ def _impacts_context(proposal: Proposal) -> dict:
 def supports_shown(campaign: Campaign) -> bool:
     """Counts stay hidden while the vote is open, so that nobody votes for the front-runner."""
     return campaign.supports_enabled and campaign.phase != Phase.VOTING
+
+
+def _threshold_shown(campaign: Campaign) -> int | None:
+    """The threshold each proposal's supports are measured against, from the supports phase
+    (before it, the rules on the campaign page announce it)."""
+    if not supports_shown(campaign) or not campaign.reached(Phase.SUPPORTS):
+        return None
+    return campaign.supports_threshold
 
 
 def _public_instruction(proposal: Proposal, campaign: Campaign) -> dict | None:

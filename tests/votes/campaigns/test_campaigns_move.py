@@ -100,7 +100,7 @@ def test_the_supports_phase_is_skipped_when_the_campaign_has_none(admin):
 
 
 def test_the_supports_phase_follows_the_proposals_when_enabled(admin):
-    campaign = make_campaign(phase=Phase.PROPOSALS, supports_enabled=True)
+    campaign = make_campaign(phase=Phase.PROPOSALS, supports_enabled=True, supports_threshold=10)
 
     message = refused(campaign, Phase.INSTRUCTION, admin)
     assert "vient « Soutiens »" in message

@@ -35,7 +35,14 @@ from votes.campaigns.services import (
 )
 from votes.campaigns.workflow import campaign_move
 from votes.instruction.models import Instruction, Service
-from votes.proposals.models import Flag, ModerationAction, Proposal, ProposalAdjustment
+from votes.proposals.models import (
+    Flag,
+    ModerationAction,
+    Proposal,
+    ProposalAdjustment,
+    Support,
+)
+from votes.proposals.services_moderation import support_toggle
 from votes.voting.models import PollingStation
 
 CENT = Decimal("0.01")
@@ -207,7 +214,6 @@ def _proposals(
             "adjustments__line"
         )
     }
-    figures = _measure_figures(campaign.budget, measures)
     proposals_start = data.SCHEDULE["proposals"][0]
     for reference, spec in enumerate(data.PROPOSALS, start=1):
         measure = measures.get(spec.measure)
@@ -252,17 +258,47 @@ def _proposals(
                 action=ModerationAction.Action.HIDE,
                 reason=spec.moderation,
             )
-        if spec.instruction is not None and service is not None:
-            instructor = (
-                staff[data.INSTRUCTOR] if spec.service in data.INSTRUCTOR_SERVICES else None
-            )
-            _instruct(
-                proposal,
-                spec.instruction,
-                figures=figures.get(spec.measure),
-                instructor=instructor,
-                finance=staff[data.FINANCE],
-            )
+
+
+def _supports(campaign: Campaign, voters: list[User]) -> None:
+    """The demo citizens' supports, through the service (the campaign is in supports), each
+    from someone other than the author, dated within the supports phase."""
+    for reference, spec in enumerate(data.PROPOSALS, start=1):
+        if spec.status != Proposal.Status.PUBLISHED:
+            continue
+        proposal = Proposal.objects.select_related("campaign").get(
+            campaign=campaign, reference=reference
+        )
+        for k in range(spec.supports):
+            support_toggle(proposal=proposal, user=voters[(spec.author + 1 + k) % len(voters)])
+    start = data.SCHEDULE["supports"][0]
+    for support in Support.objects.filter(proposal__campaign=campaign):
+        day = start + dt.timedelta(days=support.pk % 12)
+        Support.objects.filter(pk=support.pk).update(created_at=_at(day, 12 + support.pk % 8))
+
+
+def _instructions(campaign: Campaign, *, services: dict[str, Service], staff: dict) -> None:
+    """The instructions of the proposals the supports phase retained."""
+    measures = {
+        m.slug: m
+        for m in Measure.objects.filter(
+            budget=campaign.budget, slug__in={s.measure for s in data.PROPOSALS if s.measure}
+        ).prefetch_related("adjustments__line")
+    }
+    figures = _measure_figures(campaign.budget, measures)
+    instructable = {p.reference: p for p in campaign.proposals.instructable()}
+    for reference, spec in enumerate(data.PROPOSALS, start=1):
+        proposal = instructable.get(reference)
+        if spec.instruction is None or spec.service not in services or proposal is None:
+            continue
+        instructor = staff[data.INSTRUCTOR] if spec.service in data.INSTRUCTOR_SERVICES else None
+        _instruct(
+            proposal,
+            spec.instruction,
+            figures=figures.get(spec.measure),
+            instructor=instructor,
+            finance=staff[data.FINANCE],
+        )
 
 
 @transaction.atomic
@@ -296,6 +332,8 @@ def demo_campaign_load() -> DemoCampaignLoad:
         framing=data.FRAMING,
         min_voter_age=data.MIN_VOTER_AGE,
         max_policy_areas=data.MAX_POLICY_AREAS,
+        supports_enabled=True,
+        supports_threshold=data.SUPPORTS_THRESHOLD,
     )
     for name, target, cap, description in data.CATEGORIES:
         category_create(
@@ -309,11 +347,16 @@ def demo_campaign_load() -> DemoCampaignLoad:
     for phase, (starts_on, ends_on) in data.SCHEDULE.items():
         phase_schedule_set(campaign=campaign, phase=phase, starts_on=starts_on, ends_on=ends_on)
     for phase in data.MOVES:
-        if phase == "instruction":
+        if phase == "supports":
             _proposals(campaign, commune=commune, voters=voters, services=services, staff=staff)
+        # Out of supports, the move's step marks the proposals below the threshold.
         transition = campaign_move(campaign=campaign, to_phase=phase, by=admin)
         # The log shows the move on the day the calendar announced.
         PhaseTransition.objects.filter(pk=transition.pk).update(at=_at(data.SCHEDULE[phase][0], 8))
+        if phase == "supports":
+            _supports(campaign, voters)
+        if phase == "instruction":
+            _instructions(campaign, services=services, staff=staff)
     _voting_desk(campaign, commune)
     report.campaign = campaign
     return report
@@ -347,8 +390,8 @@ def _voting_desk(campaign: Campaign, commune: Commune) -> None:
 class Command(BaseCommand):
     help = (
         "Charge la campagne de démonstration (budget participatif inversé de Val-de-Lorme, "
-        "en phase d'instruction) après python manage.py load_demo. Peut être relancée : "
-        "elle ne crée rien de nouveau."
+        "passée par une phase de soutiens, en phase d'instruction) après python manage.py "
+        "load_demo. Peut être relancée : elle ne crée rien de nouveau."
     )
 
     def handle(self, *args, **options) -> None:
@@ -365,7 +408,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 _(
                     "Campagne « %(title)s » créée en phase « %(phase)s » : %(categories)s "
-                    "rubriques, %(proposals)s propositions (%(published)s publiées, %(hidden)s "
+                    "rubriques, %(proposals)s propositions (%(published)s publiées, "
+                    "%(not_retained)s non retenues à l'étape des soutiens, %(hidden)s "
                     "masquées, %(withdrawn)s retirée(s)), %(instructions)s instructions."
                 )
                 % {
@@ -374,6 +418,7 @@ class Command(BaseCommand):
                     "categories": Category.objects.filter(campaign=campaign).count(),
                     "proposals": sum(counts.values()),
                     "published": counts[Proposal.Status.PUBLISHED],
+                    "not_retained": counts[Proposal.Status.NOT_RETAINED],
                     "hidden": counts[Proposal.Status.HIDDEN],
                     "withdrawn": counts[Proposal.Status.WITHDRAWN],
                     "instructions": Instruction.objects.filter(proposal__campaign=campaign).count(),
