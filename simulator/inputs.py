@@ -9,6 +9,7 @@ import pandas as pd
 from budget.frames import lines_frame
 from budget.models import Budget, ImpactRule
 from simulator.engine import Adjustment, PreparedBudget, SimulationResult, prepare, simulate
+from simulator.engine.levers import Lever, LeverChoice, lever_rules
 from simulator.models import Measure
 from simulator.state import ScenarioState
 from simulator.tax import TaxLever
@@ -17,11 +18,62 @@ RULE_COLUMNS = ["source", "target", "coefficient", "lag", "cumulative"]
 LINE_ADJUSTMENTS = "lignes"  # the engine's measure name for the citizen's own line sliders
 
 
+def _float(value) -> float | None:
+    return None if value is None or value == "" else float(value)
+
+
+def budget_levers(budget: Budget) -> list[Lever]:
+    """The budget's revenue levers (sheet `leviers` of the parameters), as the engine takes
+    them; numbers are stored as strings in the budget's JSON."""
+    return [
+        Lever(
+            slug=str(data["slug"]),
+            kind=str(data["kind"]),
+            label=str(data.get("label") or data["slug"]),
+            line=str(data["line"]),
+            current=_float(data.get("current")) or 0.0,
+            minimum=_float(data.get("minimum")),
+            maximum=_float(data.get("maximum")),
+            base=_float(data.get("base")) or 0.0,
+            households=_float(data.get("households")),
+            interest_line=data.get("interest_line") or None,
+            interest_rate=_float(data.get("interest_rate")),
+            step=_float(data.get("step")),
+        )
+        for data in budget.levers or []
+    ]
+
+
+def lever_choices(budget: Budget, values: dict) -> list[LeverChoice]:
+    """The levers moved away from their current value, in the sheet's order; unknown slugs
+    are dropped (a state comes from a browser, and a re-import may remove a lever)."""
+    choices = []
+    for lever in budget_levers(budget):
+        if lever.slug in values:
+            value = float(values[lever.slug])
+            if value != lever.current:
+                choices.append(LeverChoice(lever=lever, value=value))
+    return choices
+
+
 def rules_frame(budget: Budget) -> pd.DataFrame:
-    rows = ImpactRule.objects.filter(budget=budget).values_list(
-        "source__code", "target__code", "coefficient", "lag", "cumulative"
+    rows = list(
+        ImpactRule.objects.filter(budget=budget).values_list(
+            "source__code", "target__code", "coefficient", "lag", "cumulative"
+        )
     )
-    frame = pd.DataFrame(list(rows), columns=RULE_COLUMNS)
+    # A loan's interest follows it as a cumulative linked impact (engine/levers.py). A lever
+    # naming a line the budget no longer has brings no rule (the engine refuses the lever
+    # itself, with its reason, instead of refusing every scenario of the budget).
+    extra = lever_rules(budget_levers(budget))
+    if extra:
+        codes = set(budget.lines.values_list("code", flat=True))
+        rows += [
+            tuple(rule[c] for c in RULE_COLUMNS)
+            for rule in extra
+            if rule["source"] in codes and rule["target"] in codes
+        ]
+    frame = pd.DataFrame(rows, columns=RULE_COLUMNS)
     frame["coefficient"] = frame["coefficient"].astype(float)
     frame["lag"] = frame["lag"].astype(int)
     frame["cumulative"] = frame["cumulative"].astype(bool)
@@ -37,6 +89,7 @@ class EngineInputs:
     adjustments: list[Adjustment]
     measures: dict[str, Measure]  # the chosen measures by slug, in catalogue order
     tax: TaxLever | None
+    levers: list[LeverChoice]
 
 
 def measure_adjustments(measure: Measure) -> list[Adjustment]:
@@ -80,7 +133,12 @@ def engine_inputs(budget: Budget, state: ScenarioState) -> EngineInputs:
                 else None
             ),
         )
-    return EngineInputs(adjustments=adjustments, measures=measures, tax=tax)
+    return EngineInputs(
+        adjustments=adjustments,
+        measures=measures,
+        tax=tax,
+        levers=lever_choices(budget, state.levers),
+    )
 
 
 def growth_rates(budget: Budget) -> dict[str, float] | None:
@@ -118,5 +176,6 @@ def run_scenario(
         target=None if state.target is None else float(state.target),
         max_policy_areas=max_policy_areas,
         tax=inputs.tax,
+        levers=inputs.levers,
     )
     return result, inputs

@@ -19,6 +19,7 @@ from simulator.inputs import run_scenario
 from simulator.models import Scenario
 from simulator.screen import catalogue, measure_names, results_context
 from simulator.state import SLIDER_MAX, SLIDER_MIN, ScenarioState
+from simulator.state import state_from_post as read_state_from_post
 
 MAX_HORIZON_CHOICES = list(range(1, 11))
 
@@ -56,21 +57,8 @@ def _session_state(request: HttpRequest, budget: Budget) -> ScenarioState:
 
 
 def state_from_post(data, budget: Budget) -> ScenarioState:
-    """The screen's form as a state; values out of range are brought back into range."""
-    line_percents = {
-        key.removeprefix("line__"): value
-        for key, value in data.items()
-        if key.startswith("line__") and value not in ("", "0")
-    }
-    return ScenarioState.from_dict(
-        {
-            "measures": data.getlist("measures"),
-            "line_percents": line_percents,
-            "horizon": data.get("horizon", 3),
-            "target": data.get("target") or None,
-            "tax_rate_change": data.get("tax_rate_change") or "0",
-        }
-    )
+    """The screen's form as a state (simulator/state.py reads it; the budget is for symmetry)."""
+    return read_state_from_post(data)
 
 
 # --- computing ----------------------------------------------------------------------------
