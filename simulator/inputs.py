@@ -121,23 +121,25 @@ def engine_inputs(budget: Budget, state: ScenarioState) -> EngineInputs:
         Adjustment(line=code, percent=float(percent), measure=LINE_ADJUSTMENTS)
         for code, percent in state.line_percents.items()
     ]
-    tax = None
-    if state.tax_rate_change and budget.property_tax_base and budget.property_tax_rate:
-        tax = TaxLever(
-            points=float(state.tax_rate_change),
-            base=float(budget.property_tax_base),
-            current_rate=float(budget.property_tax_rate),
-            average_bill=(
-                float(budget.property_tax_average_bill)
-                if budget.property_tax_average_bill
-                else None
-            ),
-        )
     return EngineInputs(
         adjustments=adjustments,
         measures=measures,
-        tax=tax,
+        tax=tax_lever(budget, state.tax_rate_change),
         levers=lever_choices(budget, state.levers),
+    )
+
+
+def tax_lever(budget: Budget, points) -> TaxLever | None:
+    """The property-tax lever for a change of `points`, when the budget has a base and a rate."""
+    if not points or not (budget.property_tax_base and budget.property_tax_rate):
+        return None
+    return TaxLever(
+        points=float(points),
+        base=float(budget.property_tax_base),
+        current_rate=float(budget.property_tax_rate),
+        average_bill=(
+            float(budget.property_tax_average_bill) if budget.property_tax_average_bill else None
+        ),
     )
 
 
