@@ -65,13 +65,18 @@ def rules_frame(budget: Budget) -> pd.DataFrame:
     # A loan's interest follows it as a cumulative linked impact (engine/levers.py). A lever
     # naming a line the budget no longer has brings no rule (the engine refuses the lever
     # itself, with its reason, instead of refusing every scenario of the budget).
+    # When the `impacts` sheet already links the loan line to the interest line, that rule
+    # stands and the lever adds none: the interest would otherwise be counted twice.
     extra = lever_rules(budget_levers(budget))
     if extra:
         codes = set(budget.lines.values_list("code", flat=True))
+        linked = {(row[0], row[1]) for row in rows}
         rows += [
             tuple(rule[c] for c in RULE_COLUMNS)
             for rule in extra
-            if rule["source"] in codes and rule["target"] in codes
+            if rule["source"] in codes
+            and rule["target"] in codes
+            and (rule["source"], rule["target"]) not in linked
         ]
     frame = pd.DataFrame(rows, columns=RULE_COLUMNS)
     frame["coefficient"] = frame["coefficient"].astype(float)
