@@ -49,7 +49,7 @@ def deposit(campaign, category, author, **fields):
     return proposal_create(campaign=campaign, author=author, category=category, **fields)
 
 
-def test_a_revenue_proposal_goes_from_deposit_to_the_savings_target(setting):
+def test_a_revenue_proposal_goes_from_deposit_to_the_savings_target(setting, client):
     campaign, category, commune, author, _lines = setting
     proposal = deposit(campaign, category, author, lever="cantine", lever_value=Decimal("2"))
     assert proposal.is_revenue
@@ -83,7 +83,14 @@ def test_a_revenue_proposal_goes_from_deposit_to_the_savings_target(setting):
     Campaign.objects.filter(pk=campaign.pk).update(phase=Phase.VOTING)
     campaign.refresh_from_db()
     assert list(Proposal.objects.on_ballot().in_category(category)) == [proposal]
-    ballot_add(campaign=campaign, user=make_voter(commune=commune), proposal=proposal)
+    voter = make_voter(commune=commune)
+    ballot_add(campaign=campaign, user=voter, proposal=proposal)
+    client.force_login(voter)
+    page = client.get(f"/campagnes/{campaign.slug}/vote/").content.decode()
+    assert (
+        "Recette nouvelle ou plus élevée : 50\u202f000\u00a0€ par an, comptée comme une économie"
+        in page
+    )
 
     # Counted toward the savings target of 40 000 € as a net gain.
     Campaign.objects.filter(pk=campaign.pk).update(phase=Phase.TALLY)
