@@ -16,11 +16,12 @@ into the engine's levers; the kinds below are the file's words and the engine's.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from budget.models import BudgetLine
+from budget.models import Budget, BudgetLine
 from budget.spreadsheets import writer
 from budget.spreadsheets.cells import RowError, located, parse_amount, quoted
 from budget.spreadsheets.reader import Table, cell_at, check_header
@@ -28,6 +29,11 @@ from budget.spreadsheets.reader import Table, cell_at, check_header
 LEVERS_SHEET = "leviers"
 RATE, PRICE, LOAN = "taux", "tarif", "emprunt"  # simulator/engine/levers.py uses the same
 LEVER_KINDS = (RATE, PRICE, LOAN)
+# The property tax, the lever the simulator had first (simulator/tax.py): one row at most,
+# read into the budget's own fields (base, rate, average bill) rather than `Budget.levers`.
+PROPERTY_TAX = "taxe_fonciere"
+PROPERTY_TAX_SLUG = "taxe-fonciere"
+FILE_KINDS = (*LEVER_KINDS, PROPERTY_TAX)
 LEVER_COLUMNS = [
     "slug",
     "type",
@@ -41,6 +47,7 @@ LEVER_COLUMNS = [
     "foyers",
     "ligne_interets",
     "taux_interet",
+    "cotisation_moyenne",  # property tax only: the average yearly bill of a household
 ]
 # Column -> key of the stored dict, for the numbers.
 _NUMBERS = {
@@ -51,6 +58,7 @@ _NUMBERS = {
     "assiette": "base",
     "foyers": "households",
     "taux_interet": "interest_rate",
+    "cotisation_moyenne": "average_bill",
 }
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LABEL_MAX = 200
@@ -60,14 +68,36 @@ NUMBER_LIMIT = Decimal("1e13")
 # --- export ------------------------------------------------------------------------------
 
 
-def levers_sheet(levers: list[dict]) -> writer.Sheet:
+def property_tax_row(budget: Budget) -> list | None:
+    """The property tax as a row of the sheet, when the budget has its base and rate."""
+    if not (budget.property_tax_base and budget.property_tax_rate):
+        return None
+    line = budget.lines.filter(account="73111", kind=BudgetLine.Kind.REEL).first()
+    return [
+        PROPERTY_TAX_SLUG,
+        PROPERTY_TAX,
+        _("Taxe foncière"),
+        line.code if line else "",
+        _cell(budget.property_tax_rate),
+        None,
+        None,
+        None,
+        _cell(budget.property_tax_base),
+        None,
+        "",
+        None,
+        _cell(budget.property_tax_average_bill),
+    ]
+
+
+def levers_sheet(levers: list[dict], budget: Budget | None = None) -> writer.Sheet:
     kinds = writer.Choices(
-        list(LEVER_KINDS),
-        error=_("Choisissez taux, tarif ou emprunt."),
+        list(FILE_KINDS),
+        error=_("Choisissez taux, tarif, emprunt ou taxe_fonciere."),
         error_title=_("Type de levier"),
         spare_rows=50,
     )
-    widths = [16, 10, 40, 16, 15, 12, 14, 8, 16, 10, 16, 12]
+    widths = [16, 14, 40, 16, 15, 12, 14, 8, 16, 10, 16, 12, 18]
     columns = [
         writer.Column(name, width=width, choices=kinds if name == "type" else None)
         for name, width in zip(LEVER_COLUMNS, widths, strict=True)
@@ -82,10 +112,12 @@ def levers_sheet(levers: list[dict]) -> writer.Sheet:
             _cell(lever.get("households")),
             lever.get("interest_line") or "",
             _cell(lever.get("interest_rate")),
+            None,
         ]
         for lever in levers
     ]
-    return writer.Sheet(LEVERS_SHEET, columns, rows)
+    tax = property_tax_row(budget) if budget is not None else None
+    return writer.Sheet(LEVERS_SHEET, columns, [tax, *rows] if tax else rows)
 
 
 def _cell(value):
@@ -121,16 +153,30 @@ def levers_help_rows() -> list[list[str]]:
             _("Emprunt : ligne de dépense de fonctionnement des intérêts (chapitre 66)."),
         ],
         ["taux_interet", _("Emprunt : taux d'intérêt annuel en %.")],
+        [
+            PROPERTY_TAX,
+            _(
+                "Une ligne au plus : taux de taxe foncière en vigueur (valeur_actuelle, en %), "
+                "base nette (assiette, en €) et cotisation moyenne d'un foyer "
+                "(cotisation_moyenne) ; sans elle, ces réglages du budget restent tels quels."
+            ),
+        ],
     ]
 
 
 # --- import ------------------------------------------------------------------------------
 
 
+@dataclass
+class LeversSheet:
+    levers: list[dict] = field(default_factory=list)  # as `Budget.levers` stores them
+    property_tax: dict | None = None  # rate, base, average_bill (Decimal) when the row is there
+
+
 def read_levers(
     table: Table, lines_by_code: dict[str, BudgetLine], errors: list[RowError]
-) -> list[dict]:
-    """The sheet's levers as `Budget.levers` stores them; every problem goes to `errors`."""
+) -> LeversSheet:
+    """The sheet's levers and property tax; every problem goes to `errors`."""
     start = len(errors)
     positions, header_errors = check_header(
         [name.strip().lower() for name in table.header],
@@ -139,9 +185,11 @@ def read_levers(
     )
     errors.extend(header_errors)
     if len(errors) > start:
-        return []
+        return LeversSheet()
     col = f"{LEVERS_SHEET}."
-    levers = []
+    sheet = LeversSheet()
+    levers = sheet.levers
+    tax_row: int | None = None
     seen: dict[str, int] = {}
     for row, cells in table.rows:
         row_errors: list[RowError] = []
@@ -168,11 +216,12 @@ def read_levers(
             )
         seen.setdefault(slug, row)
         kind = cell_at(cells, positions, "type").lower()
-        if kind not in LEVER_KINDS:
+        if kind not in FILE_KINDS:
             problem(
                 "type",
                 kind,
-                _("%(value)s : choisissez taux, tarif ou emprunt.") % {"value": quoted(kind)},
+                _("%(value)s : choisissez taux, tarif, emprunt ou taxe_fonciere.")
+                % {"value": quoted(kind)},
             )
         label = cell_at(cells, positions, "libelle")
         if not label:
@@ -194,6 +243,15 @@ def read_levers(
                 problem(column, text, _("une valeur de levier ne peut pas être négative."))
                 value = None
             numbers[key] = value
+        if kind == PROPERTY_TAX:
+            sheet_tax = _read_property_tax(
+                cells, positions, numbers, lines_by_code, problem, row=row, first=tax_row
+            )
+            tax_row = tax_row or row
+            errors.extend(row_errors)
+            if not row_errors:
+                sheet.property_tax = sheet_tax
+            continue
         if kind in (RATE, PRICE):
             for column, key in (("valeur_actuelle", "current"), ("assiette", "base")):
                 if numbers[key] is None and not cell_at(cells, positions, column):
@@ -238,11 +296,36 @@ def read_levers(
                     **{
                         key: None if value is None else format(value.normalize(), "f")
                         for key, value in numbers.items()
+                        if key != "average_bill"
                     },
                     "interest_line": interest_line,
                 }
             )
-    return levers
+    return sheet
+
+
+def _read_property_tax(cells, positions, numbers, lines_by_code, problem, *, row, first):
+    """The property-tax row: its rate and base are required, its line (if given) checked."""
+    if first is not None:
+        problem(
+            "type",
+            PROPERTY_TAX,
+            _("la taxe foncière figure déjà à la ligne %(first)s de la feuille.")
+            % {"first": first},
+        )
+    for column, key in (("valeur_actuelle", "current"), ("assiette", "base")):
+        if numbers[key] is None and not cell_at(cells, positions, column):
+            problem(column, "", _("obligatoire pour la taxe foncière."))
+    rate = numbers["current"]
+    if rate is not None and rate > 100:
+        problem("valeur_actuelle", str(rate), _("un taux se donne en %, de 0 à 100."))
+    if cell_at(cells, positions, "ligne"):
+        _line(cells, positions, "ligne", PROPERTY_TAX, lines_by_code, problem)
+    return {
+        "rate": None if rate is None else rate.quantize(Decimal("0.001")),
+        "base": numbers["base"],
+        "average_bill": numbers["average_bill"],
+    }
 
 
 def _line(cells, positions, column, kind, lines_by_code, problem) -> str | None:

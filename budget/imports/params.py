@@ -15,7 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from budget.imports.levers import LEVERS_SHEET, levers_help_rows, levers_sheet, read_levers
+from budget.imports.levers import (
+    LEVERS_SHEET,
+    LeversSheet,
+    levers_help_rows,
+    levers_sheet,
+    read_levers,
+)
 from budget.imports.scdl import LABEL_MAX
 from budget.imports.services import BATCH, lines_bulk_update
 from budget.models import Budget, BudgetLine, ImpactRule
@@ -139,7 +145,7 @@ def simulator_params_export(*, budget: Budget) -> bytes:
         [
             writer.Sheet(LINES_SHEET, line_columns, line_rows),
             writer.Sheet(RULES_SHEET, rule_columns, rule_rows),
-            levers_sheet(list(budget.levers or [])),
+            levers_sheet(list(budget.levers or []), budget),
             help_sheet,
         ]
     )
@@ -521,7 +527,7 @@ def _params_write(
     budget: Budget,
     changes: list[_LineChange],
     specs: list[RuleSpec],
-    levers: list[dict] | None,
+    levers: LeversSheet | None,
     report: ParamsReport,
 ) -> None:
     changed = []
@@ -540,8 +546,19 @@ def _params_write(
     report.rules_deleted = ImpactRule.objects.filter(budget=budget).count()
     report.rules_created = len(impact_rules_replace(budget=budget, specs=specs))
     if levers is not None:
-        budget.levers = levers
-        budget.save(update_fields=["levers"])
-        report.levers = len(levers)
+        budget.levers = levers.levers
+        fields = ["levers"]
+        if levers.property_tax is not None:
+            tax = levers.property_tax
+            budget.property_tax_rate = tax["rate"]
+            budget.property_tax_base = tax["base"].quantize(CENT, rounding=ROUND_HALF_UP)
+            budget.property_tax_average_bill = (
+                None
+                if tax["average_bill"] is None
+                else tax["average_bill"].quantize(CENT, rounding=ROUND_HALF_UP)
+            )
+            fields += ["property_tax_rate", "property_tax_base", "property_tax_average_bill"]
+        budget.save(update_fields=fields)
+        report.levers = len(levers.levers) + (levers.property_tax is not None)
     if report.dry_run:
         transaction.set_rollback(True)

@@ -126,7 +126,7 @@ def test_an_empty_sheet_removes_the_levers(budget):
         ),
         (
             [TEOM[0], "impôt", *TEOM[2:]],
-            "Ligne 2, colonne leviers.type : « impôt » : choisissez taux, tarif ou emprunt.",
+            "Ligne 2, colonne leviers.type : « impôt » : choisissez taux, tarif, emprunt ou taxe_fonciere.",
         ),
         (
             [*TEOM[:3], "FR-9999", *TEOM[4:]],
@@ -197,3 +197,69 @@ def test_a_sheet_without_its_columns_is_refused(budget):
     report = simulator_params_import(budget=budget, data=workbook(header=["slug", "type"]))
     assert not report.ok
     assert all(error.column.startswith("leviers.") for error in report.errors)
+
+
+TAX = ["taxe-fonciere", "taxe_fonciere", "Taxe foncière", "FR-73111", "41,2", "", "", ""]
+TAX += ["21218400", "", "", "", "1184"]
+
+
+@pytest.fixture
+def taxed(budget):
+    make_line(budget, account="73111", chapter="731", direction="recette", amount=Decimal("9e6"))
+    return budget
+
+
+def test_the_property_tax_row_sets_the_budget_base_rate_and_average_bill(taxed):
+    report = simulator_params_import(budget=taxed, data=workbook(TAX, CANTEEN))
+    assert report.ok, report.errors
+    taxed.refresh_from_db()
+    assert taxed.property_tax_rate == Decimal("41.200")
+    assert taxed.property_tax_base == Decimal("21218400.00")
+    assert taxed.property_tax_average_bill == Decimal("1184.00")
+    # Not one of the engine's levers: the property tax keeps its own fields and screen input.
+    assert [lever["slug"] for lever in taxed.levers] == ["cantine"]
+    assert report.levers == 2
+
+
+def test_the_export_carries_the_property_tax_and_reads_back(taxed):
+    simulator_params_import(budget=taxed, data=workbook(TAX))
+    exported = simulator_params_export(budget=taxed)
+    rows = list(load_workbook(io.BytesIO(exported))["leviers"].iter_rows(values_only=True))
+    assert rows[1][:5] == ("taxe-fonciere", "taxe_fonciere", "Taxe foncière", "FR-73111", 41.2)
+    taxed.property_tax_rate = Decimal("1")
+    taxed.save()
+    assert simulator_params_import(budget=taxed, data=exported).ok
+    taxed.refresh_from_db()
+    assert taxed.property_tax_rate == Decimal("41.200")
+
+
+def test_without_the_property_tax_row_the_budget_keeps_it(taxed):
+    simulator_params_import(budget=taxed, data=workbook(TAX))
+    simulator_params_import(budget=taxed, data=workbook(CANTEEN))
+    taxed.refresh_from_db()
+    assert taxed.property_tax_rate == Decimal("41.200")
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [[*TAX[:4], "", *TAX[5:]]],
+            "Ligne 2, colonne leviers.valeur_actuelle : obligatoire pour la taxe foncière.",
+        ),
+        (
+            [[*TAX[:4], "140", *TAX[5:]]],
+            "Ligne 2, colonne leviers.valeur_actuelle : un taux se donne en %, de 0 à 100.",
+        ),
+        (
+            [TAX, ["taxe-fonciere-2", *TAX[1:]]],
+            "Ligne 3, colonne leviers.type : la taxe foncière figure déjà à la ligne 2 de la "
+            "feuille.",
+        ),
+    ],
+)
+def test_a_bad_property_tax_row_is_refused_and_nothing_is_written(taxed, rows, message):
+    report = simulator_params_import(budget=taxed, data=workbook(*rows))
+    assert [error.message for error in report.errors] == [message]
+    taxed.refresh_from_db()
+    assert taxed.property_tax_rate is None
