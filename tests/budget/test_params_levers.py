@@ -126,7 +126,8 @@ def test_an_empty_sheet_removes_the_levers(budget):
         ),
         (
             [TEOM[0], "impôt", *TEOM[2:]],
-            "Ligne 2, colonne leviers.type : « impôt » : choisissez taux, tarif, emprunt ou taxe_fonciere.",
+            "Ligne 2, colonne leviers.type : « impôt » : choisissez taux, tarif, emprunt ou "
+            "taxe_fonciere.",
         ),
         (
             [*TEOM[:3], "FR-9999", *TEOM[4:]],
