@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from budget.frames import lines_frame
 from budget.models import Budget, ImpactRule
 from simulator.engine import Adjustment, PreparedBudget, SimulationResult, prepare, simulate
-from simulator.engine.levers import Lever, LeverChoice, lever_rules
+from simulator.engine.levers import RATE, Lever, LeverChoice, lever_rules
 from simulator.models import Measure
 from simulator.state import ScenarioState
-from simulator.tax import TaxLever
+from simulator.tax import PROPERTY_TAX_ACCOUNT, TaxLever
 
 RULE_COLUMNS = ["source", "target", "coefficient", "lag", "cumulative"]
 LINE_ADJUSTMENTS = "lignes"  # the engine's measure name for the citizen's own line sliders
@@ -42,6 +43,41 @@ def budget_levers(budget: Budget) -> list[Lever]:
         )
         for data in budget.levers or []
     ]
+
+
+PROPERTY_TAX_SLUG = "taxe-fonciere"  # as the parameters sheet names its row
+
+
+def property_tax_lever(budget: Budget) -> Lever | None:
+    """The property tax as a rate lever, for what works on levers (revenue proposals, the
+    workshops' consolidation): the same figures as simulator/tax.py's TaxLever — base ×
+    points / 100 a year, and per household average bill × points / rate, the households being
+    the yield divided by the average bill. The screen keeps its own input in points."""
+    if not (budget.property_tax_base and budget.property_tax_rate):
+        return None
+    lines = list(
+        budget.lines.filter(
+            account=PROPERTY_TAX_ACCOUNT,
+            kind="reel",
+            direction="recette",
+            section="fonctionnement",
+        ).values_list("code", flat=True)[:2]
+    )
+    if len(lines) != 1:
+        return None
+    rate, base = float(budget.property_tax_rate), float(budget.property_tax_base)
+    bill = float(budget.property_tax_average_bill or 0)
+    return Lever(
+        slug=PROPERTY_TAX_SLUG,
+        kind=RATE,
+        label=str(_("Taux de taxe foncière")),
+        line=lines[0],
+        current=rate,
+        minimum=0,
+        base=base,
+        households=base * rate / 100 / bill if bill > 0 else None,
+        step=0.1,
+    )
 
 
 def lever_choices(budget: Budget, values: dict) -> list[LeverChoice]:

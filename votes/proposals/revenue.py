@@ -18,16 +18,21 @@ from django.utils.translation import gettext as _
 from budget.models import Budget
 from simulator.engine import SimulationError
 from simulator.engine.levers import LOAN, Lever, LeverChoice
-from simulator.inputs import budget_levers
+from simulator.inputs import budget_levers, property_tax_lever
 from votes.campaigns.models import Campaign
 from votes.proposals.models import Proposal
 
 
 def revenue_levers(budget: Budget | None) -> list[Lever]:
-    """The levers a citizen may propose to raise: rates and prices, not loans."""
+    """The levers a citizen may propose to raise: the property-tax rate, the sheet's rates and
+    prices; not loans."""
     if budget is None:
         return []
-    return [lever for lever in budget_levers(budget) if lever.kind != LOAN]
+    levers = [lever for lever in budget_levers(budget) if lever.kind != LOAN]
+    tax = property_tax_lever(budget)
+    if tax is not None and all(lever.slug != tax.slug for lever in levers):
+        levers.insert(0, tax)
+    return levers
 
 
 def check_revenue(

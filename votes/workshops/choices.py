@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from budget.models import Budget, BudgetLine
 from simulator.engine.levers import Lever
-from simulator.inputs import budget_levers
+from simulator.inputs import budget_levers, property_tax_lever
 from simulator.screen import lever_value_text
 from simulator.state import ScenarioState
 from votes.workshops.models import WorkshopGroup
@@ -87,6 +87,9 @@ def group_settings(budget: Budget, groups: list[WorkshopGroup]) -> dict[str, Gro
     """Every slider and lever at least one group moved, sliders first (by line), then levers
     (in the parameters sheet's order). Expects workshop_groups' prefetched scenarios."""
     levers = budget_levers(budget)
+    tax = property_tax_lever(budget)
+    if tax is not None and all(lever.slug != tax.slug for lever in levers):
+        levers.insert(0, tax)
     by_slug = {lever.slug: lever for lever in levers}
     line_values: dict[str, list[tuple[WorkshopGroup, Decimal]]] = {}
     lines: dict[str, BudgetLine] = {}
@@ -103,6 +106,10 @@ def group_settings(budget: Budget, groups: list[WorkshopGroup]) -> dict[str, Gro
             lever = by_slug.get(slug)
             if lever is not None and float(value) != lever.current:
                 lever_values.setdefault(slug, []).append((group, value))
+        # The property tax is set in points on the screen: as a lever, it is the new rate.
+        if tax is not None and group.scenario.tax_rate_change:
+            rate = Decimal(str(tax.current)) + group.scenario.tax_rate_change
+            lever_values.setdefault(tax.slug, []).append((group, rate))
     settings = {
         LINE_KEY + code: GroupSetting(LINE_KEY + code, line_values[code], line=lines[code])
         for code in sorted(line_values)

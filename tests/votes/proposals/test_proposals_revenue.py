@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from budget.models import Budget
 from budget.roles import FINANCE, INSTRUCTOR
 from tests.factories import make_user
 from tests.simulator.factories import make_measure, pool_budget, with_levers
@@ -25,6 +26,7 @@ from votes.instruction.finance import instruction_validate
 from votes.instruction.instructing import instruction_save, instruction_submit
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal
+from votes.proposals.savings import proposal_simulation
 from votes.proposals.services import proposal_create
 from votes.results.services import campaign_tally
 from votes.voting.ballots import ballot_add
@@ -224,3 +226,23 @@ def test_existing_savings_and_projects_still_work(setting):
     proposal = deposit(campaign, category, author, estimate=Decimal("1000"))
     assert not proposal.is_revenue
     assert proposal.lever == "" and proposal.lever_value is None
+
+
+def test_a_higher_property_tax_rate_is_a_revenue_proposal_too(setting):
+    campaign, category, _commune, author, _lines = setting
+    Budget.objects.filter(pk=campaign.budget_id).update(
+        property_tax_base=Decimal("2000000"),
+        property_tax_rate=Decimal("40"),
+        property_tax_average_bill=Decimal("800"),
+    )
+    campaign.refresh_from_db()
+    proposal = deposit(campaign, category, author, lever="taxe-fonciere", lever_value=Decimal("41"))
+    # One point on a base of 2 000 000 € = 20 000 € a year; a bill of 800 € at 40 %: +20 €.
+    result = proposal_simulation(proposal)
+    assert result.full_year_net_saving == 20_000
+    assert result.lever_effects[0].household_yearly_change == pytest.approx(20)
+    with pytest.raises(ValidationError) as error:
+        deposit(campaign, category, author, lever="taxe-fonciere", lever_value=Decimal("-1"))
+    assert error.value.message_dict["lever_value"] == [
+        "Levier « Taux de taxe foncière » : la valeur ne peut pas être négative (reçu : -1)."
+    ]

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from budget.models import Budget
 from tests.simulator.factories import with_levers
 from tests.votes.workshops.factories import make_group, make_workshop_setup
 from votes.instruction.figures import proposal_engine_saving
@@ -185,3 +186,18 @@ def test_the_consolidation_screen_lists_the_settings(setup, client):
     )
     assert response.status_code == 302
     assert Proposal.objects.get().lever == "cantine"
+
+
+def test_the_property_tax_set_by_groups_becomes_a_revenue_proposal(setup):
+    Budget.objects.filter(pk=setup.campaign.budget_id).update(
+        property_tax_base=Decimal("2000000"),
+        property_tax_rate=Decimal("40"),
+        property_tax_average_bill=Decimal("800"),
+    )
+    group_choices_save(group=setup.tables[0], measures=[], tax_rate_change=Decimal("0.5"))
+    group_choices_save(group=setup.tables[1], measures=[], tax_rate_change=Decimal("1"))
+    (proposal,) = consolidate(setup, ["levier:taxe-fonciere"])
+    # 40,5 % and 41 %: the lower middle value is 40,5 %, +0,5 point on 2 000 000 €.
+    assert (proposal.lever, proposal.lever_value) == ("taxe-fonciere", Decimal("40.5"))
+    assert proposal.title == "Taux de taxe foncière : 40,50\u00a0%"
+    assert proposal.estimate == Decimal("10000")
