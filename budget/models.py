@@ -110,6 +110,9 @@ class Budget(models.Model):
     savings_target = models.DecimalField(
         _("objectif d'économies proposé au simulateur"), null=True, blank=True, **MONEY
     )
+    # Revenue levers beyond the property tax (sheet `leviers` of the simulator parameters,
+    # budget/imports/levers.py): one dict per lever, numbers as strings, in the sheet's order.
+    levers = models.JSONField(_("leviers de recettes"), default=list, blank=True)
     published = models.BooleanField(_("publié"), default=True)
     source_filename = models.CharField(_("fichier source"), max_length=255, blank=True)
     imported_at = models.DateTimeField(_("importé le"), null=True, blank=True)

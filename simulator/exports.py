@@ -25,6 +25,10 @@ def scenario_json(
             ],
             "line_percents": {code: float(p) for code, p in state.line_percents.items()},
             "tax_rate_change": float(state.tax_rate_change),
+            "levers": {
+                choice.lever.slug: {"value": choice.value, "current": choice.lever.current}
+                for choice in inputs.levers
+            },
         },
         "result": result.as_dict(),
     }

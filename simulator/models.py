@@ -139,6 +139,8 @@ class Scenario(models.Model):
         decimal_places=3,
         default=Decimal("0"),
     )
+    # Revenue levers set on the screen: lever slug -> chosen value (string), see state.py.
+    levers = models.JSONField(_("leviers de recettes"), default=dict, blank=True)
     share_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

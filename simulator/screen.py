@@ -10,10 +10,18 @@ from collections import OrderedDict
 
 from django.utils.translation import gettext as _
 
-from budget.models import Budget
+from budget.models import Budget, BudgetLine
+from budget.templatetags.budget_tags import format_amount
 from simulator import charts
-from simulator.engine import SimulationError
-from simulator.inputs import LINE_ADJUSTMENTS, prepared_budget, run_measure_alone, run_scenario
+from simulator.engine import SimulationError, SimulationResult
+from simulator.engine.levers import LOAN, RATE, Lever, household_text
+from simulator.inputs import (
+    LINE_ADJUSTMENTS,
+    budget_levers,
+    prepared_budget,
+    run_measure_alone,
+    run_scenario,
+)
 from simulator.limits import policy_area_limit
 from simulator.models import Measure
 from simulator.state import ScenarioState
@@ -21,11 +29,70 @@ from simulator.summary import summarise
 from simulator.tax import TAX_MEASURE
 
 
-def measure_names(measures: dict[str, Measure]) -> dict[str | None, str]:
+def measure_names(measures: dict[str, Measure], levers: list[Lever] = ()) -> dict[str | None, str]:
     names: dict[str | None, str] = {slug: m.title for slug, m in measures.items()}
     names[LINE_ADJUSTMENTS] = _("Vos ajustements de lignes")
     names[TAX_MEASURE] = _("Taux de taxe foncière")
+    # A lever and a measure may share a slug: the lever's label is shown (levers come last).
+    names.update({lever.slug: lever.label for lever in levers})
     return names
+
+
+def lever_value_text(lever: Lever, value: float) -> str:
+    """A lever's value as citizens read it: "12,00 %", "2,00 €", "1 000 000 €"."""
+    if lever.kind == RATE:
+        return f"{format_amount(value, 2)}\u00a0%"
+    if lever.kind == LOAN:
+        return f"{format_amount(value)}\u00a0€"
+    return f"{format_amount(value, 2)}\u00a0€"
+
+
+def lever_controls(budget: Budget, state) -> list[dict]:
+    """The levers as the form shows them: the value set (or in force) within its bounds."""
+    controls = []
+    for lever in budget_levers(budget):
+        value = state.levers.get(lever.slug)
+        controls.append(
+            {
+                "lever": lever,
+                "value": _plain(lever.current if value is None else value),
+                "min": _plain(lever.floor()),
+                "max": None if lever.maximum is None else _plain(lever.maximum),
+                "step": _plain(lever.step or (1000 if lever.kind == LOAN else 0.01)),
+                "unit": "%" if lever.kind == RATE else "€",
+                "current_text": lever_value_text(lever, lever.current),
+                "changed": value is not None and float(value) != lever.current,
+            }
+        )
+    return controls
+
+
+def _plain(value) -> str:
+    """A number for an HTML input: "10", "1.5" (a dot, no trailing zeros)."""
+    return f"{float(value):.6f}".rstrip("0").rstrip(".")
+
+
+def lever_rows(result: SimulationResult, levers: list[Lever]) -> list[dict]:
+    """What each moved lever brings, with its per-household figure (the results table)."""
+    by_slug = {lever.slug: lever for lever in levers}
+    rows = []
+    for effect in result.lever_effects:
+        lever = by_slug.get(effect.slug)
+        if lever is None:
+            continue
+        household = effect.household_yearly_change
+        rows.append(
+            {
+                "label": effect.label,
+                "kind": lever.kind,
+                "current": lever_value_text(lever, effect.current),
+                "value": lever_value_text(lever, effect.value),
+                "revenue": effect.revenue_delta,
+                "interest": effect.yearly_interest,
+                "household": None if household is None else household_text(household),
+            }
+        )
+    return rows
 
 
 def results_context(budget: Budget, state: ScenarioState) -> dict:
@@ -40,7 +107,8 @@ def results_context(budget: Budget, state: ScenarioState) -> dict:
     baseline, _baseline_inputs = run_scenario(
         budget, ScenarioState(horizon=state.horizon), prepared=prepared
     )
-    names = measure_names(inputs.measures)
+    levers = [choice.lever for choice in inputs.levers]
+    names = measure_names(inputs.measures, levers)
     changed = result.line_years().sort_values(["code", "year"])
     lines: OrderedDict[str, dict] = OrderedDict()
     for row in changed.itertuples(index=False):
@@ -58,6 +126,7 @@ def results_context(budget: Budget, state: ScenarioState) -> dict:
             charts.ratios(result, baseline),
         ],
         "changed_lines": list(lines.values()),
+        "lever_rows": lever_rows(result, levers),
         "years": result.years,
     }
 
@@ -78,3 +147,31 @@ def catalogue(budget: Budget, state: ScenarioState) -> list[dict]:
             {"measure": measure, "saving": saving, "checked": measure.slug in state.measures}
         )
     return [{"area": area, "items": items} for area, items in groups.items()]
+
+
+def adjustable_lines(budget: Budget, state: ScenarioState) -> list[dict]:
+    """The adjustable real lines by policy area, with the percent the state sets on each."""
+    groups: OrderedDict[str, dict] = OrderedDict()
+    lines = (
+        BudgetLine.objects.filter(budget=budget)
+        .real()
+        .adjustable()
+        .order_by("function", "section", "direction", "position")
+    )
+    for line in lines:
+        key = line.function or ""
+        group = groups.setdefault(
+            key,
+            {
+                "function": key,
+                "label": line.function_label
+                or (_("Non ventilé") if not key else _("Fonction %(code)s") % {"code": key}),
+                "lines": [],
+                "changed": 0,
+            },
+        )
+        percent = state.line_percents.get(line.code)
+        group["lines"].append({"line": line, "percent": percent or 0})
+        if percent:
+            group["changed"] += 1
+    return list(groups.values())

@@ -23,6 +23,7 @@ def scenario_state(scenario: Scenario) -> ScenarioState:
         horizon=scenario.horizon,
         target=scenario.target,
         tax_rate_change=scenario.tax_rate_change,
+        levers=ScenarioState.from_dict({"levers": scenario.levers}).levers,
     )
 
 
@@ -40,6 +41,9 @@ def scenario_save_state(
     scenario.horizon = state.horizon
     scenario.target = state.target
     scenario.tax_rate_change = state.tax_rate_change
+    # Only the budget's levers: the state comes from a browser.
+    known = {str(lever.get("slug")) for lever in scenario.budget.levers or []}
+    scenario.levers = {slug: str(value) for slug, value in state.levers.items() if slug in known}
     scenario.full_clean()
     scenario.save()
     scenario.measures.set(Measure.objects.filter(budget=scenario.budget, slug__in=state.measures))

@@ -24,6 +24,8 @@ class ScenarioState:
     horizon: int = 3
     target: Decimal | None = None
     tax_rate_change: Decimal = Decimal("0")
+    # Revenue levers (engine/levers.py): slug -> the value set (new rate, new price, loan).
+    levers: dict[str, Decimal] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -32,6 +34,7 @@ class ScenarioState:
             "horizon": self.horizon,
             "target": None if self.target is None else str(self.target),
             "tax_rate_change": str(self.tax_rate_change),
+            "levers": {slug: str(value) for slug, value in self.levers.items()},
         }
 
     @classmethod
@@ -47,11 +50,22 @@ class ScenarioState:
         state.horizon = clamp_horizon(data.get("horizon", 3))
         state.target = _decimal(data.get("target"))
         state.tax_rate_change = _decimal(data.get("tax_rate_change")) or Decimal("0")
+        # Kept as typed, out of bounds included: the engine refuses them with its reasons.
+        state.levers = {}
+        for slug, value in (data.get("levers") or {}).items():
+            number = _decimal(value)
+            if number is not None:
+                state.levers[str(slug)] = number
         return state
 
     @property
     def is_empty(self) -> bool:
-        return not self.measures and not self.line_percents and not self.tax_rate_change
+        return (
+            not self.measures
+            and not self.line_percents
+            and not self.tax_rate_change
+            and not self.levers
+        )
 
 
 def _decimal(value) -> Decimal | None:
@@ -74,3 +88,31 @@ def clamp_horizon(value) -> int:
     except (TypeError, ValueError):
         return 3
     return max(1, min(MAX_HORIZON, horizon))
+
+
+def state_from_post(data) -> ScenarioState:
+    """A simulator form (the public screen's or a workshop group's) as a state.
+
+    Line sliders are `line__<code>`, levers `lever__<slug>`; slider values out of range are
+    brought back into range, lever values are kept for the engine to refuse with its reasons.
+    """
+    line_percents = {
+        key.removeprefix("line__"): value
+        for key, value in data.items()
+        if key.startswith("line__") and value not in ("", "0")
+    }
+    levers = {
+        key.removeprefix("lever__"): value
+        for key, value in data.items()
+        if key.startswith("lever__") and value != ""
+    }
+    return ScenarioState.from_dict(
+        {
+            "measures": data.getlist("measures"),
+            "line_percents": line_percents,
+            "horizon": data.get("horizon", 3),
+            "target": data.get("target") or None,
+            "tax_rate_change": data.get("tax_rate_change") or "0",
+            "levers": levers,
+        }
+    )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +11,20 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from budget.models import Budget, BudgetLine
+from budget.models import Budget
 from simulator import charts, exports, services
 from simulator.engine import SimulationError
 from simulator.inputs import run_scenario
 from simulator.models import Scenario
-from simulator.screen import catalogue, measure_names, results_context
+from simulator.screen import (
+    adjustable_lines,
+    catalogue,
+    lever_controls,
+    measure_names,
+    results_context,
+)
 from simulator.state import SLIDER_MAX, SLIDER_MIN, ScenarioState
+from simulator.state import state_from_post as read_state_from_post
 
 MAX_HORIZON_CHOICES = list(range(1, 11))
 
@@ -56,51 +62,11 @@ def _session_state(request: HttpRequest, budget: Budget) -> ScenarioState:
 
 
 def state_from_post(data, budget: Budget) -> ScenarioState:
-    """The screen's form as a state; values out of range are brought back into range."""
-    line_percents = {
-        key.removeprefix("line__"): value
-        for key, value in data.items()
-        if key.startswith("line__") and value not in ("", "0")
-    }
-    return ScenarioState.from_dict(
-        {
-            "measures": data.getlist("measures"),
-            "line_percents": line_percents,
-            "horizon": data.get("horizon", 3),
-            "target": data.get("target") or None,
-            "tax_rate_change": data.get("tax_rate_change") or "0",
-        }
-    )
+    """The screen's form as a state (simulator/state.py reads it; the budget is for symmetry)."""
+    return read_state_from_post(data)
 
 
 # --- computing ----------------------------------------------------------------------------
-
-
-def _adjustable_lines(budget: Budget, state: ScenarioState) -> list[dict]:
-    groups: OrderedDict[str, dict] = OrderedDict()
-    lines = (
-        BudgetLine.objects.filter(budget=budget)
-        .real()
-        .adjustable()
-        .order_by("function", "section", "direction", "position")
-    )
-    for line in lines:
-        key = line.function or ""
-        group = groups.setdefault(
-            key,
-            {
-                "function": key,
-                "label": line.function_label
-                or (_("Non ventilé") if not key else _("Fonction %(code)s") % {"code": key}),
-                "lines": [],
-                "changed": 0,
-            },
-        )
-        percent = state.line_percents.get(line.code)
-        group["lines"].append({"line": line, "percent": percent or 0})
-        if percent:
-            group["changed"] += 1
-    return list(groups.values())
 
 
 def _page_context(budget: Budget, state: ScenarioState, **extra) -> dict:
@@ -108,11 +74,12 @@ def _page_context(budget: Budget, state: ScenarioState, **extra) -> dict:
         "budget": budget,
         "state": state,
         "catalogue": catalogue(budget, state),
-        "line_groups": _adjustable_lines(budget, state),
+        "line_groups": adjustable_lines(budget, state),
         "horizons": MAX_HORIZON_CHOICES,
         "slider_min": SLIDER_MIN,
         "slider_max": SLIDER_MAX,
         "tax_available": bool(budget.property_tax_base and budget.property_tax_rate),
+        "levers": lever_controls(budget, state),
         **results_context(budget, state),
         **extra,
     }
@@ -249,7 +216,12 @@ def _export_response(
         )
     elif fmt == "xlsx":
         response = HttpResponse(
-            exports.scenario_workbook(scenario, state, result, measure_names(inputs.measures)),
+            exports.scenario_workbook(
+                scenario,
+                state,
+                result,
+                measure_names(inputs.measures, [c.lever for c in inputs.levers]),
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:

@@ -1,8 +1,9 @@
 """Simulator parameters prepared by the finance service in Excel: export and import.
 
 Sheet `lignes`: which lines the simulator may move (ajustable) and their legal floor
-(plancher). Sheet `impacts`: the linked-impact rules. The import replaces the budget's
-rules and the flags of the lines it lists, all or nothing.
+(plancher). Sheet `impacts`: the linked-impact rules. Sheet `leviers` (optional, see
+levers.py): the revenue levers. The import replaces the budget's rules, its levers (when the
+sheet is there) and the flags of the lines it lists, all or nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from budget.imports.levers import (
+    LEVERS_SHEET,
+    LeversSheet,
+    levers_help_rows,
+    levers_sheet,
+    read_levers,
+)
 from budget.imports.scdl import LABEL_MAX
 from budget.imports.services import BATCH, lines_bulk_update
 from budget.models import Budget, BudgetLine, ImpactRule
@@ -47,6 +55,7 @@ class ParamsReport:
     lines_updated: int = 0
     rules_created: int = 0
     rules_deleted: int = 0
+    levers: int | None = None  # levers imported; None when the workbook has no `leviers` sheet
     dry_run: bool = False
 
     @property
@@ -136,6 +145,7 @@ def simulator_params_export(*, budget: Budget) -> bytes:
         [
             writer.Sheet(LINES_SHEET, line_columns, line_rows),
             writer.Sheet(RULES_SHEET, rule_columns, rule_rows),
+            levers_sheet(list(budget.levers or []), budget),
             help_sheet,
         ]
     )
@@ -175,6 +185,7 @@ def _help_rows() -> list[list[str]]:
                 "vide) : seulement le changement de l'année."
             ),
         ],
+        *levers_help_rows(),
     ]
 
 
@@ -475,29 +486,49 @@ def _cycle_errors(specs: list[tuple[int, RuleSpec]]) -> list[RowError]:
 def simulator_params_import(*, budget: Budget, data: bytes, dry_run: bool = False) -> ParamsReport:
     """Apply an edited parameters workbook; never raises for bad input, writes nothing then."""
     report = ParamsReport(dry_run=dry_run)
-    tables, report.errors = read_sheets(
-        data, (LINES_SHEET, RULES_SHEET), max_bytes=settings.BUDGET_IMPORT_MAX_BYTES
+    tables, errors = read_sheets(
+        data, (LINES_SHEET, RULES_SHEET, LEVERS_SHEET), max_bytes=settings.BUDGET_IMPORT_MAX_BYTES
     )
+    # The levers sheet is optional: a workbook made before it existed keeps the levers.
+    report.errors = [
+        error for error in errors if not (error.row is None and error.column == LEVERS_SHEET)
+    ]
     if report.errors:
         return report
     lines_by_code = {line.code: line for line in BudgetLine.objects.filter(budget=budget)}
     errors: list[RowError] = []
     changes = _read_lines(tables[LINES_SHEET], lines_by_code, errors)
     specs = _read_rules(tables[RULES_SHEET], lines_by_code, errors)
+    levers = None
+    if LEVERS_SHEET in tables:
+        levers = read_levers(tables[LEVERS_SHEET], lines_by_code, errors)
     report.errors = sorted(
-        errors, key=lambda error: (error.column.split(".")[0] != LINES_SHEET, error.row or 0)
+        errors,
+        key=lambda error: (
+            {LINES_SHEET: 0, RULES_SHEET: 1, LEVERS_SHEET: 2}.get(error.column.split(".")[0], 3),
+            error.row or 0,
+        ),
     )
     if report.errors:
         return report
     _params_write(
-        budget=budget, changes=changes, specs=[spec for _row, spec in specs], report=report
+        budget=budget,
+        changes=changes,
+        specs=[spec for _row, spec in specs],
+        levers=levers,
+        report=report,
     )
     return report
 
 
 @transaction.atomic
 def _params_write(
-    *, budget: Budget, changes: list[_LineChange], specs: list[RuleSpec], report: ParamsReport
+    *,
+    budget: Budget,
+    changes: list[_LineChange],
+    specs: list[RuleSpec],
+    levers: LeversSheet | None,
+    report: ParamsReport,
 ) -> None:
     changed = []
     for change in changes:
@@ -514,5 +545,20 @@ def _params_write(
     report.lines_updated = len(changed)
     report.rules_deleted = ImpactRule.objects.filter(budget=budget).count()
     report.rules_created = len(impact_rules_replace(budget=budget, specs=specs))
+    if levers is not None:
+        budget.levers = levers.levers
+        fields = ["levers"]
+        if levers.property_tax is not None:
+            tax = levers.property_tax
+            budget.property_tax_rate = tax["rate"]
+            budget.property_tax_base = tax["base"].quantize(CENT, rounding=ROUND_HALF_UP)
+            budget.property_tax_average_bill = (
+                None
+                if tax["average_bill"] is None
+                else tax["average_bill"].quantize(CENT, rounding=ROUND_HALF_UP)
+            )
+            fields += ["property_tax_rate", "property_tax_base", "property_tax_average_bill"]
+        budget.save(update_fields=fields)
+        report.levers = len(levers.levers) + (levers.property_tax is not None)
     if report.dry_run:
         transaction.set_rollback(True)

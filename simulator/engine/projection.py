@@ -23,6 +23,7 @@ from simulator.engine.base import (
 )
 from simulator.engine.checks import check_adjustments, check_growth_rates, check_tax, number_or_none
 from simulator.engine.effects import adjustment_deltas, floor_problems, propagate, reach
+from simulator.engine.levers import LeverChoice, check_levers
 from simulator.engine.prepared import PreparedBudget, prepare
 from simulator.engine.result import SimulationResult
 from simulator.tax import TaxLever
@@ -39,6 +40,7 @@ def simulate(
     target: float | None = None,
     max_policy_areas: int | None = None,
     tax: TaxLever | None = None,
+    levers: Iterable[LeverChoice] = (),
 ) -> SimulationResult:
     """Apply adjustments and their linked impacts to a budget over `horizon` years.
 
@@ -72,6 +74,9 @@ def simulate(
             household = tax.household_yearly_change
         if tax_adjustment is not None:
             adjustments.append(tax_adjustment)
+    lever_messages, lever_adjustments, lever_effects = check_levers(prepared, levers)
+    messages += lever_messages
+    adjustments += lever_adjustments
     rates, rate_messages = check_growth_rates(growth_rates)
     messages += rate_messages
     target_value = number_or_none(target)
@@ -172,6 +177,7 @@ def simulate(
         warnings=warnings_of(ratios, target_met, first_met),
         tax_revenue_delta=tax_revenue_delta,
         household_yearly_change=household,
+        lever_effects=lever_effects,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -46,6 +46,7 @@ class SimulationResult:
     warnings: list[str]
     tax_revenue_delta: float | None = None
     household_yearly_change: float | None = None
+    lever_effects: list = field(default_factory=list)  # engine.levers.LeverEffect, in order
 
     @property
     def years(self) -> list[int]:

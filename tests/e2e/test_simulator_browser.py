@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from tests.e2e.conftest import assert_accessible
-from tests.simulator.factories import make_measure, pool_budget
+from tests.simulator.factories import make_measure, pool_budget, with_levers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,3 +54,29 @@ def test_toggling_a_measure_updates_the_summary_and_the_charts(live_server, page
     )
     assert "50\u202f500\u00a0€" in summary.inner_text()
     assert_accessible(page)
+
+
+def test_a_revenue_lever_updates_the_result_and_its_household_effect(live_server, page):
+    budget, lines = with_levers(*pool_budget(savings_target=Decimal("50000")))
+
+    page.goto(f"{live_server.url}/budgets/{budget.slug}/simulateur/")
+    summary = page.locator("#sim-summary")
+    # Typed with the keyboard, then confirmed: the form posts on change.
+    page.locator("#lever-cantine").fill("2")
+    page.locator("#lever-cantine").press("Tab")
+    page.wait_for_function(
+        "document.querySelector('#sim-summary').textContent.includes('50\u202f000')"
+    )
+    assert "économise 50\u202f000\u00a0€ par an en année pleine" in summary.inner_text()
+    table = page.locator("table.lever-effects")
+    assert "+8\u00a0€ par foyer et par an" in table.inner_text()
+    assert_accessible(page)
+
+    # Out of the sheet's bounds: the browser holds the value back (the input's min and max;
+    # htmx validates the form first) and the result stays; the server would refuse it too
+    # (tests/simulator/test_simulator_levers_view.py).
+    page.locator("#lever-cantine").fill("9")
+    page.locator("#lever-cantine").press("Tab")
+    assert page.locator("#lever-cantine:invalid").count() == 1
+    page.wait_for_timeout(500)
+    assert "économise 50 000 €" in summary.inner_text()

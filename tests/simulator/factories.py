@@ -91,3 +91,86 @@ def make_measure(budget, line, *, slug, title, policy_area="", **adjustment) -> 
     )
     MeasureAdjustment.objects.create(measure=measure, line=line, **adjustment)
     return measure
+
+
+LEVERS = [
+    {
+        "slug": "teom",
+        "kind": "taux",
+        "label": "Taxe d'enlèvement des ordures ménagères",
+        "line": "FR-7331",
+        "current": "10",
+        "minimum": "0",
+        "maximum": "15",
+        "step": "0.5",
+        "base": "3000000",
+        "households": "6000",
+        "interest_rate": None,
+        "interest_line": None,
+    },
+    {
+        "slug": "cantine",
+        "kind": "tarif",
+        "label": "Prix du repas à la cantine",
+        "line": "FR-7067-251",
+        "current": "1.5",
+        "minimum": "1",
+        "maximum": "4",
+        "step": "0.1",
+        "base": "100000",
+        "households": "6000",
+        "interest_rate": None,
+        "interest_line": None,
+    },
+    {
+        "slug": "emprunt",
+        "kind": "emprunt",
+        "label": "Emprunts nouveaux",
+        "line": "IR-1641",
+        "current": None,
+        "minimum": "0",
+        "maximum": "2000000",
+        "step": "50000",
+        "base": None,
+        "households": "5000",
+        "interest_rate": "3.5",
+        "interest_line": "FD-66111",
+    },
+]
+
+
+def with_levers(budget, lines):
+    """The pool budget with a household waste tax, a canteen price and new loans (the
+    parameters sheet `leviers` as budget/imports/levers.py stores it)."""
+    lines["teom"] = make_line(
+        budget,
+        direction="recette",
+        chapter="73",
+        account="7331",
+        amount=Decimal("300000"),
+        label="Taxe d'enlèvement des ordures ménagères",
+        adjustable=False,
+    )
+    lines["canteen"] = make_line(
+        budget,
+        direction="recette",
+        chapter="70",
+        account="7067",
+        function="251",
+        function_label="Restauration scolaire",
+        amount=Decimal("150000"),
+        label="Redevances de restauration scolaire",
+    )
+    lines["loans"] = make_line(
+        budget,
+        section="investissement",
+        direction="recette",
+        chapter="16",
+        account="1641",
+        amount=Decimal("0"),
+        label="Emprunts en euros",
+        adjustable=False,
+    )
+    budget.levers = [dict(lever) for lever in LEVERS]
+    budget.save(update_fields=["levers"])
+    return budget, lines

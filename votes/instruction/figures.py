@@ -17,6 +17,7 @@ from simulator.engine import Adjustment, PreparedBudget, SimulationError, simula
 from simulator.inputs import growth_rates, measure_adjustments, prepared_budget
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal
+from votes.proposals.revenue import proposal_lever_choices
 
 Status = Instruction.Status
 
@@ -84,7 +85,7 @@ def proposal_engine_saving(
     if proposal.kind != Proposal.Kind.SAVING:
         return None
     adjustments = proposal_adjustments(proposal)
-    if not adjustments:
+    if not adjustments and not proposal.lever:
         return None
     budget = proposal.campaign.budget
     if budget is None:
@@ -97,6 +98,8 @@ def proposal_engine_saving(
         horizon=ENGINE_HORIZON,
         debt_start=float(budget.debt_start),
         growth_rates=growth_rates(budget),
+        # A revenue proposal: the engine computes its net gain like a saving's.
+        levers=proposal_lever_choices(proposal),
     )
     return EngineSaving(
         net=_cents(result.full_year_net_saving),

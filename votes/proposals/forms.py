@@ -13,6 +13,7 @@ from simulator.models import Measure, Scenario
 from votes.campaigns.models import Campaign
 from votes.proposals.attachments import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from votes.proposals.models import Attachment, Proposal
+from votes.proposals.revenue import revenue_levers
 from votes.proposals.services import allowed_kinds
 
 ACCEPT = ",".join(
@@ -116,6 +117,16 @@ class ProposalCreateForm(ProposalFieldsForm):
     # A saving started from the simulator: its share token or its measure's slug.
     scenario = forms.CharField(required=False, widget=forms.HiddenInput)
     measure = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A revenue proposal (votes/proposals/revenue.py): a lever of the budget and its new value.
+    lever = forms.ChoiceField(label=_("Recette proposée"), required=False)
+    lever_value = forms.DecimalField(
+        label=_("Nouvelle valeur proposée"),
+        required=False,
+        max_digits=16,
+        decimal_places=4,
+        localize=True,
+        help_text=_("Nouveau taux (en %) ou nouveau tarif (en €), dans les bornes indiquées."),
+    )
 
     field_order = ["kind", "title", "category"]
 
@@ -132,6 +143,31 @@ class ProposalCreateForm(ProposalFieldsForm):
                 "Une rubrique avec une enveloppe reçoit des projets ; une rubrique avec un "
                 "objectif d'économies reçoit des économies."
             )
+        levers = revenue_levers(campaign.budget)
+        if levers and Proposal.Kind.SAVING in kinds:
+            self.fields["lever"].choices = [
+                ("", gettext("— Aucune : une économie de dépense —")),
+                *(
+                    (
+                        lever.slug,
+                        gettext("%(lever)s (actuel : %(current)s ; de %(min)s à %(max)s)")
+                        % {
+                            "lever": lever.label,
+                            "current": _plain(lever.current),
+                            "min": _plain(lever.floor()),
+                            "max": "…" if lever.maximum is None else _plain(lever.maximum),
+                        },
+                    )
+                    for lever in levers
+                ),
+            ]
+            self.fields["lever"].help_text = gettext(
+                "Pour une économie : proposer une recette nouvelle ou plus élevée (tarif, "
+                "redevance, taux) au lieu d'une baisse de dépense."
+            )
+        else:
+            del self.fields["lever"]
+            del self.fields["lever_value"]
 
     def clean_scenario(self) -> Scenario | None:
         token = self.cleaned_data["scenario"].strip()
@@ -156,6 +192,10 @@ class ProposalCreateForm(ProposalFieldsForm):
                 _("Cette mesure n'existe pas dans le budget de la campagne.")
             )
         return measure
+
+
+def _plain(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
 
 
 class ProposalEditForm(ProposalFieldsForm):

@@ -129,6 +129,18 @@ class Proposal(models.Model):
         related_name="proposals",
         verbose_name=_("service instructeur"),
     )
+    # A revenue proposal (issue 14) is a saving that sets a revenue lever of the budget (sheet
+    # `leviers` of the simulator parameters): a new rate or price, within its bounds. It is
+    # instructed, voted and counted toward the savings target like any saving.
+    lever = models.CharField(_("levier de recettes"), max_length=60, blank=True)
+    lever_value = models.DecimalField(
+        _("valeur proposée pour le levier"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Nouveau taux (en %) ou nouveau tarif (en €)."),
+    )
     # pabulib project_id of an imported election, empty otherwise.
     source_id = models.CharField(_("identifiant source"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -147,6 +159,11 @@ class Proposal(models.Model):
                 condition=Q(estimate__isnull=True) | Q(estimate__gte=0),
                 name="votes_proposal_estimate_non_negative",
             ),
+            models.CheckConstraint(
+                condition=(Q(lever="") & Q(lever_value__isnull=True))
+                | (~Q(lever="") & Q(lever_value__gte=0) & Q(kind="saving")),
+                name="votes_proposal_lever_with_value",
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "status", "category"])]
 
@@ -161,6 +178,11 @@ class Proposal(models.Model):
     @property
     def public_reference(self) -> str:
         return f"P-{self.reference:04d}"
+
+    @property
+    def is_revenue(self) -> bool:
+        """A saving that raises a revenue (a lever), rather than spending less."""
+        return bool(self.lever)
 
     @property
     def author_display(self) -> str:

@@ -14,6 +14,7 @@ from simulator.inputs import growth_rates, prepared_budget
 from simulator.models import Measure, Scenario
 from votes.campaigns.models import Campaign
 from votes.proposals.models import Proposal, ProposalAdjustment
+from votes.proposals.revenue import proposal_lever_choices
 
 # --------------------------------------------------------------------------------------------
 # Deposit: what a saving carries from the simulator
@@ -107,15 +108,16 @@ def proposal_simulation(proposal: Proposal) -> SimulationResult | None:
     """
     budget = proposal.campaign.budget
     adjustments = proposal_engine_adjustments(proposal)
-    if budget is None or not adjustments:
+    if budget is None or not (adjustments or proposal.lever):
         return None
-    horizon = min(MAX_HORIZON, max(DEFAULT_IMPACT_HORIZON, *(a.start_year for a in adjustments)))
+    horizon = min(MAX_HORIZON, max(DEFAULT_IMPACT_HORIZON, *(a.start_year for a in adjustments), 1))
     return simulate(
         prepared_budget(budget),
         adjustments=adjustments,
         horizon=horizon,
         debt_start=float(budget.debt_start),
         growth_rates=growth_rates(budget),
+        levers=proposal_lever_choices(proposal),
     )
 
 

@@ -24,6 +24,7 @@ from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
 from votes.proposals.attachments import check_attachments, store_attachments
 from votes.proposals.models import Attachment, Proposal, ProposalAdjustment
+from votes.proposals.revenue import check_revenue
 from votes.proposals.savings import check_simulator_source, source_adjustments
 
 User = AbstractBaseUser | AnonymousUser
@@ -127,8 +128,12 @@ def proposal_create(
     place: str = "",
     scenario: Scenario | None = None,
     measure: Measure | None = None,
+    lever: str = "",
+    lever_value: Decimal | None = None,
     attachments: Sequence[UploadedFile] = (),
 ) -> Proposal:
+    """A citizen's project or saving; a saving may set a revenue lever (votes/proposals/
+    revenue.py): a new or higher tariff, fee or tax rate."""
     require_phase(campaign, "propose")
     _require_profile(author)
     errors: dict[str, list[str]] = {}
@@ -136,6 +141,14 @@ def proposal_create(
     if "category" not in errors:
         check_kind(campaign, category, kind, errors)
     check_simulator_source(campaign, kind=kind, scenario=scenario, measure=measure, errors=errors)
+    check_revenue(
+        campaign,
+        kind=kind,
+        lever=lever,
+        value=lever_value,
+        has_simulator_source=scenario is not None or measure is not None,
+        errors=errors,
+    )
     if errors:
         raise ValidationError(errors)
     checked_files = check_attachments(list(attachments))
@@ -158,6 +171,8 @@ def proposal_create(
         place=place.strip(),
         scenario=scenario,
         measure=measure,
+        lever=lever,
+        lever_value=lever_value,
     )
     proposal.full_clean()
     proposal.save()

@@ -20,12 +20,13 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from simulator import charts
+from simulator.engine.levers import household_text
 from votes import ratelimits
 from votes.access import is_moderator, is_team
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
 from votes.instruction.publication import instruction_is_public
-from votes.proposals import savings
+from votes.proposals import revenue, savings
 from votes.proposals.filters import ProposalFilter
 from votes.proposals.forms import FlagForm, ModerationForm
 from votes.proposals.models import Flag, Proposal, Support
@@ -183,6 +184,15 @@ def _impacts_context(proposal: Proposal) -> dict:
         "impact_years": years,
         "impact_lines": list(lines.values()),
         "impact_chart": charts.waterfall(result),
+        "revenue_label": revenue.lever_label(proposal) if proposal.lever else "",
+        "revenue_household": next(
+            (
+                household_text(effect.household_yearly_change)
+                for effect in result.lever_effects
+                if effect.household_yearly_change is not None
+            ),
+            "",
+        ),
     }
 
 

@@ -115,6 +115,8 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                     place=data["place"],
                     scenario=data["scenario"],
                     measure=data["measure"],
+                    lever=data.get("lever") or "",
+                    lever_value=data.get("lever_value"),
                     attachments=data["attachments"],
                 )
             except ValidationError as refusal:

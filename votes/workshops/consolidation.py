@@ -19,6 +19,7 @@ The workshop (and its facilitator) stays reachable through `WorkshopProposal`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,15 +31,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from simulator.engine import SimulationError
-from simulator.inputs import prepared_budget, run_measure_alone
+from simulator.engine import Adjustment, SimulationError, simulate
+from simulator.engine.levers import LeverChoice
+from simulator.inputs import growth_rates, prepared_budget, run_measure_alone
 from simulator.models import Measure
 from votes.access import require
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
 from votes.proposals.models import Proposal, ProposalAdjustment
+from votes.proposals.revenue import check_revenue
 from votes.proposals.savings import check_simulator_source, source_adjustments
 from votes.proposals.services import allowed_kinds, check_kind, check_place
+from votes.workshops.choices import GroupSetting, group_settings
 from votes.workshops.consensus import Comparison, GroupChoice, compare
 from votes.workshops.models import Workshop, WorkshopGroup, WorkshopProposal
 from votes.workshops.progress import GroupProgress
@@ -251,11 +255,14 @@ def workshop_consolidate(
     measure_ids: list[int],
     panel_name: str,
     category: Category,
+    choice_keys: Sequence[str] = (),
 ) -> list[Proposal]:
-    """One savings proposal of the campaign per picked measure, signed by the panel.
+    """One savings proposal of the campaign per picked measure, slider or lever (choices.py),
+    signed by the panel: a slider becomes a saving with its line adjustment, a lever a revenue
+    proposal (votes/proposals/revenue.py), both at the median of the groups' values.
 
-    Idempotent per measure: a measure the workshop already carried is skipped (its proposal
-    stays as it is). Returns the proposals created by this call, in the order picked.
+    Idempotent per measure and per setting: one the workshop already carried is skipped (its
+    proposal stays as it is). Returns the proposals created by this call, measures first.
     """
     require(can_run_workshop(by, workshop))
     # Locked: the facilitator's double click, or an administrator consolidating at the same
@@ -270,7 +277,8 @@ def workshop_consolidate(
     require_phase(campaign, "propose")
     panel_name = clean_panel_name(panel_name)
     wanted = list(dict.fromkeys(int(pk) for pk in measure_ids))
-    if not wanted:
+    keys = list(dict.fromkeys(str(key) for key in choice_keys))
+    if not wanted and not keys:
         raise ValidationError(
             {"measures": _("Cochez au moins une mesure à transformer en proposition du panel.")}
         )
@@ -288,6 +296,15 @@ def workshop_consolidate(
     for group in groups:
         for measure in group.scenario.measures.all():
             chosen_by.setdefault(measure.pk, []).append(group)
+    settings = group_settings(campaign.budget, groups)
+    unset = [key for key in keys if key not in settings]
+    if unset:
+        raise ValidationError(
+            {
+                "choices": _("Aucun groupe n'a fait ce réglage : %(keys)s.")
+                % {"keys": ", ".join(f"« {key} »" for key in unset)}
+            }
+        )
     orphans = [pk for pk in wanted if pk not in chosen_by]
     if orphans:
         titles = Measure.objects.filter(pk__in=orphans).values_list("title", flat=True)
@@ -307,7 +324,13 @@ def workshop_consolidate(
         )
     )
     todo = [pk for pk in wanted if pk not in done]
-    if not todo:
+    done_keys = set(
+        WorkshopProposal.objects.filter(workshop=workshop, choice__in=keys).values_list(
+            "choice", flat=True
+        )
+    )
+    todo_keys = [key for key in keys if key not in done_keys]
+    if not todo and not todo_keys:
         return []
     measures = {
         m.pk: m
@@ -319,11 +342,15 @@ def workshop_consolidate(
         check_simulator_source(
             campaign, kind=Proposal.Kind.SAVING, scenario=None, measure=measures[pk], errors=errors
         )
+    prepared = prepared_budget(campaign.budget)
+    estimates = {
+        key: setting_estimate(campaign, settings[key], prepared=prepared, errors=errors)
+        for key in todo_keys
+    }
     if errors:
         raise ValidationError(errors)
 
     texts = {group.pk: group_arguments(group) for group in groups}
-    prepared = prepared_budget(campaign.budget)
     # The campaign row is the queue of P-numbers, as in proposal_create: a citizen depositing
     # at the same instant would otherwise take the same reference.
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
@@ -367,4 +394,98 @@ def workshop_consolidate(
         outcome.save()
         outcome.groups.set(choosers)
         created.append(proposal)
+    for key in todo_keys:
+        setting = settings[key]
+        reference += 1
+        proposal = Proposal(
+            campaign=campaign,
+            category=category,
+            reference=reference,
+            kind=Proposal.Kind.SAVING,
+            title=setting.title[:200],
+            description=setting_description(
+                workshop=workshop, panel_name=panel_name, setting=setting, group_count=len(groups)
+            ),
+            author=None,
+            author_label=panel_name,
+            estimate=estimates[key],
+            lever=setting.lever.slug if setting.lever is not None else "",
+            lever_value=setting.value if setting.lever is not None else None,
+        )
+        proposal.full_clean()
+        proposal.save()
+        if setting.line is not None:
+            adjustment = ProposalAdjustment(
+                proposal=proposal, line=setting.line, percent=setting.value
+            )
+            adjustment.full_clean()
+            adjustment.save()
+        outcome = WorkshopProposal(workshop=workshop, choice=key, proposal=proposal)
+        outcome.full_clean()
+        outcome.save()
+        outcome.groups.set(setting.groups)
+        created.append(proposal)
     return created
+
+
+# --- sliders and levers ---------------------------------------------------------------------
+
+
+def setting_estimate(
+    campaign: Campaign, setting: GroupSetting, *, prepared, errors: dict
+) -> Decimal | None:
+    """The setting's own full-year net gain by the engine; a setting that saves nothing (a
+    slider raising spending, a lower tariff) or that the engine refuses is no saving."""
+    adjustments, levers = [], []
+    if setting.lever is not None:
+        check_revenue(
+            campaign,
+            kind=Proposal.Kind.SAVING,
+            lever=setting.lever.slug,
+            value=setting.value,
+            has_simulator_source=False,
+            errors=errors,
+        )
+        if "lever" in errors or "lever_value" in errors:
+            errors.setdefault("choices", []).extend(
+                [*errors.pop("lever", []), *errors.pop("lever_value", [])]
+            )
+            return None
+        levers = [LeverChoice(lever=setting.lever, value=float(setting.value))]
+    else:
+        adjustments = [Adjustment(line=setting.line.code, percent=float(setting.value))]
+    budget = campaign.budget
+    try:
+        result = simulate(
+            prepared,
+            adjustments=adjustments,
+            horizon=ESTIMATE_HORIZON,
+            debt_start=float(budget.debt_start),
+            growth_rates=growth_rates(budget),
+            levers=levers,
+        )
+    except SimulationError as error:
+        errors.setdefault("choices", []).extend(error.messages)
+        return None
+    if result.full_year_net_saving <= 0:
+        errors.setdefault("choices", []).append(
+            _("« %(title)s » ne fait pas économiser : elle ne peut pas devenir une économie.")
+            % {"title": setting.title}
+        )
+        return None
+    return Decimal(str(round(result.full_year_net_saving)))
+
+
+def setting_description(
+    *, workshop: Workshop, panel_name: str, setting: GroupSetting, group_count: int
+) -> str:
+    """The Markdown of a slider's or a lever's proposal: where it comes from, what it sets."""
+    when = formats.date_format(timezone.localtime(workshop.starts_at), "j F Y")
+    intro = _(
+        "Proposition du panel « %(panel)s », issue de l'atelier « %(workshop)s » du %(date)s."
+    ) % {
+        "panel": markdown_literal(panel_name),
+        "workshop": markdown_literal(workshop.title),
+        "date": when,
+    }
+    return "\n\n".join([intro, markdown_literal(setting.detail(group_count))])

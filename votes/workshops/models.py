@@ -99,10 +99,16 @@ class GroupArgument(models.Model):
 
 
 class WorkshopProposal(models.Model):
-    """A measure the workshop carried forward, and the campaign proposal it became."""
+    """A measure, a line slider or a revenue lever the workshop carried forward, and the
+    campaign proposal it became."""
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="outcomes")
-    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # A slider or a lever rather than a measure: its key in votes/workshops/choices.py
+    # ("ligne:<code>", "levier:<slug>"); empty for a measure.
+    choice = models.CharField(_("réglage retenu"), max_length=80, blank=True)
     proposal = models.OneToOneField(
         "votes.Proposal", on_delete=models.CASCADE, related_name="workshop_origin"
     )
@@ -115,7 +121,17 @@ class WorkshopProposal(models.Model):
             models.UniqueConstraint(
                 fields=["workshop", "measure"], name="simulator_workshopproposal_unique_measure"
             ),
+            models.UniqueConstraint(
+                fields=["workshop", "choice"],
+                condition=~models.Q(choice=""),
+                name="votes_workshopproposal_unique_choice",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(measure__isnull=False) & models.Q(choice=""))
+                | (models.Q(measure__isnull=True) & ~models.Q(choice="")),
+                name="votes_workshopproposal_measure_or_choice",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.workshop}: {self.measure}"
+        return f"{self.workshop}: {self.measure or self.choice}"

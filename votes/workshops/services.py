@@ -25,11 +25,19 @@ from django.utils.translation import gettext as _
 
 from simulator import services
 from simulator.engine import Adjustment, SimulationError, simulate
-from simulator.inputs import LINE_ADJUSTMENTS, growth_rates, measure_adjustments, prepared_budget
+from simulator.inputs import (
+    LINE_ADJUSTMENTS,
+    growth_rates,
+    lever_choices,
+    measure_adjustments,
+    prepared_budget,
+    tax_lever,
+)
 
 # The simulator screen's rule on policy areas: the dashboard applies the very same one.
 from simulator.limits import policy_area_limit
 from simulator.models import Measure, Scenario
+from simulator.state import ScenarioState
 from votes.access import is_administrator, is_facilitator, require
 from votes.campaigns.models import Campaign
 from votes.voting.models import VotingCodeBatch
@@ -352,11 +360,20 @@ def _touch(group: WorkshopGroup) -> None:
 
 
 @transaction.atomic
-def group_choices_save(*, group: WorkshopGroup, measures: Iterable[str]) -> WorkshopGroup:
-    """The measures ticked on the group's screen, saved at once (the screen has no save button).
+def group_choices_save(
+    *,
+    group: WorkshopGroup,
+    measures: Iterable[str],
+    line_percents: dict[str, Decimal] | None = None,
+    levers: dict[str, Decimal] | None = None,
+    tax_rate_change: Decimal | None = None,
+) -> WorkshopGroup:
+    """What the group set on its screen, saved at once (the screen has no save button).
 
-    A workshop group chooses among the catalogue's published measures only: line sliders and
-    the tax lever are the lone citizen's tools; the panel's choices must become proposals.
+    Published catalogue measures, line sliders (adjustable lines only, within the sliders'
+    range), revenue levers (the budget's own) and the property-tax rate: like the public
+    simulator's, and each can become a panel proposal (consolidation.py). Values out of a
+    lever's bounds are kept: the engine refuses them on the group's screen, with why.
     """
     group = _lock_group(group)
     _require_open(group.workshop)
@@ -368,10 +385,20 @@ def group_choices_save(*, group: WorkshopGroup, measures: Iterable[str]) -> Work
         .values_list("slug", flat=True)
     )
     state = services.scenario_state(scenario)
+    # Through the state's own reading: the same clamping and parsing as the public screen.
+    chosen = ScenarioState.from_dict(
+        {
+            "line_percents": line_percents or {},
+            "levers": levers or {},
+            "tax_rate_change": tax_rate_change or "0",
+        }
+    )
     state.measures = [slug for slug in wanted if slug in allowed]
-    state.line_percents = {}
-    state.tax_rate_change = Decimal("0")
-    services.scenario_save_state(scenario=scenario, state=state)
+    state.line_percents = chosen.line_percents
+    state.levers = chosen.levers
+    state.tax_rate_change = chosen.tax_rate_change
+    # The saved row, not the one read with the group: the screen shows the new levers.
+    group.scenario = services.scenario_save_state(scenario=scenario, state=state)
     _touch(group)
     return group
 
@@ -455,6 +482,11 @@ def _group_adjustments(group: WorkshopGroup) -> list[Adjustment]:
     return adjustments
 
 
+def group_levers(group: WorkshopGroup) -> dict[str, Decimal]:
+    """The revenue levers the group set (slug -> value), from its scenario."""
+    return ScenarioState.from_dict({"levers": group.scenario.levers}).levers
+
+
 def dashboard_rows(workshop: Workshop, *, now: datetime | None = None) -> list[GroupProgress]:
     """Every group's progress toward the target, by the engine, in a bounded number of queries.
 
@@ -483,6 +515,8 @@ def dashboard_rows(workshop: Workshop, *, now: datetime | None = None) -> list[G
                 growth_rates=growth_rates(budget),
                 target=None if scenario.target is None else float(scenario.target),
                 max_policy_areas=limit,
+                tax=tax_lever(budget, scenario.tax_rate_change),
+                levers=lever_choices(budget, group_levers(group)),
             )
         except SimulationError as error:
             errors = list(error.messages)

@@ -26,7 +26,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from simulator import services
 from simulator.models import Measure
-from simulator.screen import catalogue, results_context
+from simulator.screen import adjustable_lines, catalogue, lever_controls, results_context
+from simulator.state import SLIDER_MAX, SLIDER_MIN, state_from_post
 from votes import ratelimits
 from votes.access import is_administrator, is_facilitator, require
 from votes.workshops.forms import (
@@ -334,6 +335,11 @@ def _group_context(group: WorkshopGroup, *, full: bool) -> dict:
     )
     if full:
         context["catalogue"] = catalogue(budget, state)
+        # The public simulator's controls: line sliders, revenue levers, property tax.
+        context["line_groups"] = adjustable_lines(budget, state)
+        context["levers"] = lever_controls(budget, state)
+        context["tax_available"] = bool(budget.property_tax_base and budget.property_tax_rate)
+        context["slider_min"], context["slider_max"] = SLIDER_MIN, SLIDER_MAX
         context["rename_form"] = RenameForm(initial={"title": scenario.title})
     return context
 
@@ -345,8 +351,15 @@ def workshop_group(request: HttpRequest) -> HttpResponse:
     if group is None:
         return _no_group(request)
     if request.method == "POST":
+        posted = state_from_post(request.POST)
         try:
-            group = group_choices_save(group=group, measures=request.POST.getlist("measures"))
+            group = group_choices_save(
+                group=group,
+                measures=posted.measures,
+                line_percents=posted.line_percents,
+                levers=posted.levers,
+                tax_rate_change=posted.tax_rate_change,
+            )
         except ValidationError as error:
             return _refused(request, error)
         if not request.htmx:

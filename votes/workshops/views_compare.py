@@ -21,6 +21,7 @@ from votes.access import require
 from votes.campaigns.models import Category
 from votes.campaigns.phases import require_phase
 from votes.workshops.charts import consensus_chart, gap_text, spread_chart
+from votes.workshops.choices import group_settings
 from votes.workshops.consensus import MeasureRow
 from votes.workshops.consolidation import (
     PANEL_NAME_DEFAULT,
@@ -121,6 +122,17 @@ class ConsolidationForm(forms.Form):
             "d'avance."
         ),
     )
+    choices = forms.MultipleChoiceField(
+        label=gettext_lazy(
+            "Réglages de lignes et leviers de recettes à transformer en propositions"
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Une ligne ajustée devient une économie, un levier une proposition de recette, à la "
+            "valeur médiane des groupes."
+        ),
+    )
     panel_name = forms.CharField(
         label=gettext_lazy("Nom du panel"),
         required=False,
@@ -132,9 +144,14 @@ class ConsolidationForm(forms.Form):
         empty_label=gettext_lazy("Choisissez une rubrique"),
     )
 
-    def __init__(self, *args, rows: list[MeasureRow], total: int, categories, **kwargs) -> None:
+    def __init__(
+        self, *args, rows: list[MeasureRow], settings, total: int, categories, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["measures"].choices = [(row.id, measure_label(row, total)) for row in rows]
+        self.fields["choices"].choices = [(s.key, s.label(total)) for s in settings]
+        if not settings:
+            del self.fields["choices"]
         self.fields["panel_name"].widget.attrs["maxlength"] = PANEL_NAME_MAX_LENGTH
         self.fields["category"].queryset = Category.objects.filter(
             pk__in=[category.pk for category in categories]
@@ -144,6 +161,14 @@ class ConsolidationForm(forms.Form):
 def _consolidation_form(data: WorkshopComparison, outcomes, post=None) -> ConsolidationForm:
     done = {outcome.measure_id for outcome in outcomes}
     rows = [row for row in data.comparison.rows if row.id not in done]
+    done_keys = {outcome.choice for outcome in outcomes}
+    settings = [
+        setting
+        for key, setting in group_settings(
+            data.workshop.campaign.budget, [view.group for view in data.groups]
+        ).items()
+        if key not in done_keys
+    ]
     categories = savings_categories(data.workshop.campaign)
     initial = {
         "measures": [row.id for row in rows if row.consensus],
@@ -154,6 +179,7 @@ def _consolidation_form(data: WorkshopComparison, outcomes, post=None) -> Consol
         post,
         initial=initial,
         rows=rows,
+        settings=settings,
         total=len(data.groups),
         categories=categories,
     )
@@ -172,6 +198,7 @@ def workshop_consolidate_view(request: HttpRequest, pk: int) -> HttpResponse:
                 workshop=workshop,
                 by=request.user,
                 measure_ids=form.cleaned_data["measures"],
+                choice_keys=form.cleaned_data.get("choices") or [],
                 panel_name=form.cleaned_data["panel_name"],
                 category=form.cleaned_data["category"],
             )

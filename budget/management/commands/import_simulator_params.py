@@ -41,6 +41,8 @@ class Command(BaseCommand):
             "rules": report.rules_created,
             "old": report.rules_deleted,
         }
+        if report.levers is not None:
+            summary += " " + _("%(count)s levier(s) de recettes.") % {"count": report.levers}
         if report.dry_run:
             summary = (
                 _("Vérification seulement (--dry-run), rien n'a été enregistré.") + " " + summary

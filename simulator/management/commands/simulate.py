@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from budget.models import Budget
 from budget.templatetags.budget_tags import money as euros
 from simulator.engine import Adjustment, SimulationError, simulate
-from simulator.inputs import growth_rates, measure_adjustments, prepared_budget
+from simulator.engine.levers import LeverChoice, household_text
+from simulator.inputs import budget_levers, growth_rates, measure_adjustments, prepared_budget
 from simulator.models import Measure
 from simulator.tax import TaxLever
 
@@ -35,7 +36,7 @@ def parse_scenario(data: object, budget: Budget) -> tuple[dict, list[Adjustment]
     if not isinstance(data, dict):
         raise CommandError("Le scénario doit être un objet JSON.", returncode=2)
     unknown = sorted(
-        set(data) - {"horizon", "target", "adjustments", "measures", "tax_rate_change"}
+        set(data) - {"horizon", "target", "adjustments", "measures", "tax_rate_change", "levers"}
     )
     if unknown:
         problems.append(f"Clés inconnues dans le scénario : {', '.join(unknown)}.")
@@ -89,6 +90,14 @@ def parse_scenario(data: object, budget: Budget) -> tuple[dict, list[Adjustment]
                     else None
                 ),
             )
+    levers = data.get("levers") or {}
+    if not isinstance(levers, dict):
+        problems.append("« levers » doit être un objet : identifiant du levier → valeur.")
+        levers = {}
+    known = {lever.slug for lever in budget_levers(budget)}
+    problems += [
+        f"Levier inconnu pour ce budget : « {slug} »." for slug in levers if slug not in known
+    ]
     if problems:
         raise CommandError("\n".join(problems), returncode=2)
     return data, adjustments, tax
@@ -123,10 +132,29 @@ class Command(BaseCommand):
                 growth_rates=growth_rates(budget),
                 target=data.get("target"),
                 tax=tax,
+                # Values that are not numbers reach the engine, which refuses them with why.
+                levers=[
+                    LeverChoice(lever=lever, value=data["levers"][lever.slug])
+                    for lever in budget_levers(budget)
+                    if lever.slug in (data.get("levers") or {})
+                ],
             )
         except SimulationError as error:
             raise CommandError("\n".join(error.messages), returncode=2) from None
         payload = result.as_dict()
+        levers = [
+            {
+                "slug": effect.slug,
+                "value": effect.value,
+                "current": effect.current,
+                "revenue_delta": round(effect.revenue_delta, 2),
+                "yearly_interest": round(effect.yearly_interest, 2),
+                "household_yearly_change": effect.household_yearly_change,
+            }
+            for effect in result.lever_effects
+        ]
+        if levers:  # only then: the documented keys stay as they were without levers
+            payload["levers"] = levers
         if options["json"]:
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
@@ -137,6 +165,13 @@ class Command(BaseCommand):
                 f"(effets directs {euros(year['direct_delta'])}, "
                 f"induits {euros(year['induced_delta'])}) ; "
                 f"épargne brute {euros(year['epargne_brute'])}"
+            )
+        for effect in result.lever_effects:
+            household = effect.household_yearly_change
+            self.stdout.write(
+                f"Levier {effect.label} : {effect.value:g} au lieu de {effect.current:g}, "
+                f"{euros(effect.revenue_delta)} par an"
+                + (f" ({household_text(household)})" if household is not None else "")
             )
         self.stdout.write(f"Effet en année pleine : {euros(payload['full_year_net_saving'])}")
         if payload["target"] is not None:
