@@ -277,7 +277,7 @@ def code_batch_revoke(*, batch: VotingCodeBatch, by: User) -> VotingCodeBatch:
 UNKNOWN_CODE = gettext_lazy("Ce code est inconnu ou a été révoqué : vérifiez sa saisie.")
 
 
-def _used_message(code: VotingCode) -> str:
+def code_used_message(code: VotingCode) -> str:
     return _("Ce code a déjà servi à voter le %(date)s : un code ne vaut qu'un vote.") % {
         "date": timezone.localtime(code.used_at).strftime("%d/%m/%Y à %H:%M")
     }
@@ -314,7 +314,7 @@ def code_check(*, campaign: Campaign, raw: str) -> VotingCode:
         raise ValidationError(problem, code="format")
     code = _lookup(campaign, normalised, lock=False)
     if code.used_at is not None:
-        raise ValidationError(_used_message(code), code="used")
+        raise ValidationError(code_used_message(code), code="used")
     return code
 
 
@@ -338,7 +338,7 @@ def code_ballot_confirm(*, code: VotingCode, choices: Iterable[int]) -> Ballot:
     campaign = campaign_held_open(code.batch.campaign)
     require_phase(campaign, "vote")
     if code.used_at is not None:
-        raise ValidationError(_used_message(code), code="used")
+        raise ValidationError(code_used_message(code), code="used")
     if not references:
         raise ValidationError(
             _("Choisissez au moins une proposition avant de confirmer votre vote."), code="empty"

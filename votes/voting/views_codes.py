@@ -269,13 +269,21 @@ def _ballot_sections(campaign: Campaign, chosen: set[int]) -> list[dict]:
 
 
 def _no_code(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    messages.error(
-        request,
-        _(
-            "Saisissez votre code de vote pour ouvrir votre bulletin (il est peut-être déjà "
-            "utilisé)."
-        ),
-    )
+    state = request.session.get(SESSION_KEY) or {}
+    # The session's code spent meanwhile (from another tab, or by someone else holding the
+    # same card): say so plainly rather than « perhaps ».
+    used = VotingCode.objects.filter(pk=state.get("code"), used_at__isnull=False).first()
+    if state.get("campaign") == campaign.pk and used is not None:
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, code_services.code_used_message(used))
+    else:
+        messages.error(
+            request,
+            _(
+                "Saisissez votre code de vote pour ouvrir votre bulletin (il est peut-être déjà "
+                "utilisé)."
+            ),
+        )
     return redirect("votes:code_enter", slug=campaign.slug)
 
 
@@ -325,11 +333,17 @@ def code_review(request: HttpRequest, slug: str) -> HttpResponse:
     if not references:
         return redirect("votes:code_ballot", slug=campaign.slug)
     problems: list[str] = []
+    spent = False
     if request.method == "POST":
         try:
             ballot = code_services.code_ballot_confirm(code=code, choices=references)
         except ValidationError as error:
             problems = _messages_of(error)
+            # Two confirmations at once (two tabs, two people with one card): the second one
+            # learns that the code has voted, and is not offered to confirm again.
+            spent = getattr(error, "code", None) == "used"
+            if spent:
+                request.session.pop(SESSION_KEY, None)
         else:
             request.session.pop(SESSION_KEY, None)
             request.session["voting_code_receipt"] = ballot.receipt
@@ -342,6 +356,7 @@ def code_review(request: HttpRequest, slug: str) -> HttpResponse:
             "campaign": campaign,
             "chosen": [items[ref] for ref in references if ref in items],
             "problems": problems,
+            "spent": spent,
         },
         status=400 if problems else 200,
     )
