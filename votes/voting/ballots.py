@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -142,14 +143,21 @@ def _require_eligible(*, campaign: Campaign, user: AbstractBaseUser) -> None:
         raise ValidationError(problem.message, code=problem.code)
 
 
-def _held_state(campaign: Campaign) -> tuple[str, bool]:
-    """The campaign's phase and whether it is frozen, held until this transaction ends.
+def _held_state(campaign: Campaign, *, voter: AbstractBaseUser | None = None) -> tuple[str, bool]:
+    """The campaign's phase and whether it is frozen, held until this transaction ends; with
+    `voter`, the voter's account row locked too, in the same read (every click pays it).
 
     The administrator's closing of the vote (campaign_move) and the sending to the council
     lock the campaign row FOR UPDATE: with FOR KEY SHARE here, they wait for the ballots being
     written, and a ballot written after them sees the new phase or the freeze. FOR KEY SHARE
-    locks do not conflict with each other, so voters do not wait for one another. Phase and
-    freeze come in one read (votes.campaigns.freeze.is_frozen, inlined): every click pays it.
+    locks do not conflict with each other, so voters do not wait for one another. The freeze
+    is votes.campaigns.freeze.is_frozen, inlined.
+
+    The account row, FOR NO KEY UPDATE, is the one lock of a person's vote: two clicks of one
+    voter (two tabs) wait for each other, so the second counts the first one's line and the
+    caps stay exact; a paper registration of the same person (paper._lock_person, FOR UPDATE)
+    waits too, and whichever comes second sees the other. Not the ballot row: the first click
+    has none to lock, and the foreign keys of its insert are only checked at commit.
     """
     snapshot = Campaign._meta.get_field("council_snapshot")
     if connection.vendor == "postgresql":
@@ -157,14 +165,26 @@ def _held_state(campaign: Campaign) -> tuple[str, bool]:
         table = quote(Campaign._meta.db_table)
         snapshots = quote(snapshot.related_model._meta.db_table)
         column = quote(snapshot.field.column)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT c.phase, EXISTS (SELECT 1 FROM {snapshots} s WHERE s.{column} = c.id) "
-                f"FROM {table} c WHERE c.id = %s FOR KEY SHARE OF c",
-                [campaign.pk],
+        sql = (
+            f"SELECT c.phase, EXISTS (SELECT 1 FROM {snapshots} s WHERE s.{column} = c.id) "
+            f"FROM {table} c"
+        )
+        params = [campaign.pk]
+        if voter is None:
+            sql += " WHERE c.id = %s FOR KEY SHARE OF c"
+        else:
+            users = quote(get_user_model()._meta.db_table)
+            sql += (
+                f" CROSS JOIN {users} u WHERE c.id = %s AND u.id = %s"
+                " FOR KEY SHARE OF c FOR NO KEY UPDATE OF u"
             )
-            phase, frozen = cursor.fetchone()
-        return phase, frozen
+            params.append(voter.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:  # the account deleted meanwhile
+            raise PermissionDenied
+        return row
     # SQLite writes one transaction at a time (BEGIN IMMEDIATE): the read cannot be overtaken.
     frozen = Exists(snapshot.related_model.objects.filter(**{snapshot.field.name: OuterRef("pk")}))
     return (
@@ -181,9 +201,9 @@ def campaign_held_open(campaign: Campaign) -> Campaign:
     return campaign
 
 
-def campaign_held_unfrozen(campaign: Campaign) -> Campaign:
-    """campaign_held_open, refusing a campaign whose results went to the council."""
-    campaign.phase, frozen = _held_state(campaign)
+def campaign_held_for_voter(campaign: Campaign, voter: AbstractBaseUser) -> Campaign:
+    """campaign_held_open with the voter's account locked, refusing a frozen campaign."""
+    campaign.phase, frozen = _held_state(campaign, voter=voter)
     if frozen:
         raise frozen_error(campaign)
     return campaign
@@ -227,47 +247,35 @@ def ballot_of(*, campaign: Campaign, user: AbstractBaseUser) -> Ballot | None:
     return Ballot.objects.filter(campaign=campaign, voter=user).first()
 
 
-def _locked_ballot(
+def _voter_ballot(
     campaign: Campaign, user: AbstractBaseUser, *, create: bool
 ) -> tuple[Ballot | None, bool]:
-    """The user's online ballot, row-locked until the transaction ends, and whether it is new.
-
-    Two clicks at once would both count the lines before either writes and both pass the cap
-    check: the row lock makes the second one wait, then count the first one's line. A paper
-    registration of the same person locks this row too (paper._lock_person), so an addition
-    and a registration in flight see each other.
+    """The user's online ballot and whether it is new; call with the account locked
+    (campaign_held_for_voter), so that no other click of the same voter creates it meanwhile.
     """
-    mine = Ballot.objects.select_for_update().filter(campaign=campaign, voter=user)
-    ballot = mine.first()
+    ballot = Ballot.objects.filter(campaign=campaign, voter=user).first()
     if ballot is not None or not create:
         return ballot, False
-    for _attempt in range(_RECEIPT_ATTEMPTS):
-        # Two first clicks at the same instant both find no ballot: INSERT … ON CONFLICT DO
-        # NOTHING lets one through, the other waits on the unique (campaign, voter) index and
-        # then reads it, without the savepoint a caught IntegrityError would need. The insert
-        # references the account row (FOR KEY SHARE), which a paper registration of the same
-        # person holds FOR UPDATE: the two wait for each other.
-        receipt = new_receipt()
-        Ballot.objects.bulk_create(
-            [Ballot(campaign=campaign, channel=Ballot.Channel.ONLINE, voter=user, receipt=receipt)],
-            ignore_conflicts=True,
+    try:
+        # No savepoint: on a failure the refusal leaves the caller's transaction, which is
+        # rolled back. Under the lock only a receipt drawn twice (once in 10^17) fails here.
+        ballot = Ballot.objects.create(
+            campaign=campaign, channel=Ballot.Channel.ONLINE, voter=user, receipt=new_receipt()
         )
-        ballot = mine.first()
-        if ballot is not None:
-            # Ours if it carries our receipt; else the other click's, which may hold lines.
-            return ballot, ballot.receipt == receipt
-        # Nothing inserted and nothing found: once in 10^17, a receipt drawn twice; draw again.
-    raise RuntimeError("no ballot after repeated unique-constraint conflicts")
+    except IntegrityError:
+        raise ValidationError(
+            _("Votre bulletin n'a pas pu être créé : réessayez dans un instant."), code="retry"
+        ) from None
+    return ballot, True
 
 
 @transaction.atomic
 def ballot_for(*, campaign: Campaign, user: AbstractBaseUser) -> Ballot:
     """The user's online ballot in the campaign, created with its receipt on first use."""
-    campaign_held_unfrozen(campaign)
-    ballot, _created = _locked_ballot(campaign, user, create=True)
-    # Checked once the ballot is locked, so that a paper registration committed meanwhile is
-    # seen (an ineligible voter's new ballot goes away with the refusal's rollback).
+    campaign_held_for_voter(campaign, user)
+    # Checked under the lock, so that a paper registration committed meanwhile is seen.
     _require_eligible(campaign=campaign, user=user)
+    ballot, _created = _voter_ballot(campaign, user, create=True)
     return ballot
 
 
@@ -329,9 +337,9 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
     The ballot returned carries `choices`, every choice on it after the addition, so that the
     screens show the counters without reading the lines again.
     """
-    campaign_held_unfrozen(campaign)
-    ballot, created = _locked_ballot(campaign, user, create=True)
+    campaign_held_for_voter(campaign, user)
     _require_eligible(campaign=campaign, user=user)
+    ballot, created = _voter_ballot(campaign, user, create=True)
     # One read for the proposal (is it on the ballot, what does it cost, its category's rule)
     # and for the choices already made (none on a new ballot).
     lines = BallotLine.objects.filter(ballot=ballot)
@@ -382,10 +390,10 @@ def ballot_remove(*, campaign: Campaign, user: AbstractBaseUser, proposal: Propo
 
     The ballot returned carries `choices`, as with ballot_add.
     """
-    campaign_held_unfrozen(campaign)
     # Locked like an addition, so a removal and an addition in flight are counted one by one.
-    ballot, _created = _locked_ballot(campaign, user, create=False)
+    campaign_held_for_voter(campaign, user)
     _require_eligible(campaign=campaign, user=user)
+    ballot, _created = _voter_ballot(campaign, user, create=False)
     deleted = 0
     if ballot is not None:
         deleted, _detail = BallotLine.objects.filter(ballot=ballot, proposal=proposal).delete()

@@ -409,7 +409,19 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         voter: dict | None = None
-        if data["account"]:
+        if data["account"] and data["code"]:
+            form.add_error("code", _("Un compte ou un code, pas les deux."))
+        elif data["code"]:
+            try:
+                voter = {
+                    "code": code_services.code_for_paper(
+                        campaign=station.campaign, raw=data["code"]
+                    )
+                }
+            except ValidationError as error:
+                for message in _messages_of(error):
+                    form.add_error("code", message)
+        elif data["account"]:
             user = paper_services.find_account(data["account"])
             if user is None:
                 form.add_error(
