@@ -9,3 +9,5 @@ from config.settings import *  # noqa: F403 - the production settings, unchanged
 ROOT_URLCONF = "bench.vote_load_urls"
 # First: it counts every query of the request, the session's and the user's included.
 MIDDLEWARE = ["bench.vote_load_urls.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
+# The refused code confirmations answer 400, which Django logs as warnings: not news here.
+LOGGING = {**LOGGING, "loggers": {"django.request": {"level": "ERROR"}}}  # noqa: F405
