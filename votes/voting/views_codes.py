@@ -273,9 +273,17 @@ def _no_code(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     # The session's code spent meanwhile (from another tab, or by someone else holding the
     # same card): say so plainly rather than « perhaps ».
     used = VotingCode.objects.filter(pk=state.get("code"), used_at__isnull=False).first()
+    receipt = request.session.get("voting_code_receipt")
     if state.get("campaign") == campaign.pk and used is not None:
         request.session.pop(SESSION_KEY, None)
         messages.error(request, code_services.code_used_message(used))
+    elif not state and receipt:
+        # The other tab's confirmation went through first and closed this session's code.
+        messages.error(
+            request,
+            _("Votre code a déjà servi à voter : votre vote est enregistré (reçu %(receipt)s).")
+            % {"receipt": receipt},
+        )
     else:
         messages.error(
             request,
