@@ -1,52 +1,47 @@
-"""Load test of the online ballot over HTTP (issue 5 §6; never run by the test suite).
+"""Load test of the vote over HTTP (issue 13 §2; never run by the test suite).
 
-    .venv/bin/python bench/vote_load.py [--voters 200] [--threads 32] [--workers 2]
+    python bench/vote_load.py [--rate 100] [--open-seconds 60] [--closed-seconds 15]
+                              [--concurrency 50] [--workers 2] [--conn-max-age 60]
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication). Creates a throwaway
-database (dropped at the end unless --keep), migrates it, and creates through the ORM an
-authority with a commune and a budget, a campaign in phase « Vote » with three categories
-(caps 3, 2 and none), about 30 proposals on the ballot (published, instruction validated
-feasible) and N voters with confirmed profiles in the territory. It then starts gunicorn
-(2 sync workers, only on 127.0.0.1) and:
+database (dropped at the end unless --keep), migrates it, and creates through the ORM a
+campaign in phase « Vote » with three categories (caps 3, 2 and none; 30 proposals on the
+ballot), voters with confirmed profiles, their sessions (written straight into the session
+table: the login and its Argon2 check are not what is measured) and a batch of printed voting
+codes. Then gunicorn (sync workers, 127.0.0.1 only, bench/vote_load_settings.py: the production
+settings plus a bare view and a query-count header) and, in one run, side by side:
 
-1. logs every voter in (GET /connexion/ for the CSRF token, POST the credentials);
-2. sends every voter's additions, shuffled across voters, from a thread pool: in the capped
-   categories each voter tries more proposals than the cap allows, so refusals happen, and
-   additions of one voter often run at the same time (the ballot row lock is what keeps the
-   caps);
-3. checks the database: every acknowledged addition is stored, nothing refused is stored, no
-   ballot goes over a cap, one ballot per voter, and the acknowledged count is the one the
-   caps predict.
+1. open loop: ballot additions sent at a constant rate whatever the answers (each on schedule
+   from a large thread pool; latency counted from the scheduled instant);
+2. closed loop: N concurrent voters, each sending its next addition when the last is answered,
+   then the same N clients against a bare Django view running one ORM query;
+3. two application instances (two gunicorn masters on two ports, requests round-robin) sharing
+   the database: additions of the same voters on both, and every voting code confirmed at the
+   same instant from two sessions, one per instance;
+4. kill -9 of one gunicorn worker in the middle of an open-loop storm.
 
-An addition is *acknowledged* when the htmx answer is HTTP 200 and carries both the
-out-of-band announcement (`<span id="ballot-status" hx-swap-oob=...>`, rendered only when the
-service accepted the choice) and the proposal's « Retirer » form (it is now on the ballot). It
-is *refused* when the answer is HTTP 200 with the refusal paragraph (`class="refusal"`) and no
-announcement. Anything else (another status, a redirect to the login, a timeout, both or
-neither marker) is an *error*, and errors fail the run.
-
-The requests carry `X-Forwarded-Proto: https`, as behind the TLS proxy of a deployment: with
-DEBUG off the session and CSRF cookies are `Secure`, and settings trust that header.
-Exits 1 if the final check fails (or any request errs), 2 if the setup fails.
-
-The database, gunicorn and the HTTP client are in bench/vote_load_server.py, the printed
-figures in bench/vote_load_report.py.
+Each voter tries more additions than the caps allow, so refusals happen. An addition is
+*acknowledged* when the answer is HTTP 200 with the announcement and the proposal's « Retirer »
+form, *refused* with HTTP 200 and the refusal paragraph; anything else is an *error*. The
+database is then checked per phase: every acknowledged addition stored, no line stored that was
+refused, no cap exceeded, one ballot per voter, one ballot and one use per code. Exits 1 if a
+check fails, 2 if the setup fails.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
+import datetime
+import os
 import random
 import re
+import secrets
+import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.parse
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -58,31 +53,36 @@ ROOT = BENCH.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(ROOT))
 
-from bench.vote_load_report import report  # noqa: E402
+from bench.vote_load_report import Phase, report  # noqa: E402
 from bench.vote_load_server import (  # noqa: E402
+    CSRF_ALPHABET,
     HOST,
     PG,
+    SLUG,
     Client,
-    Response,
+    add,
+    bare,
+    closed_loop,
+    code_confirm,
+    code_ready,
     create_database,
     drop_database,
     free_port,
+    gunicorn_command,
+    open_loop,
     setup_django,
     start_gunicorn,
     stop_gunicorn,
     wait_until_up,
+    worker_pids,
 )
 
-PASSWORD = "banc-d-essai-vote-2026"
-SLUG = "banc-vote"
 # (name, cap, proposals on the ballot, how many additions each voter tries: low, high)
 CATEGORIES = [
     ("Sport", 3, 12, (4, 6)),
     ("Culture", 2, 10, (3, 4)),
     ("Nature", None, 8, (2, 4)),
 ]
-ANNOUNCEMENT = 'id="ballot-status" hx-swap-oob'
-REFUSAL = 'class="refusal"'
 
 
 # --------------------------------------------------------------------------------------------
@@ -92,37 +92,36 @@ REFUSAL = 'class="refusal"'
 
 @dataclass
 class Plan:
-    slug: str
-    usernames: list[str]
-    # category name -> cap; proposal reference -> category name
     caps: dict[str, int | None]
     category_of: dict[int, str]
-    # (voter index, reference) in the order they are sent
-    additions: list[tuple[int, int]]
-    expected_acknowledged: int
+    by_category: dict[str, list[int]]
+    user_ids: list[int]
+    sessions: list[str]
+    codes: list[str]
 
 
-def create_data(voters: int, seed: int) -> Plan:
-    """The campaign, its ballot and its voters, and what each voter will try to add."""
-    from django.contrib.auth.hashers import make_password
+def create_data(voters: int, codes: int, seed: int) -> Plan:
+    """The campaign, its ballot, its voters and their sessions, and printed codes."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
     from django.db import transaction
     from django.utils import timezone
 
     from budget.models import Authority, Budget, Commune
+    from budget.roles import FACILITATOR
     from votes.accounts.models import Profile
     from votes.campaigns.models import Campaign, Category, Phase
     from votes.instruction.models import Instruction
     from votes.proposals.models import Proposal
+    from votes.voting.codes import code_batch_create, code_sheet_produce
 
     rng = random.Random(seed)
     now = timezone.now()
     with transaction.atomic():
         authority = Authority.objects.create(
-            name="Communauté du banc d'essai",
-            slug="banc-essai",
-            siren="200099999",
-            population=80000,
+            name="Communauté du banc d'essai", slug="banc-essai", siren="200099999", population=1
         )
         commune = Commune.objects.create(authority=authority, insee_code="45999", name="Bancville")
         budget = Budget.objects.create(
@@ -169,12 +168,8 @@ def create_data(voters: int, seed: int) -> Plan:
                 )
                 category_of[reference] = name
                 by_category.setdefault(name, []).append(reference)
-        # Argon2 on purpose (the configured hasher, so logins cost what they cost), computed
-        # once: hashing 200 passwords one by one would take longer than the load itself.
-        password = make_password(PASSWORD)
-        usernames = [f"votant{i}@banc.example.org" for i in range(voters)]
         users = User.objects.bulk_create(
-            User(username=name, email=name, password=password) for name in usernames
+            User(username=f"votant{i}@banc.example.org", password="!") for i in range(voters)
         )
         Profile.objects.bulk_create(
             Profile(
@@ -187,205 +182,276 @@ def create_data(voters: int, seed: int) -> Plan:
             )
             for index, user in enumerate(users)
         )
-
-    additions: list[tuple[int, int]] = []
-    expected = 0
-    for voter in range(voters):
-        for name, cap, _size, (low, high) in CATEGORIES:
-            tries = rng.randint(low, high)
-            additions += [(voter, ref) for ref in rng.sample(by_category[name], tries)]
-            expected += tries if cap is None else min(tries, cap)
-    rng.shuffle(additions)
-    return Plan(SLUG, usernames, caps, category_of, additions, expected)
-
-
-# --------------------------------------------------------------------------------------------
-# Logging in and reading the answers
-# --------------------------------------------------------------------------------------------
-
-
-def log_in(client: Client, username: str) -> float:
-    """Seconds for the two requests; raises if the server did not open a session."""
-    page = client.get("/connexion/")
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
-    if page.status != 200 or found is None:
-        raise RuntimeError(f"login page: HTTP {page.status}")
-    body = urllib.parse.urlencode(
-        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": found.group(1)}
-    )
-    answer = client.request("POST", "/connexion/", body)
-    if answer.status != 302 or "sessionid" not in client.cookies:
-        raise RuntimeError(f"login of {username}: HTTP {answer.status}, no session")
-    return page.seconds + answer.seconds
-
-
-@dataclass
-class Outcome:
-    voter: int
-    reference: int
-    kind: str  # "acknowledged", "refused", "error" or "not sent"
-    seconds: float = 0.0
-    detail: str = ""
-    overlapped: bool = False
-
-
-def classify(answer: Response, slug: str, reference: int) -> tuple[str, str]:
-    remove_form = f"/campagnes/{slug}/vote/retirer/{reference}/"
-    announced = ANNOUNCEMENT in answer.body
-    if answer.status != 200:
-        return "error", f"HTTP {answer.status}"
-    if announced and remove_form in answer.body and REFUSAL not in answer.body:
-        return "acknowledged", ""
-    if not announced and REFUSAL in answer.body:
-        found = re.search(r'class="refusal"[^>]*>([^<]*)<', answer.body)
-        return "refused", found.group(1).strip() if found else ""
-    return "error", "HTTP 200 without a clear acknowledgement or refusal"
-
-
-# --------------------------------------------------------------------------------------------
-# The load
-# --------------------------------------------------------------------------------------------
-
-
-def run_load(plan: Plan, port: int, threads: int, limit: float):
-    clients = [Client(port) for _ in plan.usernames]
-    deadline = time.monotonic() + limit
-    in_flight: Counter[int] = Counter()
-    in_flight_lock = threading.Lock()
-
-    def login(index: int) -> float | str:
-        if time.monotonic() > deadline:
-            return "not sent"
-        try:
-            return log_in(clients[index], plan.usernames[index])
-        except (OSError, RuntimeError, http.client.HTTPException) as error:
-            return f"{type(error).__name__}: {error}"
-
-    def add(item: tuple[int, int]) -> Outcome:
-        voter, reference = item
-        if time.monotonic() > deadline:
-            return Outcome(voter, reference, "not sent")
-        client = clients[voter]
-        if "sessionid" not in client.cookies:
-            return Outcome(voter, reference, "not sent", detail="not logged in")
-        with in_flight_lock:
-            overlapped = in_flight[voter] > 0
-            in_flight[voter] += 1
-        try:
-            answer = client.request(
-                "POST",
-                f"/campagnes/{plan.slug}/vote/ajouter/{reference}/",
-                headers={"X-CSRFToken": client.csrf(), "HX-Request": "true"},
+        # Sessions as the login view leaves them; written in bulk (encoded by SessionStore).
+        store = SessionStore()
+        rows, keys = [], []
+        for user in users:
+            key = secrets.token_hex(16)
+            data = {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
+            rows.append(
+                Session(
+                    session_key=key,
+                    session_data=store.encode(data),
+                    expire_date=now + datetime.timedelta(days=1),
+                )
             )
-        except (OSError, http.client.HTTPException) as error:
-            return Outcome(voter, reference, "error", detail=f"{type(error).__name__}: {error}")
-        finally:
-            with in_flight_lock:
-                in_flight[voter] -= 1
-        kind, detail = classify(answer, plan.slug, reference)
-        return Outcome(voter, reference, kind, answer.seconds, detail, overlapped)
+            keys.append(key)
+        Session.objects.bulk_create(rows)
+        team = User.objects.create(username="animation@banc.example.org", password="!")
+        from django.contrib.auth.models import Group
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        started = time.perf_counter()
-        logins = list(pool.map(login, range(len(clients))))
-        login_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        outcomes = list(pool.map(add, plan.additions))
-        add_seconds = time.perf_counter() - started
-    return logins, login_seconds, outcomes, add_seconds
+        team.groups.add(Group.objects.get(name=FACILITATOR))
+        batch, _plain = code_batch_create(campaign=campaign, label="Banc", size=codes, by=team)
+        printed = code_sheet_produce(batch=batch, by=team)
+    return Plan(caps, category_of, by_category, [u.pk for u in users], keys, printed)
+
+
+def additions_for(plan: Plan, voters: range, rng: random.Random) -> list[tuple[int, int]]:
+    """What each of these voters tries to add, shuffled across voters."""
+    additions: list[tuple[int, int]] = []
+    for voter in voters:
+        for name, _cap, _size, (low, high) in CATEGORIES:
+            tries = rng.randint(low, high)
+            additions += [(voter, ref) for ref in rng.sample(plan.by_category[name], tries)]
+    rng.shuffle(additions)
+    return additions
+
+
+def voter_client(plan: Plan, voter: int, port: int) -> Client:
+    client = Client(port)
+    client.set_cookie("sessionid", plan.sessions[voter])
+    # An unmasked 32-character secret: Django accepts it in the header and the form field.
+    client.set_cookie("csrftoken", "".join(secrets.choice(CSRF_ALPHABET) for _ in range(32)))
+    return client
 
 
 # --------------------------------------------------------------------------------------------
-# The final check
+# The database checks
 # --------------------------------------------------------------------------------------------
 
 
-def final_check(plan: Plan, outcomes: list[Outcome]) -> list[str]:
-    """Every problem found in the database, as sentences (an empty list means all is well)."""
-    from django.contrib.auth.models import User
-    from django.db.models import Count, F
+def check_phase(plan: Plan, phase: Phase, *, lost_answers_allowed: bool = False) -> None:
+    """Fill phase.stored, phase.cap_violations and phase.problems from the database."""
+    from django.db.models import Count
 
     from votes.voting.models import Ballot, BallotLine
 
-    problems: list[str] = []
-    user_ids = dict(User.objects.filter(username__in=plan.usernames).values_list("username", "pk"))
-    voter_of_user = {user_ids[name]: index for index, name in enumerate(plan.usernames)}
-    lines = BallotLine.objects.filter(ballot__campaign__slug=plan.slug)
+    voters = {o.voter for o in phase.additions}
+    voter_of_user = {plan.user_ids[v]: v for v in voters}
+    lines = BallotLine.objects.filter(ballot__voter_id__in=voter_of_user)
     stored = {
-        (voter_of_user[user], reference)
-        for user, reference in lines.values_list("ballot__voter_id", "proposal__reference")
+        (voter_of_user[user], ref)
+        for user, ref in lines.values_list("ballot__voter_id", "proposal__reference")
     }
-    acknowledged = {(o.voter, o.reference) for o in outcomes if o.kind == "acknowledged"}
-    uncertain = {(o.voter, o.reference) for o in outcomes if o.kind == "error"}
-
+    acknowledged = {(o.voter, o.reference) for o in phase.additions if o.kind == "acknowledged"}
+    uncertain = {(o.voter, o.reference) for o in phase.additions if o.kind == "error"}
+    phase.acknowledged, phase.stored = len(acknowledged), len(stored)
     lost = acknowledged - stored
     if lost:
-        problems.append(
-            f"{len(lost)} acknowledged additions are not stored, e.g. {sorted(lost)[:5]}"
-        )
-    # A stored line nobody was told about is a refused (or never sent) addition written anyway,
-    # unless its answer was lost in transit.
-    unexplained = stored - acknowledged - uncertain
+        phase.problems.append(f"{len(lost)} acknowledged additions not stored")
+    unexplained = stored - acknowledged - (uncertain if lost_answers_allowed else set())
     if unexplained:
-        problems.append(
-            f"{len(unexplained)} stored lines were never acknowledged, "
-            f"e.g. {sorted(unexplained)[:5]}"
-        )
-
+        phase.problems.append(f"{len(unexplained)} stored lines never acknowledged")
+    phase.unanswered_stored = len((stored - acknowledged) & uncertain)
     per_category = Counter(
         (voter_of_user[user], category)
         for user, category in lines.values_list("ballot__voter_id", "proposal__category__name")
     )
-    for (voter, category), count in per_category.items():
-        cap = plan.caps[category]
-        if cap is not None and count > cap:
-            problems.append(f"voter {voter} has {count} lines in « {category} » (cap {cap})")
-    mismatched = lines.exclude(category_id=F("proposal__category_id")).count()
-    if mismatched:
-        problems.append(f"{mismatched} lines carry another category than their proposal's")
-
-    ballots = Ballot.objects.filter(campaign__slug=plan.slug)
-    doubles = ballots.values("voter_id").annotate(n=Count("pk")).filter(n__gt=1).count()
+    phase.cap_violations = sum(
+        1
+        for (_voter, category), count in per_category.items()
+        if plan.caps[category] is not None and count > plan.caps[category]
+    )
+    if phase.cap_violations:
+        phase.problems.append(f"{phase.cap_violations} (voter, category) over the cap")
+    doubles = (
+        Ballot.objects.filter(voter_id__in=voter_of_user)
+        .values("voter_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+    )
     if doubles:
-        problems.append(f"{doubles} voters have more than one ballot")
-    if ballots.filter(voter__isnull=True).exists():
-        problems.append("ballots without a voter")
-    voters_with_choice = {voter for voter, _ref in acknowledged}
-    with_ballot = {voter_of_user[user] for user in ballots.values_list("voter_id", flat=True)}
-    if not uncertain and with_ballot != voters_with_choice:
-        problems.append(
-            f"{len(with_ballot)} ballots for {len(voters_with_choice)} voters with a choice"
+        phase.problems.append(f"{doubles} voters with more than one ballot")
+
+
+def check_codes(plan: Plan, phase: Phase) -> None:
+    from django.db.models import Count
+
+    from votes.voting.models import Ballot, VotingCode
+
+    done = Counter(o.voter for o in phase.codes if o.kind == "acknowledged")
+    twice = sum(1 for n in done.values() if n > 1)
+    used = VotingCode.objects.filter(used_at__isnull=False).count()
+    per_code = Ballot.objects.filter(code__isnull=False).values("code_id").annotate(n=Count("pk"))
+    doubles = sum(1 for row in per_code if row["n"] > 1)
+    phase.code_summary = (
+        f"{len(plan.codes)} codes each confirmed twice at once (one session per instance): "
+        f"{len(done)} confirmed, {twice} confirmed twice, {used} used in the database, "
+        f"{per_code.count()} code ballots, {doubles} codes with two ballots"
+    )
+    if twice or doubles or used != len(done) or per_code.count() != len(done):
+        phase.problems.append("a code was used more than once (or a use went unrecorded)")
+    if any(o.kind == "error" for o in phase.codes):
+        phase.problems.append("a code confirmation answered neither success nor a clear refusal")
+
+
+# --------------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Slices:
+    open: range
+    closed: range
+    two: range
+    kill: range
+
+
+def slices(args) -> Slices:
+    # About 12 additions per voter; generous so that no phase runs out before its time.
+    per_voter = 12
+    open_n = int(args.rate * args.open_seconds / per_voter) + 20
+    closed_n = int(150 * args.closed_seconds / per_voter) + 20
+    two_n = args.two_voters
+    kill_n = int(args.rate * args.kill_seconds / per_voter) + 20
+    edges = [0, open_n, open_n + closed_n, open_n + closed_n + two_n]
+    edges.append(edges[-1] + kill_n)
+    return Slices(*(range(a, b) for a, b in zip(edges, edges[1:], strict=False)))
+
+
+def run(args, plan: Plan, parts: Slices, ports: list[int], servers) -> list[Phase]:
+    rng = random.Random(args.seed)
+    phases: list[Phase] = []
+
+    def clients_for(voters: range, port: int) -> dict[int, Client]:
+        return {v: voter_client(plan, v, port) for v in voters}
+
+    # 1. Open loop on the first instance.
+    clients = clients_for(parts.open, ports[0])
+    items = additions_for(plan, parts.open, rng)
+    outcomes, seconds = open_loop(
+        items,
+        lambda item, due: add(clients[item[0]], *item, since=due),
+        args.rate,
+        args.open_seconds,
+    )
+    phases.append(Phase(f"open loop, {args.rate:g}/s offered", outcomes, seconds))
+
+    # 2. Closed loop, the application, then the bare view, same clients count.
+    clients = clients_for(parts.closed, ports[0])
+    items = additions_for(plan, parts.closed, rng)
+    outcomes, seconds = closed_loop(
+        items,
+        lambda item, _due: add(clients[item[0]], *item),
+        args.concurrency,
+        args.closed_seconds,
+    )
+    phases.append(Phase(f"closed loop, {args.concurrency} voters", outcomes, seconds))
+    bare_client = voter_client(plan, parts.closed[0], ports[0])
+    outcomes, seconds = closed_loop(
+        range(10**9),
+        lambda _item, _due: bare(bare_client),
+        args.concurrency,
+        args.closed_seconds,
+    )
+    phases.append(Phase(f"closed loop, bare view ({args.concurrency})", outcomes, seconds))
+
+    # 3. Two instances: additions round-robin, and every code confirmed once on each.
+    if len(ports) > 1:
+        clients_a = clients_for(parts.two, ports[0])
+        clients_b = {
+            v: Client(ports[1], cookies=c.cookies, lock=c.lock) for v, c in clients_a.items()
+        }
+        items = additions_for(plan, parts.two, rng)
+        code_sessions = []
+        for index, code in enumerate(plan.codes):
+            pair = []
+            for port in ports[:2]:
+                session = Client(port)
+                session.set_cookie(
+                    "csrftoken", "".join(secrets.choice(CSRF_ALPHABET) for _ in range(32))
+                )
+                code_ready(session, code, 1 + index % 30)
+                pair.append(session)
+            code_sessions.append(pair)
+        # Additions spread evenly, the two confirmations of each code side by side in the
+        # schedule (one per instance), so that they meet in flight.
+        work = _interleave(
+            [("add", i, item) for i, item in enumerate(items)],
+            [("code", i, session) for i, pair in enumerate(code_sessions) for session in pair],
         )
 
-    sent = [o for o in outcomes if o.kind != "not sent"]
-    if (
-        len(sent) == len(outcomes)
-        and not uncertain
-        and len(acknowledged) != plan.expected_acknowledged
-    ):
-        problems.append(
-            f"{len(acknowledged)} acknowledged additions, the caps allow exactly "
-            f"{plan.expected_acknowledged}"
-        )
-    for outcome in outcomes:
-        if outcome.kind == "refused" and plan.caps[plan.category_of[outcome.reference]] is None:
-            problems.append(
-                f"an addition in the uncapped category was refused: « {outcome.detail} »"
-            )
-            break
-    return problems
+        def send(entry, due):
+            kind, index, payload = entry
+            if kind == "code":
+                return code_confirm(payload, index)
+            voter, reference = payload
+            client = (clients_a if index % 2 == 0 else clients_b)[voter]
+            return add(client, voter, reference, since=due)
+
+        outcomes, seconds = open_loop(work, send, args.rate, len(work) / args.rate)
+        phase = Phase("two instances, round-robin", [], seconds)
+        phase.additions = [o for o in outcomes if o.reference]
+        phase.codes = [o for o in outcomes if not o.reference]
+        phase.outcomes = outcomes
+        phases.append(phase)
+
+    # 4. kill -9 of one worker of the first instance, halfway through an open-loop storm.
+    clients = clients_for(parts.kill, ports[0])
+    items = additions_for(plan, parts.kill, rng)
+    killed: list[int] = []
+
+    def kill_one() -> None:
+        pids = worker_pids(servers[0])
+        if pids:
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(pids[0])
+
+    outcomes, seconds = open_loop(
+        items,
+        lambda item, due: add(clients[item[0]], *item, since=due),
+        args.rate,
+        args.kill_seconds,
+        on_half=kill_one,
+    )
+    phase = Phase(f"kill -9 of a worker, {args.rate:g}/s", outcomes, seconds)
+    phase.killed = killed
+    phases.append(phase)
+    return phases
+
+
+def _interleave(adds: list, codes: list) -> list:
+    if not codes:
+        return adds
+    step = max(1, len(adds) // (len(codes) // 2 + 1))
+    result: list = []
+    for position, pair in enumerate(range(0, len(codes), 2)):
+        result += adds[position * step : (position + 1) * step] + codes[pair : pair + 2]
+    return result + adds[(len(codes) // 2) * step :]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--voters", type=int, default=200)
-    parser.add_argument("--threads", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--conn-max-age", type=int, default=0, help="CONN_MAX_AGE of gunicorn")
-    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--rate", type=float, default=100.0, help="open loop, additions/s")
+    parser.add_argument("--open-seconds", type=float, default=60.0)
+    parser.add_argument("--closed-seconds", type=float, default=15.0)
+    parser.add_argument("--concurrency", type=int, default=50, help="closed-loop clients")
+    parser.add_argument("--kill-seconds", type=float, default=10.0)
+    parser.add_argument("--two-voters", type=int, default=60)
+    parser.add_argument("--codes", type=int, default=40)
+    parser.add_argument("--instances", type=int, default=2, choices=(1, 2))
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers each")
     parser.add_argument(
-        "--time-limit", type=float, default=300.0, help="seconds; later requests are not sent"
+        "--threads", type=int, default=1, help="threads per worker (1: sync workers)"
     )
+    parser.add_argument("--conn-max-age", type=int, default=60, help="CONN_MAX_AGE")
+    parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--database", default="bench_vote_load")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -397,45 +463,52 @@ def main() -> int:
     except (OSError, subprocess.CalledProcessError) as error:
         print(f"cannot create the database on {HOST}:5432: {error}", file=sys.stderr)
         return 2
-    server = None
+    servers: list = []
     static_root = tempfile.TemporaryDirectory(prefix="vote_load_static_")
     try:
         started = time.perf_counter()
-        setup_django(args.database)
-        plan = create_data(args.voters, args.seed)
+        setup_django(args.database, args.conn_max_age)
+        parts = slices(args)
+        plan = create_data(parts.kill.stop, args.codes, args.seed)
         from django.db import connections
 
         connections.close_all()
-        print(f"database {args.database} ready in {time.perf_counter() - started:.1f} s")
-        port = free_port()
-        server = start_gunicorn(
-            args.database, port, args.workers, args.conn_max_age, static_root.name
+        print(
+            f"database {args.database} ready in {time.perf_counter() - started:.1f} s "
+            f"({parts.kill.stop} voters, {args.codes} codes)"
         )
+        ports = [free_port() for _ in range(args.instances)]
+        for port in ports:
+            servers.append(
+                start_gunicorn(
+                    args.database,
+                    port,
+                    args.workers,
+                    args.threads,
+                    args.conn_max_age,
+                    static_root.name,
+                )
+            )
         try:
-            wait_until_up(server, port)
+            for server, port in zip(servers, ports, strict=True):
+                wait_until_up(server, port)
         except RuntimeError as error:
             print(error, file=sys.stderr)
             return 2
-        logins, login_seconds, outcomes, add_seconds = run_load(
-            plan, port, args.threads, args.time_limit
-        )
-        stop_gunicorn(server)
-        errors = report(args, logins, login_seconds, outcomes, add_seconds)
-        problems = final_check(plan, outcomes)
+        print("gunicorn: " + " ".join(gunicorn_command(ports[0], args.workers, args.threads)[1:]))
+        phases = run(args, plan, parts, ports, servers)
+        for server in servers:
+            stop_gunicorn(server)
+        for phase in phases:
+            if phase.name.startswith("closed loop, bare"):
+                continue
+            check_phase(plan, phase, lost_answers_allowed=phase.name.startswith("kill"))
+            if phase.codes:
+                check_codes(plan, phase)
         connections.close_all()
-        if problems:
-            print("FINAL COUNT CHECK: FAILED")
-            for problem in problems:
-                print(f"  - {problem}")
-            return 1
-        stored = sum(o.kind == "acknowledged" for o in outcomes)
-        print(
-            f"FINAL COUNT CHECK: ok ({stored} acknowledged = stored lines, no cap exceeded, "
-            f"one ballot per voter, {plan.expected_acknowledged} expected from the caps)"
-        )
-        return 1 if errors else 0
+        return report(args, phases)
     finally:
-        if server is not None:
+        for server in servers:
             stop_gunicorn(server)
         static_root.cleanup()
         if args.keep:

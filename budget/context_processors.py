@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from budget.roles import (
     ADMINISTRATOR,
@@ -26,11 +27,17 @@ def navigation(request: HttpRequest) -> dict:
             "can_facilitate": False,
             "can_officiate": False,
         }
+
+    # Lazy: read (one query, cached on the user) only when a template shows the navigation,
+    # so that htmx partials, which do not, skip it.
+    def role(*roles: str) -> SimpleLazyObject:
+        return SimpleLazyObject(lambda: has_role(user, *roles))
+
     return {
-        "can_backoffice": has_role(user, ADMINISTRATOR, FINANCE),
-        "can_moderate": has_role(user, MODERATOR, ADMINISTRATOR),
-        "can_instruct": has_role(user, INSTRUCTOR, FINANCE, ADMINISTRATOR),
-        "can_run_campaigns": has_role(user, ADMINISTRATOR),
-        "can_facilitate": has_role(user, FACILITATOR, ADMINISTRATOR),
-        "can_officiate": has_role(user, OFFICER),
+        "can_backoffice": role(ADMINISTRATOR, FINANCE),
+        "can_moderate": role(MODERATOR, ADMINISTRATOR),
+        "can_instruct": role(INSTRUCTOR, FINANCE, ADMINISTRATOR),
+        "can_run_campaigns": role(ADMINISTRATOR),
+        "can_facilitate": role(FACILITATOR, ADMINISTRATOR),
+        "can_officiate": role(OFFICER),
     }

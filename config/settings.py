@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database too busy to answer in time: a 503 « réessayez dans un instant », not a 500.
+    "config.busy.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,13 +128,25 @@ DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Seconds a connection is kept between requests (0: one per request). With it, every
+        # request first checks the kept connection (CONN_HEALTH_CHECKS), so that a database
+        # restart costs one reconnection instead of one error per worker.
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", default=True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Imports and votes write in bursts; WAL and a busy timeout keep readers going.
+    # Imports and votes write in bursts; WAL keeps readers going. IMMEDIATE: a transaction
+    # takes the write lock when it begins, so that concurrent writers queue for it (up to the
+    # busy timeout) instead of failing at once with « database is locked » when a reading
+    # transaction tries to write; the rare one still waiting after the timeout gets a 503
+    # « réessayez » (config.busy), never a 500.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -4,6 +4,9 @@ from pathlib import Path
 
 import pytest
 
+# Threads on SQLite (a file database) or PostgreSQL, for every test file.
+from tests.concurrency import concurrent_database  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 PABULIB_DIR = SHARED / "data" / "pabulib"

@@ -24,13 +24,18 @@ def is_frozen(campaign: Campaign) -> bool:
     return Campaign.objects.filter(pk=campaign.pk, council_snapshot__isnull=False).exists()
 
 
+def frozen_error(campaign: Campaign) -> FrozenError:
+    """The refusal of a write once the results went to the council."""
+    return FrozenError(
+        _(
+            "Les résultats de la campagne « %(campaign)s » ont été transmis au conseil : "
+            "bulletins, instructions et dépouillement ne peuvent plus être modifiés."
+        )
+        % {"campaign": campaign.title}
+    )
+
+
 def require_not_frozen(campaign: Campaign) -> None:
     """Called by every service that writes ballots, codes, paper ballots or instructions."""
     if is_frozen(campaign):
-        raise FrozenError(
-            _(
-                "Les résultats de la campagne « %(campaign)s » ont été transmis au conseil : "
-                "bulletins, instructions et dépouillement ne peuvent plus être modifiés."
-            )
-            % {"campaign": campaign.title}
-        )
+        raise frozen_error(campaign)

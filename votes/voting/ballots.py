@@ -14,15 +14,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.events import log_event
-from votes.campaigns.freeze import require_not_frozen
+from votes.accounts.models import Profile
+from votes.campaigns.freeze import frozen_error
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
 from votes.proposals.models import Proposal
@@ -67,9 +69,16 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
         require_phase(campaign, "vote")
     except ValidationError as error:
         return Ineligibility("phase", " ".join(error.messages))
-    try:
-        profile = user.profile
-    except ObjectDoesNotExist:
+    # One read for the profile, its commune and the paper register: every click on the ballot
+    # goes through here.
+    paper_station = PaperVoter.objects.filter(campaign=campaign, user=user).values("station__name")
+    profile = (
+        Profile.objects.filter(user=user)
+        .select_related("commune")
+        .annotate(paper_station=Subquery(paper_station[:1]))
+        .first()
+    )
+    if profile is None:
         return Ineligibility(
             "profile",
             _(
@@ -120,17 +129,14 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
                 "first": profile.birth_year + campaign.min_voter_age,
             },
         )
-    paper = (
-        PaperVoter.objects.filter(campaign=campaign, user=user).select_related("station").first()
-    )
-    if paper is not None:
+    if profile.paper_station is not None:
         return Ineligibility(
             "paper",
             _(
                 "Vous avez déjà voté sur papier au bureau « %(station)s » : on ne vote qu'une "
                 "fois, vous ne pouvez plus voter en ligne."
             )
-            % {"station": paper.station.name},
+            % {"station": profile.paper_station},
         )
     return None
 
@@ -141,23 +147,69 @@ def _require_eligible(*, campaign: Campaign, user: AbstractBaseUser) -> None:
         raise ValidationError(problem.message, code=problem.code)
 
 
-def campaign_held_open(campaign: Campaign) -> Campaign:
-    """The campaign as it is now, held in its phase until this transaction ends.
+def _held_state(campaign: Campaign, *, voter: AbstractBaseUser | None = None) -> tuple[str, bool]:
+    """The campaign's phase and whether it is frozen, held until this transaction ends; with
+    `voter`, the voter's account row locked too, in the same read (every click pays it).
 
-    The administrator's closing of the vote (campaign_move) locks the campaign row FOR UPDATE:
-    with FOR KEY SHARE here, closing waits for the ballots being written, and a ballot written
-    after the closing sees the phase « Dépouillement ». FOR KEY SHARE locks do not conflict with
-    each other, so voters do not wait for one another.
+    The administrator's closing of the vote (campaign_move) and the sending to the council
+    lock the campaign row FOR UPDATE: with FOR KEY SHARE here, they wait for the ballots being
+    written, and a ballot written after them sees the new phase or the freeze. FOR KEY SHARE
+    locks do not conflict with each other, so voters do not wait for one another. The freeze
+    is votes.campaigns.freeze.is_frozen, inlined.
+
+    The account row, FOR NO KEY UPDATE, is the one lock of a person's vote: two clicks of one
+    voter (two tabs) wait for each other, so the second counts the first one's line and the
+    caps stay exact; a paper registration of the same person (paper._lock_person, FOR UPDATE)
+    waits too, and whichever comes second sees the other. Not the ballot row: the first click
+    has none to lock, and the foreign keys of its insert are only checked at commit.
     """
+    snapshot = Campaign._meta.get_field("council_snapshot")
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Campaign._meta.db_table)
+        quote = connection.ops.quote_name
+        table = quote(Campaign._meta.db_table)
+        snapshots = quote(snapshot.related_model._meta.db_table)
+        column = quote(snapshot.field.column)
+        sql = (
+            f"SELECT c.phase, EXISTS (SELECT 1 FROM {snapshots} s WHERE s.{column} = c.id) "
+            f"FROM {table} c"
+        )
+        params = [campaign.pk]
+        if voter is None:
+            sql += " WHERE c.id = %s FOR KEY SHARE OF c"
+        else:
+            users = quote(get_user_model()._meta.db_table)
+            sql += (
+                f" CROSS JOIN {users} u WHERE c.id = %s AND u.id = %s"
+                " FOR KEY SHARE OF c FOR NO KEY UPDATE OF u"
+            )
+            params.append(voter.pk)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT phase FROM {table} WHERE id = %s FOR KEY SHARE", [campaign.pk])
-            (phase,) = cursor.fetchone()
-    else:
-        # SQLite writes one transaction at a time: the read below cannot be overtaken.
-        phase = Campaign.objects.values_list("phase", flat=True).get(pk=campaign.pk)
-    campaign.phase = phase
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:  # the account deleted meanwhile
+            raise PermissionDenied
+        return row
+    # SQLite writes one transaction at a time (BEGIN IMMEDIATE): the read cannot be overtaken.
+    frozen = Exists(snapshot.related_model.objects.filter(**{snapshot.field.name: OuterRef("pk")}))
+    return (
+        Campaign.objects.filter(pk=campaign.pk)
+        .annotate(frozen=frozen)
+        .values_list("phase", "frozen")
+        .get()
+    )
+
+
+def campaign_held_open(campaign: Campaign) -> Campaign:
+    """The campaign as it is now, held in its phase until this transaction ends."""
+    campaign.phase, _frozen = _held_state(campaign)
+    return campaign
+
+
+def campaign_held_for_voter(campaign: Campaign, voter: AbstractBaseUser) -> Campaign:
+    """campaign_held_open with the voter's account locked, refusing a frozen campaign."""
+    campaign.phase, frozen = _held_state(campaign, voter=voter)
+    if frozen:
+        raise frozen_error(campaign)
     return campaign
 
 
@@ -199,45 +251,36 @@ def ballot_of(*, campaign: Campaign, user: AbstractBaseUser) -> Ballot | None:
     return Ballot.objects.filter(campaign=campaign, voter=user).first()
 
 
+def _voter_ballot(
+    campaign: Campaign, user: AbstractBaseUser, *, create: bool
+) -> tuple[Ballot | None, bool]:
+    """The user's online ballot and whether it is new; call with the account locked
+    (campaign_held_for_voter), so that no other click of the same voter creates it meanwhile.
+    """
+    ballot = Ballot.objects.filter(campaign=campaign, voter=user).first()
+    if ballot is not None or not create:
+        return ballot, False
+    try:
+        # No savepoint: on a failure the refusal leaves the caller's transaction, which is
+        # rolled back. Under the lock only a receipt drawn twice (once in 10^17) fails here.
+        ballot = Ballot.objects.create(
+            campaign=campaign, channel=Ballot.Channel.ONLINE, voter=user, receipt=new_receipt()
+        )
+    except IntegrityError:
+        raise ValidationError(
+            _("Votre bulletin n'a pas pu être créé : réessayez dans un instant."), code="retry"
+        ) from None
+    return ballot, True
+
+
 @transaction.atomic
 def ballot_for(*, campaign: Campaign, user: AbstractBaseUser) -> Ballot:
     """The user's online ballot in the campaign, created with its receipt on first use."""
-    require_not_frozen(campaign)
-    campaign_held_open(campaign)
+    campaign_held_for_voter(campaign, user)
+    # Checked under the lock, so that a paper registration committed meanwhile is seen.
     _require_eligible(campaign=campaign, user=user)
-    for _attempt in range(_RECEIPT_ATTEMPTS):
-        existing = Ballot.objects.filter(campaign=campaign, voter=user).first()
-        if existing is not None:
-            return existing
-        try:
-            # Two first clicks at the same instant both find no ballot: the unique constraint
-            # (campaign, voter) lets one insert through; the other fails here and reads it.
-            with transaction.atomic():
-                return Ballot.objects.create(
-                    campaign=campaign,
-                    channel=Ballot.Channel.ONLINE,
-                    voter=user,
-                    receipt=new_receipt(),
-                )
-        except IntegrityError:
-            # Either the other request's ballot (read on the next turn) or, once in 10^17, a
-            # receipt drawn twice (a new one is drawn on the next turn).
-            continue
-    raise RuntimeError("no ballot after repeated unique-constraint conflicts")
-
-
-def category_rules(campaign: Campaign) -> dict[int, CategoryRule]:
-    return {
-        category.pk: CategoryRule(
-            id=category.pk,
-            name=category.name,
-            cap=category.vote_cap,
-            knapsack=category.knapsack,
-            envelope=category.envelope,
-            minimum=category.min_votes,
-        )
-        for category in Category.objects.filter(campaign=campaign)
-    }
+    ballot, _created = _voter_ballot(campaign, user, create=True)
+    return ballot
 
 
 def proposal_cost(proposal: Proposal) -> Decimal:
@@ -270,67 +313,100 @@ def ballot_choices(ballot: Ballot) -> list[Choice]:
     return [_choice(line.proposal) for line in lines]
 
 
+def category_rule(category: Category) -> CategoryRule:
+    return CategoryRule(
+        id=category.pk,
+        name=category.name,
+        cap=category.vote_cap,
+        knapsack=category.knapsack,
+        envelope=category.envelope,
+        minimum=category.min_votes,
+    )
+
+
+def _not_on_ballot(proposal: Proposal) -> ValidationError:
+    return ValidationError(
+        _(
+            "La proposition %(reference)s n'est pas soumise au vote : seules les propositions "
+            "jugées faisables par les services sont sur le bulletin."
+        )
+        % {"reference": proposal.public_reference},
+        code="not_on_ballot",
+    )
+
+
 @transaction.atomic
 def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal) -> Ballot:
-    """Add `proposal` to the user's ballot, within every cap of the campaign."""
-    require_not_frozen(campaign)
-    ballot = ballot_for(campaign=campaign, user=user)
-    # Two clicks at once would both count the lines before either writes and both pass the
-    # cap check: the row lock makes the second one wait, then count the first one's line.
-    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
-    on_ballot = (
-        Proposal.objects.on_ballot()
-        .filter(campaign=campaign, pk=proposal.pk)
-        .select_related("instruction")
-        .first()
+    """Add `proposal` to the user's ballot, within every cap of the campaign.
+
+    The ballot returned carries `choices`, every choice on it after the addition, so that the
+    screens show the counters without reading the lines again.
+    """
+    campaign_held_for_voter(campaign, user)
+    _require_eligible(campaign=campaign, user=user)
+    ballot, created = _voter_ballot(campaign, user, create=True)
+    # One read for the proposal (is it on the ballot, what does it cost, its category's rule)
+    # and for the choices already made (none on a new ballot).
+    lines = BallotLine.objects.filter(ballot=ballot)
+    wanted = Q(pk=proposal.pk)
+    if not created:
+        wanted |= Q(pk__in=lines.values("proposal_id"))
+    listed = Proposal.objects.on_ballot().filter(campaign=campaign, pk=OuterRef("pk"))
+    rows = (
+        Proposal.objects.filter(wanted)
+        .annotate(listed=Exists(listed), chosen=Exists(lines.filter(proposal=OuterRef("pk"))))
+        .select_related("instruction", "category")
     )
-    if on_ballot is None:
-        raise ValidationError(
-            _(
-                "La proposition %(reference)s n'est pas soumise au vote : seules les propositions "
-                "jugées faisables par les services sont sur le bulletin."
-            )
-            % {"reference": proposal.public_reference},
-            code="not_on_ballot",
-        )
+    new = None
+    current: list[Choice] = []
+    for row in rows:
+        if row.chosen:
+            current.append(_choice(row))
+        if row.pk == proposal.pk:
+            new = row
+    if new is None or not new.listed:
+        raise _not_on_ballot(proposal)
+    choice = _choice(new)
     problem = addition_problem(
-        current=ballot_choices(ballot),
-        new=_choice(on_ballot),
-        categories=category_rules(campaign),
+        current=current,
+        new=choice,
+        categories={new.category_id: category_rule(new.category)},
         max_categories=campaign.max_categories_per_voter,
     )
     if problem is not None:
         raise ValidationError(problem, code="rule")
     try:
-        # The last line of defence if the lock were ever bypassed: one line per proposal.
-        with transaction.atomic():
-            BallotLine.objects.create(
-                ballot=ballot, proposal=on_ballot, category_id=on_ballot.category_id
-            )
+        # The last line of defence if the lock were ever bypassed: one line per proposal. No
+        # savepoint: the refusal leaves this function, whose transaction is rolled back.
+        BallotLine.objects.create(ballot=ballot, proposal=new, category_id=new.category_id)
     except IntegrityError:
         raise ValidationError(
             _("Cette proposition est déjà dans votre bulletin."), code="duplicate"
         ) from None
-    ballot.save(update_fields=["updated_at"])
+    if not created:
+        ballot.save(update_fields=["updated_at"])
     log_event(
         logger,
         "vote_recorded",
         campaign=campaign.slug,
         channel="online",
         action="add",
-        proposal=on_ballot.reference,
+        proposal=new.reference,
     )
+    ballot.choices = [*current, choice]
     return ballot
 
 
 @transaction.atomic
 def ballot_remove(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal) -> Ballot:
-    """Take `proposal` off the user's ballot (until the vote closes)."""
-    require_not_frozen(campaign)
-    campaign_held_open(campaign)
-    _require_eligible(campaign=campaign, user=user)
+    """Take `proposal` off the user's ballot (until the vote closes).
+
+    The ballot returned carries `choices`, as with ballot_add.
+    """
     # Locked like an addition, so a removal and an addition in flight are counted one by one.
-    ballot = Ballot.objects.select_for_update().filter(campaign=campaign, voter=user).first()
+    campaign_held_for_voter(campaign, user)
+    _require_eligible(campaign=campaign, user=user)
+    ballot, _created = _voter_ballot(campaign, user, create=False)
     deleted = 0
     if ballot is not None:
         deleted, _detail = BallotLine.objects.filter(ballot=ballot, proposal=proposal).delete()
@@ -349,7 +425,14 @@ def ballot_remove(*, campaign: Campaign, user: AbstractBaseUser, proposal: Propo
         action="remove",
         proposal=proposal.reference,
     )
+    ballot.choices = ballot_choices(ballot)
     return ballot
+
+
+def category_tally(choices: Iterable[Choice], category: Category) -> tuple[int, Decimal]:
+    """How many of the choices are in `category`, and what they cost together."""
+    mine = [c for c in choices if c.category_id == category.pk]
+    return len(mine), sum((c.cost for c in mine), Decimal("0"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import require_phase
 from votes.proposals.models import Proposal
 from votes.voting.ballots import campaign_held_open, new_receipt, proposal_cost
-from votes.voting.models import Ballot, BallotLine, VotingCode, VotingCodeBatch
+from votes.voting.models import Ballot, BallotLine, PaperVoter, VotingCode, VotingCodeBatch
 from votes.voting.rules import CategoryRule, Choice, choice_problems
 
 logger = logging.getLogger(__name__)
@@ -282,9 +282,16 @@ def code_batch_revoke(*, batch: VotingCodeBatch, by: User) -> VotingCodeBatch:
 UNKNOWN_CODE = gettext_lazy("Ce code est inconnu ou a été révoqué : vérifiez sa saisie.")
 
 
-def _used_message(code: VotingCode) -> str:
+def code_used_message(code: VotingCode) -> str:
+    when = timezone.localtime(code.used_at).strftime("%d/%m/%Y à %H:%M")
+    paper = PaperVoter.objects.filter(code=code).select_related("station").first()
+    if paper is not None:
+        return _(
+            "Ce code a déjà servi à voter sur papier au bureau « %(station)s » le %(date)s : "
+            "un code ne vaut qu'un vote."
+        ) % {"station": paper.station.name, "date": when}
     return _("Ce code a déjà servi à voter le %(date)s : un code ne vaut qu'un vote.") % {
-        "date": timezone.localtime(code.used_at).strftime("%d/%m/%Y à %H:%M")
+        "date": when
     }
 
 
@@ -310,6 +317,16 @@ def _lookup(campaign: Campaign, normalised: str, *, lock: bool) -> VotingCode:
     return code
 
 
+def code_for_paper(*, campaign: Campaign, raw: str) -> VotingCode:
+    """The code a poll officer typed from a voter's card, used or not (the register says why
+    a used one cannot vote on paper)."""
+    normalised = normalise_code(raw)
+    problem = code_format_problem(normalised)
+    if problem:
+        raise ValidationError(problem, code="format")
+    return _lookup(campaign, normalised, lock=False)
+
+
 def code_check(*, campaign: Campaign, raw: str) -> VotingCode:
     """The code a voter typed, if it can still vote (nothing is written)."""
     require_phase(campaign, "vote")
@@ -319,7 +336,7 @@ def code_check(*, campaign: Campaign, raw: str) -> VotingCode:
         raise ValidationError(problem, code="format")
     code = _lookup(campaign, normalised, lock=False)
     if code.used_at is not None:
-        raise ValidationError(_used_message(code), code="used")
+        raise ValidationError(code_used_message(code), code="used")
     return code
 
 
@@ -329,9 +346,12 @@ def code_ballot_confirm(*, code: VotingCode, choices: Iterable[int]) -> Ballot:
     require_not_frozen(code.batch.campaign)
     references = list(choices)
     # Two people typing the same code at the same instant: the row lock makes the second wait
-    # and then see used_at set (the one-to-one Ballot.code is the last line of defence).
+    # and then see used_at set (the one-to-one Ballot.code is the last line of defence). The
+    # code's row only (of=self): locking the joined campaign FOR UPDATE too would serialise
+    # every confirmation of the campaign and deadlock with the paper ballots that hold it
+    # FOR KEY SHARE while they wait for this code.
     code = (
-        VotingCode.objects.select_for_update()
+        VotingCode.objects.select_for_update(of=("self",))
         .select_related("batch__campaign")
         .filter(pk=code.pk)
         .first()
@@ -343,7 +363,7 @@ def code_ballot_confirm(*, code: VotingCode, choices: Iterable[int]) -> Ballot:
     campaign = campaign_held_open(code.batch.campaign)
     require_phase(campaign, "vote")
     if code.used_at is not None:
-        raise ValidationError(_used_message(code), code="used")
+        raise ValidationError(code_used_message(code), code="used")
     if not references:
         raise ValidationError(
             _("Choisissez au moins une proposition avant de confirmer votre vote."), code="empty"

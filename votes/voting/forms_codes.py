@@ -43,6 +43,16 @@ class PaperBallotForm(forms.Form):
         max_length=254,
         help_text=_("Si le votant a un compte ; sinon, remplissez les trois champs suivants."),
     )
+    code = forms.CharField(
+        label=_("Ou code de vote (carte présentée par le votant)"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Le code sert alors d'émargement : il ne pourra plus voter en ligne, et un code qui "
+            "a déjà voté en ligne est refusé."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     name = forms.CharField(label=_("Nom et prénom"), required=False, max_length=200)
     birth_date = forms.DateField(
         label=_("Date de naissance"),

@@ -177,6 +177,16 @@ class PaperVoter(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # For people who bring their voting-code card: the code is spent by the paper ballot, so it
+    # cannot vote online afterwards (and a code that voted online is refused here).
+    code = models.OneToOneField(
+        VotingCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="paper_voter",
+        verbose_name=_("code de vote"),
+    )
     # For people without an account: normalised name + birth date + commune.
     name_key = models.CharField(_("nom normalisé"), max_length=200, blank=True)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
@@ -200,10 +210,12 @@ class PaperVoter(models.Model):
                 name="votes_papervoter_unique_person",
             ),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | (~Q(name_key="") & Q(birth_date__isnull=False)),
+                condition=Q(user__isnull=False)
+                | Q(code__isnull=False)
+                | (~Q(name_key="") & Q(birth_date__isnull=False)),
                 name="votes_papervoter_identified",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.station}: {self.user or self.name_key}"
+        return f"{self.station}: {self.user or self.name_key or self.code}"

@@ -32,7 +32,7 @@ from votes.campaigns.phases import require_phase
 from votes.voting.ballots import campaign_held_open
 from votes.voting.closing import require_station_open
 from votes.voting.codes import BallotItem, ballot_items, selection_problems
-from votes.voting.models import Ballot, BallotLine, PaperVoter, PollingStation
+from votes.voting.models import Ballot, BallotLine, PaperVoter, PollingStation, VotingCode
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +88,26 @@ def _refs(references: list[int]) -> str:
 # --- the register ----------------------------------------------------------------------------
 
 
+def _code_problem(code: VotingCode) -> str | None:
+    """Why a voting-code card cannot vote on paper (None when it can)."""
+    if code.used_at is None:
+        return None
+    earlier = PaperVoter.objects.filter(code=code).select_related("station").first()
+    if earlier is not None:
+        return _(
+            "Ce code est déjà inscrit sur le registre du bureau « %(station)s » : on ne vote "
+            "qu'une fois."
+        ) % {"station": earlier.station.name}
+    return _(
+        "Ce code a déjà servi à voter en ligne le %(date)s : la personne ne peut pas voter "
+        "sur papier."
+    ) % {"date": timezone.localtime(code.used_at).strftime("%d/%m/%Y à %H:%M")}
+
+
 def _register_problem(campaign: Campaign, voter: dict, today: date) -> str | None:
     """Why this person cannot vote on paper here (None when they can)."""
+    if voter.get("code") is not None:
+        return _code_problem(voter["code"])
     user = voter.get("user")
     if user is not None:
         earlier = PaperVoter.objects.filter(campaign=campaign, user=user).select_related("station")
@@ -134,6 +152,8 @@ def _register_problem(campaign: Campaign, voter: dict, today: date) -> str | Non
 def _normalised_voter(voter: dict) -> dict:
     if voter.get("user") is not None:
         return {"user": voter["user"]}
+    if voter.get("code") is not None:
+        return {"code": voter["code"]}
     missing = [key for key in ("birth_date", "commune") if voter.get(key) is None]
     if missing or not normalise_name(voter.get("name", "")):
         raise ValidationError(
@@ -149,11 +169,19 @@ def _normalised_voter(voter: dict) -> dict:
     }
 
 
-def _lock_person(voter: dict) -> None:
+def _lock_person(voter: dict) -> dict:
+    """The voter, with the row an online vote of the same person locks, locked.
+
+    An online addition and a paper registration of the same person at the same instant: both
+    lock the account row (ballots.campaign_held_for_voter), so the second waits for the first
+    and then sees it. A code's confirmation online locks the code's row, locked here too.
+    """
     if voter.get("user") is not None:
-        # An online first ballot and a paper registration of the same person at the same
-        # instant: both paths lock the account row, so the second sees the first.
         get_user_model().objects.select_for_update().filter(pk=voter["user"].pk).first()
+    if voter.get("code") is not None:
+        # Read again under the lock: used_at may have been set by a confirmation meanwhile.
+        return {"code": VotingCode.objects.select_for_update().get(pk=voter["code"].pk)}
+    return voter
 
 
 def _write(
@@ -166,7 +194,7 @@ def _write(
 ) -> Ballot:
     """Register the voter, then record the ballot (void with its reason if it breaks a rule)."""
     campaign = station.campaign
-    _lock_person(voter)
+    voter = _lock_person(voter)
     problem = _register_problem(campaign, voter, timezone.localdate())
     if problem:
         raise ValidationError(problem, code="register")
@@ -182,6 +210,10 @@ def _write(
             _("Cette personne vient d'être inscrite sur un registre : on ne vote qu'une fois."),
             code="register",
         ) from error
+    if voter.get("code") is not None:
+        # The card is spent by this paper ballot: it can no longer vote online.
+        voter["code"].used_at = timezone.now()
+        voter["code"].save(update_fields=["used_at"])
     if references:
         problems = selection_problems(campaign=campaign, references=references, items=items)
     else:
@@ -226,7 +258,8 @@ def require_station_officer(station: PollingStation, officer: User) -> None:
 def paper_ballot_record(
     *, station: PollingStation, officer: User, references: list[int], voter: dict
 ) -> Ballot:
-    """voter: {"user": User} or {"name": str, "birth_date": date, "commune": Commune}."""
+    """voter: {"user": User}, {"code": VotingCode} (code_for_paper) or {"name": str,
+    "birth_date": date, "commune": Commune}."""
     require_not_frozen(station.campaign)
     require_station_officer(station, officer)
     # Closing the vote waits for this ballot, and a ballot after the closing sees it.

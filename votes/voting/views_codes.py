@@ -275,13 +275,29 @@ def _ballot_sections(campaign: Campaign, chosen: set[int]) -> list[dict]:
 
 
 def _no_code(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    messages.error(
-        request,
-        _(
-            "Saisissez votre code de vote pour ouvrir votre bulletin (il est peut-être déjà "
-            "utilisé)."
-        ),
-    )
+    state = request.session.get(SESSION_KEY) or {}
+    # The session's code spent meanwhile (from another tab, or by someone else holding the
+    # same card): say so plainly rather than « perhaps ».
+    used = VotingCode.objects.filter(pk=state.get("code"), used_at__isnull=False).first()
+    receipt = request.session.get("voting_code_receipt")
+    if state.get("campaign") == campaign.pk and used is not None:
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, code_services.code_used_message(used))
+    elif not state and receipt:
+        # The other tab's confirmation went through first and closed this session's code.
+        messages.error(
+            request,
+            _("Votre code a déjà servi à voter : votre vote est enregistré (reçu %(receipt)s).")
+            % {"receipt": receipt},
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "Saisissez votre code de vote pour ouvrir votre bulletin (il est peut-être déjà "
+                "utilisé)."
+            ),
+        )
     return redirect("votes:code_enter", slug=campaign.slug)
 
 
@@ -331,11 +347,17 @@ def code_review(request: HttpRequest, slug: str) -> HttpResponse:
     if not references:
         return redirect("votes:code_ballot", slug=campaign.slug)
     problems: list[str] = []
+    spent = False
     if request.method == "POST":
         try:
             ballot = code_services.code_ballot_confirm(code=code, choices=references)
         except ValidationError as error:
             problems = _messages_of(error)
+            # Two confirmations at once (two tabs, two people with one card): the second one
+            # learns that the code has voted, and is not offered to confirm again.
+            spent = getattr(error, "code", None) == "used"
+            if spent:
+                request.session.pop(SESSION_KEY, None)
         else:
             request.session.pop(SESSION_KEY, None)
             request.session["voting_code_receipt"] = ballot.receipt
@@ -348,6 +370,7 @@ def code_review(request: HttpRequest, slug: str) -> HttpResponse:
             "campaign": campaign,
             "chosen": [items[ref] for ref in references if ref in items],
             "problems": problems,
+            "spent": spent,
         },
         status=400 if problems else 200,
     )
@@ -400,7 +423,19 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         voter: dict | None = None
-        if data["account"]:
+        if data["account"] and data["code"]:
+            form.add_error("code", _("Un compte ou un code, pas les deux."))
+        elif data["code"]:
+            try:
+                voter = {
+                    "code": code_services.code_for_paper(
+                        campaign=station.campaign, raw=data["code"]
+                    )
+                }
+            except ValidationError as error:
+                for message in _messages_of(error):
+                    form.add_error("code", message)
+        elif data["account"]:
             user = paper_services.find_account(data["account"])
             if user is None:
                 form.add_error(

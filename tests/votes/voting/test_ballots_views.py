@@ -179,9 +179,10 @@ def test_the_ballot_and_review_pages_do_not_query_per_proposal(
         assert client.get(url("ballot_review", campaign)).status_code == 200
 
 
-def test_an_htmx_addition_swaps_the_category_with_its_counter(client, campaign, sport, voter):
+def test_an_htmx_addition_swaps_the_card_and_its_counters_only(client, campaign, sport, voter):
     culture = make_category(campaign, name="Culture")
     pool = on_ballot(campaign, sport, "Piscine")
+    on_ballot(campaign, sport, "Stade")
     on_ballot(campaign, culture, "Médiathèque")
     client.force_login(voter)
 
@@ -190,19 +191,24 @@ def test_an_htmx_addition_swaps_the_category_with_its_counter(client, campaign, 
     assert response.status_code == 200
     page = response.content.decode()
     assert "<html" not in page
-    assert page.count('<section id="category-') == 1
-    assert f'id="category-{sport.pk}"' in page
-    assert "Médiathèque" not in page
-    assert "1 vote sur 3" in page
+    # Neither the category block nor its other proposals: the card, the counters, the slot.
+    assert "<section" not in page
+    assert "Stade" not in page and "Médiathèque" not in page
+    assert page.count('<li class="card') == 1
+    assert f'<li class="card chosen" id="card-{pool.reference}">' in page
     # The same id on the new button: focus stays on the proposal just chosen.
     assert f'id="choice-{pool.reference}"' in page
     assert "Retirer" in page
+    assert f'<div id="tally-{sport.pk}" hx-swap-oob="outerHTML">' in page
+    assert "1 vote sur 3" in page
+    # An earlier refusal in the category is cleared.
+    assert f'<div id="refusal-slot-{sport.pk}" hx-swap-oob="outerHTML"></div>' in page
     assert 'id="ballot-status" hx-swap-oob="innerHTML"' in page
     assert "« Piscine » est ajoutée à votre bulletin" in page
     assert BallotLine.objects.filter(ballot__voter=voter, proposal=pool).exists()
 
 
-def test_an_htmx_refusal_is_shown_in_place_as_an_alert_and_writes_nothing(
+def test_an_htmx_refusal_fills_the_category_alert_and_swaps_nothing_else(
     client, campaign, sport, voter
 ):
     proposals = [on_ballot(campaign, sport, f"Projet {i}") for i in range(4)]
@@ -213,17 +219,20 @@ def test_an_htmx_refusal_is_shown_in_place_as_an_alert_and_writes_nothing(
     response = client.post(url("ballot_add", campaign, proposals[3].reference), **HTMX)
 
     page = response.content.decode()
+    # Nothing swapped in place: the button keeps the focus, only the slot is filled.
+    assert response["HX-Reswap"] == "none"
+    assert f'<div id="refusal-slot-{sport.pk}" hx-swap-oob="outerHTML">' in page
     assert 'role="alert"' in page
     assert (
         "Vous avez utilisé vos 3 votes dans « Sport » : retirez-en un pour choisir celui-ci."
         in page
     )
-    assert "3 votes sur 3" in page
-    assert "hx-swap-oob" not in page
+    assert "ballot-status" not in page
+    assert "votes sur 3" not in page
     assert BallotLine.objects.filter(ballot__voter=voter).count() == 3
 
 
-def test_an_htmx_removal_swaps_the_category(client, campaign, sport, voter):
+def test_an_htmx_removal_swaps_the_card_and_its_counters(client, campaign, sport, voter):
     pool = on_ballot(campaign, sport, "Piscine")
     ballot_add(campaign=campaign, user=voter, proposal=pool)
     client.force_login(voter)
