@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from budget.figures import figure_div
 from budget.finance import DEBT_CAPACITY_CEILING_YEARS
 from simulator.engine import SimulationResult
 
@@ -37,9 +38,7 @@ class Chart:
     numeric: set[int] = field(default_factory=set)  # column indexes aligned right
 
     def html(self) -> str:
-        return self.figure.to_html(
-            full_html=False, include_plotlyjs=False, div_id=self.id, config=CONFIG
-        )
+        return figure_div(self.figure, div_id=self.id, config=CONFIG)
 
 
 def euros(value: float) -> str:
