@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 
 import pytest
 
@@ -169,3 +170,24 @@ def starts(label: str) -> re.Pattern:
 
 def messages_text(page) -> str:
     return " ".join(page.locator(".message").all_inner_texts())
+
+
+def wait_until(page, expression: str, *, arg=None, timeout: int = 30_000) -> None:
+    """Wait until a JavaScript expression (or function of `arg`) is true in the page.
+
+    Not `page.wait_for_function`: Playwright runs its predicate with eval inside the page,
+    which the Content-Security-Policy refuses (no 'unsafe-eval'); `page.evaluate` goes through
+    the browser's DevTools protocol, which the policy does not govern."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except Error as error:  # a navigation under way: ask the next page
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Toujours faux après {timeout} ms : {expression}")
+        page.wait_for_timeout(100)

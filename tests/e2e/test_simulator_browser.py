@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, wait_until
 from tests.simulator.factories import make_measure, pool_budget
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,9 +29,7 @@ def test_toggling_a_measure_updates_the_summary_and_the_charts(live_server, page
     # Keyboard only: focus the checkbox and tick it with the space bar.
     page.locator("#m-piscine-lundi").focus()
     page.keyboard.press("Space")
-    page.wait_for_function(
-        "document.querySelector('#sim-summary').textContent.includes('40\u202f500')"
-    )
+    wait_until(page, "document.querySelector('#sim-summary').textContent.includes('40\u202f500')")
     text = summary.inner_text()
     assert "économise 40\u202f500\u00a0€ par an en année pleine" in text
     assert "il manque 9\u202f500\u00a0€" in text
@@ -49,8 +47,6 @@ def test_toggling_a_measure_updates_the_summary_and_the_charts(live_server, page
     slider.focus()
     for _ in range(10):
         page.keyboard.press("ArrowLeft")
-    page.wait_for_function(
-        "document.querySelector('#sim-summary').textContent.includes('est atteint')"
-    )
+    wait_until(page, "document.querySelector('#sim-summary').textContent.includes('est atteint')")
     assert "50\u202f500\u00a0€" in summary.inner_text()
     assert_accessible(page)
