@@ -188,6 +188,17 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
 
 # Budget files: refuse anything larger before parsing it (bytes).
 BUDGET_IMPORT_MAX_BYTES = int(os.environ.get("BUDGET_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Spreadsheets (every import, budget/spreadsheets/limits.py): what reading one may cost. An
+# XLSX is a zip: its inflated size and compression ratio are checked before it is opened, then
+# rows, columns (empty ones before the last included) and cells while it is read, CSV too.
+SPREADSHEET_MAX_INFLATED_BYTES = int(
+    os.environ.get("SPREADSHEET_MAX_INFLATED_BYTES", str(200 * 1024 * 1024))
+)
+SPREADSHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SPREADSHEET_MAX_COMPRESSION_RATIO", "100"))
+SPREADSHEET_MAX_SHEETS = int(os.environ.get("SPREADSHEET_MAX_SHEETS", "50"))
+SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "100000"))
+SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "200"))
+SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "3000000"))
 # Where validated uploads wait for confirmation (shared storage when several servers run).
 UPLOADS_PENDING_DIR = os.environ.get("UPLOADS_PENDING_DIR", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -74,8 +74,11 @@ def test_the_form_has_a_label_on_every_input(client, role):
     for name in ("file", "authority", "population", "debt_start"):
         assert f'<label for="id_{name}"' in body
     assert 'hx-encoding="multipart/form-data"' in body
-    assert "htmx:xhr:progress" in body
+    # Progress and the size check come from a static script (no inline script: the CSP).
+    assert '<script src="/static/js/upload.js"></script>' in body
     assert 'data-max-bytes="20971520"' in body
+    assert 'data-too-big="Ce fichier dépasse la taille maximale acceptée."' in body
+    assert 'data-sent="Fichier envoyé ; vérification en cours…"' in body
 
 
 def test_validate_then_confirm(finance):
