@@ -10,6 +10,7 @@ from budget.imports import uploads
 from budget.imports import views as backoffice
 from budget.models import Authority, Budget, BudgetLine
 from budget.roles import ADMINISTRATOR, FINANCE
+from tests.budget.files.bombs import MB, zip_bomb
 from tests.budget.files.scdl import csv_bytes, row
 from tests.factories import make_user
 
@@ -179,3 +180,59 @@ def test_stashed_files_are_private(finance):
     (stash,) = uploads._pending_dir().glob("*.upload")
     assert stash.stat().st_mode & 0o077 == 0
     assert uploads._pending_dir().stat().st_mode & 0o077 == 0
+
+
+# --- files that would exhaust the server (budget/spreadsheets/limits.py) ------------------
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated_and_nothing_is_written(finance):
+    bomb = zip_bomb([["BGT_NATDEC"], ["budget primitif"]], inflated=5 * MB)
+
+    response = finance.post(URL, {"file": upload(bomb, "bp2026.xlsx")})
+
+    body = response.content.decode()
+    assert "Fichier refusé : 1 problème" in body
+    assert "Le classeur se décompresse " in body
+    assert "fois (limite : 100 fois) : ce n&#x27;est pas un tableur ordinaire" in body
+    assert CONFIRM_URL not in body
+    assert backoffice.IMPORT_KEY not in finance.session
+    assert not list(uploads._pending_dir().glob("*.upload"))
+    assert nothing_written()
+
+
+def test_a_file_past_the_row_limit_is_refused_and_one_at_the_limit_is_accepted(finance, settings):
+    settings.SPREADSHEET_MAX_ROWS = 25  # the header and 25 lines make 26
+
+    response = finance.post(URL, {"file": upload(good_file())})
+
+    body = response.content.decode()
+    assert (
+        "Le fichier dépasse la limite de 25 lignes : le fichier n&#x27;est pas lu. Découpez-le "
+        "ou retirez les lignes inutiles (vides comprises)." in body
+    )
+    assert backoffice.IMPORT_KEY not in finance.session
+    assert nothing_written()
+
+    settings.SPREADSHEET_MAX_ROWS = 26
+    accepted = finance.post(URL, {"file": upload(good_file())}).content.decode()
+    assert "25 lignes, dont 25 nouvelles" in accepted
+
+
+def test_a_file_past_the_column_limit_is_refused_and_one_at_the_limit_is_accepted(
+    finance, settings
+):
+    settings.SPREADSHEET_MAX_COLUMNS = len(row()) - 1
+
+    response = finance.post(URL, {"file": upload(good_file())})
+
+    body = response.content.decode()
+    assert (
+        "Ligne 1 : Le fichier compte 16 colonnes, au-delà de la limite de 15 : le fichier "
+        "n&#x27;est pas lu. Retirez les colonnes inutiles (vides comprises)." in body
+    )
+    assert backoffice.IMPORT_KEY not in finance.session
+    assert nothing_written()
+
+    settings.SPREADSHEET_MAX_COLUMNS = len(row())
+    accepted = finance.post(URL, {"file": upload(good_file())}).content.decode()
+    assert "25 lignes, dont 25 nouvelles" in accepted
