@@ -15,6 +15,8 @@ from pathlib import Path
 import plotly
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 BUNDLE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 TARGET = Path(settings.BASE_DIR) / "static" / "css" / "plotly.css"
@@ -30,7 +32,7 @@ PAIR = re.compile(
 def plotly_rules(bundle: str) -> list[tuple[str, str]]:
     start = bundle.find(START)
     if start < 0:
-        raise CommandError("Règles de style introuvables dans plotly.min.js.")
+        raise CommandError(_("Règles de style introuvables dans plotly.min.js."))
     position, rules = start + 1, []
     while (match := PAIR.match(bundle, position)) is not None:
         selector = (match.group(1) or match.group(2)).replace('\\"', '"')
@@ -41,7 +43,7 @@ def plotly_rules(bundle: str) -> list[tuple[str, str]]:
         position = match.end()
         if bundle[position - 1] == "}":
             return rules
-    raise CommandError("Règles de style de plotly.min.js illisibles.")
+    raise CommandError(_("Règles de style de plotly.min.js illisibles."))
 
 
 def plotly_css() -> str:
@@ -61,7 +63,9 @@ def plotly_version() -> str:
 
 
 class Command(BaseCommand):
-    help = "Écrit static/css/plotly.css à partir de plotly.js installé (CSP sans style en ligne)."
+    help = gettext_lazy(
+        "Écrit static/css/plotly.css à partir de plotly.js installé (CSP sans style en ligne)."
+    )
 
     def handle(self, *args, **options) -> None:
         TARGET.write_text(plotly_css(), encoding="utf-8")
