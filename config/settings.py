@@ -62,6 +62,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, even a redirect or an error, carries its request id.
+    "config.logs.RequestIdMiddleware",
+    # Before the security middleware: a load balancer probes /healthz over plain HTTP with
+    # its own Host header (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,12 +88,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: 5 failures per username and address lock it for 15 minutes.
+# Login throttling: 5 failures for one username from one address lock that pair for 15
+# minutes. The pair, never the username alone: a stranger failing on someone's username from
+# elsewhere cannot lock the real person out. One address trying many usernames is stopped by
+# the "login" rate limit below (votes/accounts/views.py counts its failures).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The same client address as the rate limits (behind TRUSTED_PROXY_COUNT proxies).
+AXES_CLIENT_IP_CALLABLE = "votes.ratelimits.client_ip"
 
 ROOT_URLCONF = "config.urls"
 
@@ -126,6 +136,58 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache that every application instance sees (rate-limit counters must be shared): Redis
+# when REDIS_URL is set, otherwise a table of the database, created by a migration
+# (budget/migrations/0007_cache_table.py), so that no other service is needed.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TABLE = "arbitrages_cache"
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    )
+}
+# Sessions stay in the database (Django's default engine, stated here): any instance reads them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# How many reverse proxies (load balancer, nginx…) stand in front of the application and
+# append the client's address to X-Forwarded-For. 0: REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+
+def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
+    """Limits as {name: {"ip"|"target": (attempts, seconds)}}; RATE_LIMITS in the environment
+    changes some, e.g. "signup.ip=20/3600,code_entry.target=2000/900"."""
+    limits: dict[str, dict[str, tuple[int, int]]] = {
+        # Guessing (only failures count): a voting code, a receipt, a workshop code, a login.
+        # Target: the campaign (guesses spread over many addresses), all workshops.
+        "code_entry": {"ip": (20, 900), "target": (1000, 900)},
+        "receipt_check": {"ip": (30, 900), "target": (1000, 900)},
+        "workshop_join": {"ip": (30, 900), "target": (500, 900)},
+        "login": {"ip": (30, 900)},
+        # Floods (every attempt counts). Target: the e-mail address, or the account.
+        "signup": {"ip": (10, 3600), "target": (3, 3600)},
+        "password_reset": {"ip": (10, 3600), "target": (3, 3600)},
+        "proposal_create": {"ip": (30, 3600), "target": (10, 3600)},
+        "proposal_flag": {"ip": (60, 3600), "target": (20, 3600)},
+    }
+    for item in filter(None, (part.strip() for part in overrides.split(","))):
+        key, _, value = item.partition("=")
+        name, _, scope = key.strip().partition(".")
+        count, _, seconds = value.partition("/")
+        limits.setdefault(name, {})[scope] = (int(count), int(seconds))
+    return limits
+
+
+RATE_LIMITS = rate_limits(os.environ.get("RATE_LIMITS", ""))
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
+
+# /healthz (config/health.py): a task waiting longer than this (seconds) means the worker is
+# late; it fails the check only if required (else it is reported, and the site stays up).
+HEALTHZ_WORKER_MAX_AGE = int(os.environ.get("HEALTHZ_WORKER_MAX_AGE", "900"))
+HEALTHZ_WORKER_REQUIRED = env_bool("HEALTHZ_WORKER_REQUIRED", default=False)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -235,9 +297,26 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# JSON lines in production (one object per line, for the log collector), text in development.
+# The events of the application (votes, phases, imports, refusals: budget/events.py) are
+# INFO lines of the budget, simulator and votes loggers, kept at LOG_EVENTS_LEVEL.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_EVENTS_LEVEL = os.environ.get("LOG_EVENTS_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "config.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {name: {"level": LOG_EVENTS_LEVEL} for name in ("budget", "simulator", "votes")},
 }

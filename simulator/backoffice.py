@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from budget.events import log_event
 from budget.forms import ParamsUploadForm
 from budget.imports.params import XLSX_TYPE
 from budget.imports.uploads import go, take_upload, upload_gone, validate_upload, zone_template
@@ -17,6 +20,8 @@ from budget.imports.views import backoffice_view
 from budget.models import Budget
 from simulator.catalogue import measure_catalogue_export, measure_catalogue_import
 from simulator.models import Measure
+
+logger = logging.getLogger(__name__)
 
 CATALOGUE_KEY = "simulator_catalogue_pending"
 TEMPLATE = "simulator/backoffice/catalogue.html"
@@ -79,6 +84,15 @@ def catalogue_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if not report.ok:
         context = _context(budget, ParamsUploadForm(), report)
         return render(request, zone_template(request, TEMPLATE), context)
+    log_event(
+        logger,
+        "import_confirmed",
+        kind="measure_catalogue",
+        budget=budget.slug,
+        measures_created=report.created,
+        measures_updated=report.updated,
+        measures_deleted=len(report.deleted),
+    )
     messages.success(
         request,
         _(

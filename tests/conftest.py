@@ -37,6 +37,32 @@ def _role_groups(request):
             Group.objects.get_or_create(name=name)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    # Rate-limit counters live in the shared cache. In its database table they go away with
+    # each test's transaction, except in transactional tests (browser tests share 127.0.0.1),
+    # whose flush does not empty that table; in Redis (REDIS_URL) nothing is rolled back.
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    cache = caches["default"]
+    if not isinstance(cache, DatabaseCache):
+        cache.clear()
+    elif _transactional(request):
+        request.getfixturevalue("transactional_db")
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_clock(monkeypatch):
+    # Rate-limit windows start at multiples of their length: a test crossing such an instant
+    # would see its counters start again. Every test runs at the start of a window (an
+    # instant that is a multiple of every length used: 900 s and 3600 s).
+    from votes import ratelimits
+
+    monkeypatch.setattr(ratelimits, "_now", lambda: 1_800_000_000.0)
+
+
 def _transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and (

@@ -7,6 +7,7 @@ upload.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from budget.events import log_event
 from budget.forms import BudgetUploadForm, ParamsUploadForm
 from budget.imports.params import XLSX_TYPE, simulator_params_export, simulator_params_import
 from budget.imports.services import budget_import
@@ -35,6 +37,8 @@ from budget.imports.uploads import (
 )
 from budget.models import Authority, Budget
 from budget.roles import ADMINISTRATOR, FINANCE, require_role
+
+logger = logging.getLogger(__name__)
 
 IMPORT_KEY = "budget_import_pending"
 PARAMS_KEY = "budget_params_pending"
@@ -132,6 +136,16 @@ def budget_upload_confirm(request: HttpRequest) -> HttpResponse:
         context = _import_context(BudgetUploadForm(), report)
         return render(request, zone_template(request, "budget/backoffice/import.html"), context)
     budget = report.budget
+    log_event(
+        logger,
+        "import_confirmed",
+        kind="budget",
+        budget=budget.slug,
+        lines=report.line_count,
+        lines_created=report.created,
+        lines_updated=report.updated,
+        lines_deleted=report.deleted,
+    )
     messages.success(
         request,
         format_html(
@@ -202,6 +216,14 @@ def params_upload_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if not report.ok:
         context = _params_context(budget, ParamsUploadForm(), report)
         return render(request, zone_template(request, "budget/backoffice/params.html"), context)
+    log_event(
+        logger,
+        "import_confirmed",
+        kind="simulator_params",
+        budget=budget.slug,
+        lines=report.lines_updated,
+        rules=report.rules_created,
+    )
     messages.success(
         request,
         _(

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budget.models import Authority
+from votes import ratelimits
 from votes.accounts import services as services
-from votes.accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
+from votes.accounts.forms import DeleteAccountForm, EmailAuthenticationForm, ProfileForm, SignupForm
 from votes.accounts.models import Profile
 
 # A freshly created account has no axes history to check: log it in with the model backend.
@@ -54,6 +55,11 @@ def account_signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         messages.info(request, _("Vous êtes déjà connecté(e)."))
         return redirect(next_url or "votes:account_mydata")
+    if request.method == "POST":
+        # Every attempt counts, per address and per e-mail: each one may send an e-mail.
+        refusal = ratelimits.hit(request, "signup", target=request.POST.get("email"))
+        if refusal:
+            return ratelimits.refused(request, refusal)
     authority = _signup_authority(request)
     form = SignupForm(request.POST or None, authority=authority)
     if request.method == "POST" and form.is_valid():
@@ -207,6 +213,44 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "votes/accounts/deleted.html")
 
 
+_password_reset = auth_views.PasswordResetView.as_view(
+    template_name="registration/password_reset_form.html",
+    email_template_name="votes/emails/account_password_reset.txt",
+    subject_template_name="votes/emails/account_password_reset_subject.txt",
+    success_url=reverse_lazy("votes:account_password_reset_done"),
+)
+
+
+@require_http_methods(["GET", "POST"])
+def account_password_reset(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # Every request may send an e-mail: per address, and per e-mail address so that
+        # nobody's mailbox can be flooded with reset links.
+        refusal = ratelimits.hit(request, "password_reset", target=request.POST.get("email"))
+        if refusal:
+            return ratelimits.refused(request, refusal)
+    return _password_reset(request)
+
+
+_login = auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm)
+
+
+@require_http_methods(["GET", "POST"])
+def account_login(request: HttpRequest) -> HttpResponse:
+    """Django's login, with the failures of one address counted whatever the usernames:
+    django-axes locks a (username, address) pair, this stops one address trying many."""
+    if request.method != "POST":
+        return _login(request)
+    refusal = ratelimits.blocked(request, "login")
+    if refusal:
+        return ratelimits.refused(request, refusal)
+    response = _login(request)
+    # The form shown again (200) is a failed attempt; a success redirects, a lockout is 429.
+    if response.status_code == 200:
+        ratelimits.failed(request, "login")
+    return response
+
+
 urlpatterns = [
     path("compte/inscription/", account_signup, name="account_signup"),
     # Before the token route, which would otherwise take "renvoyer" for a token.
@@ -216,16 +260,7 @@ urlpatterns = [
     path("compte/mes-donnees.json", account_mydata_json, name="account_mydata_json"),
     path("compte/supprimer/", account_delete, name="account_delete"),
     path("compte/supprime/", account_deleted, name="account_deleted"),
-    path(
-        "compte/mot-de-passe/",
-        auth_views.PasswordResetView.as_view(
-            template_name="registration/password_reset_form.html",
-            email_template_name="votes/emails/account_password_reset.txt",
-            subject_template_name="votes/emails/account_password_reset_subject.txt",
-            success_url=reverse_lazy("votes:account_password_reset_done"),
-        ),
-        name="account_password_reset",
-    ),
+    path("compte/mot-de-passe/", account_password_reset, name="account_password_reset"),
     path(
         "compte/mot-de-passe/envoye/",
         auth_views.PasswordResetDoneView.as_view(

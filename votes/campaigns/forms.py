@@ -40,6 +40,7 @@ class CampaignCreateForm(forms.ModelForm):
             "max_policy_areas",
             "max_categories_per_voter",
             "tally_rule",
+            "savings_threshold",
         ]
         widgets = {"framing": forms.Textarea(attrs={"rows": 12})}
         # The model's foreign keys carry no French name (renaming them needs a migration).
@@ -152,8 +153,10 @@ class CategoryForm(forms.ModelForm):
             "envelope",
             "savings_target",
             "vote_cap",
+            "min_votes",
             "knapsack",
             "min_approvals",
+            "savings_threshold",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -165,8 +168,11 @@ class CategoryForm(forms.ModelForm):
         if campaign.kind == Campaign.Kind.SAVINGS:
             del self.fields["envelope"], self.fields["knapsack"]
         elif campaign.kind == Campaign.Kind.PROJECTS:
-            del self.fields["savings_target"]
+            del self.fields["savings_target"], self.fields["savings_threshold"]
         self.fields["vote_cap"].widget.attrs["min"] = 1
+        # Left empty, the minimum is 0 (none), as the model's default says.
+        self.fields["min_votes"].required = False
+        self.fields["min_votes"].widget.attrs["min"] = 0
 
     def clean(self) -> dict:
         data = super().clean()
@@ -177,6 +183,8 @@ class CategoryForm(forms.ModelForm):
             vote_cap=data.get("vote_cap"),
             knapsack=bool(data.get("knapsack")),
             min_approvals=data.get("min_approvals"),
+            min_votes=data.get("min_votes") or 0,
+            savings_threshold=data.get("savings_threshold"),
         )
         for name, messages in errors.items():
             field = name if name in self.fields and name != NON_FIELD_ERRORS else None
@@ -184,6 +192,10 @@ class CategoryForm(forms.ModelForm):
                 if field is None or field not in self._errors:
                     self.add_error(field, message)
         return data
+
+    def clean_min_votes(self) -> int:
+        value = self.cleaned_data.get("min_votes")
+        return 0 if value is None else value
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.fields}

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from budget.models import MONEY, Authority, Budget
 from votes.access import is_administrator
 
+# A share of the ballots, in percent with two decimals (12.50 %), for the savings threshold.
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
 
 class Phase(models.TextChoices):
     """The campaign's phases, in order (domain.md §2)."""
@@ -71,6 +74,17 @@ class Campaign(models.Model):
     tally_rule = models.CharField(
         _("règle de dépouillement"), max_length=6, choices=TallyRule, default=TallyRule.GREEDY
     )
+    savings_threshold = models.DecimalField(
+        _("seuil des économies (pourcentage des bulletins)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Part minimale des bulletins exprimés dans la rubrique qu'une mesure d'économie "
+            "doit recueillir pour être retenue ; une rubrique peut fixer la sienne. Vide = au "
+            "moins une voix."
+        ),
+        **PERCENT,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -81,6 +95,14 @@ class Campaign(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(min_voter_age__lte=120), name="votes_campaign_min_age_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(savings_threshold__isnull=True)
+                | Q(savings_threshold__gte=0, savings_threshold__lte=100),
+                name="votes_campaign_savings_threshold_percent",
+                violation_error_message=_(
+                    "Le seuil des économies est un pourcentage des bulletins, entre 0 et 100."
+                ),
             ),
         ]
 
@@ -179,6 +201,24 @@ class Category(models.Model):
     min_approvals = models.PositiveIntegerField(
         _("voix minimales pour être retenue"), null=True, blank=True
     )
+    min_votes = models.PositiveSmallIntegerField(
+        _("votes par votant au moins"),
+        default=0,
+        help_text=_(
+            "Nombre minimal de propositions qu'un votant choisit dans la rubrique s'il y vote ; "
+            "0 = pas de minimum."
+        ),
+    )
+    savings_threshold = models.DecimalField(
+        _("seuil des économies (pourcentage des bulletins)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Part minimale des bulletins exprimés dans la rubrique qu'une mesure doit "
+            "recueillir pour être retenue ; vide = le seuil de la campagne."
+        ),
+        **PERCENT,
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -201,6 +241,28 @@ class Category(models.Model):
             models.CheckConstraint(
                 condition=Q(knapsack=False) | Q(envelope__isnull=False),
                 name="votes_category_knapsack_needs_envelope",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_votes__gte=0),
+                name="votes_category_min_votes_non_negative",
+                violation_error_message=_(
+                    "Le nombre minimal de votes par votant est d'au moins 0."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(vote_cap__isnull=True) | Q(min_votes__lte=models.F("vote_cap")),
+                name="votes_category_min_votes_within_cap",
+                violation_error_message=_(
+                    "Le minimum de votes par votant ne peut dépasser le maximum."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(savings_threshold__isnull=True)
+                | Q(savings_threshold__gte=0, savings_threshold__lte=100),
+                name="votes_category_savings_threshold_percent",
+                violation_error_message=_(
+                    "Le seuil des économies est un pourcentage des bulletins, entre 0 et 100."
+                ),
             ),
         ]
 

@@ -28,7 +28,15 @@ from votes.campaigns.models import (
 from votes.campaigns.phases import require_phase
 
 # What a voter is promised when the vote opens (domain.md §6): these never change afterwards.
-VOTING_RULE_FIELDS = ("envelope", "savings_target", "vote_cap", "knapsack", "min_approvals")
+VOTING_RULE_FIELDS = (
+    "envelope",
+    "savings_target",
+    "vote_cap",
+    "min_votes",
+    "knapsack",
+    "min_approvals",
+    "savings_threshold",
+)
 CATEGORY_FIELDS = ("name", "description", *VOTING_RULE_FIELDS, "position")
 # The public text of the contract, editable until the vote opens.
 FRAMING_FIELDS = ("title", "framing")
@@ -41,6 +49,7 @@ RULE_FIELDS = (
     "max_policy_areas",
     "max_categories_per_voter",
     "tally_rule",
+    "savings_threshold",
 )
 
 
@@ -92,6 +101,7 @@ def campaign_create(
     max_policy_areas: int | None = None,
     max_categories_per_voter: int | None = None,
     tally_rule: str = Campaign.TallyRule.GREEDY,
+    savings_threshold: Decimal | None = None,
 ) -> Campaign:
     """A new campaign, in draft: invisible to the public until an administrator publishes it."""
     campaign = Campaign(
@@ -107,6 +117,7 @@ def campaign_create(
         max_policy_areas=max_policy_areas,
         max_categories_per_voter=max_categories_per_voter,
         tally_rule=tally_rule,
+        savings_threshold=savings_threshold,
     )
     problems = _campaign_problems(campaign)
     if problems:
@@ -261,6 +272,8 @@ def category_rule_errors(
     vote_cap: int | None,
     knapsack: bool,
     min_approvals: int | None,
+    min_votes: int = 0,
+    savings_threshold: Decimal | None = None,
 ) -> dict[str, list[str]]:
     """The category rules, with a French message per field (pure: forms and services use it).
 
@@ -279,6 +292,35 @@ def category_rule_errors(
         add("vote_cap", _("Le nombre de votes par votant est d'au moins 1 (vide : sans limite)."))
     if min_approvals is not None and min_approvals < 0:
         add("min_approvals", _("Le nombre minimal de voix ne peut pas être négatif."))
+    # Mirrors votes_category_min_votes_non_negative and votes_category_min_votes_within_cap.
+    if min_votes is None or min_votes < 0:
+        add("min_votes", _("Le nombre minimal de votes par votant est d'au moins 0."))
+    elif vote_cap is not None and min_votes > vote_cap:
+        add(
+            "min_votes",
+            _(
+                "Le minimum (%(min)d votes par votant) dépasse le maximum (%(max)d) : un votant "
+                "ne pourrait pas voter dans cette rubrique."
+            )
+            % {"min": min_votes, "max": vote_cap},
+        )
+    # Mirrors votes_category_savings_threshold_percent.
+    if savings_threshold is not None:
+        if not 0 <= savings_threshold <= 100:
+            add(
+                "savings_threshold",
+                _("Le seuil des économies est un pourcentage des bulletins, entre 0 et 100."),
+            )
+        elif campaign_kind == Campaign.Kind.PROJECTS or (
+            campaign_kind == Campaign.Kind.MIXED and savings_target is None
+        ):
+            add(
+                "savings_threshold",
+                _(
+                    "Le seuil en pourcentage ne vaut que pour une rubrique d'économies : "
+                    "laissez vide."
+                ),
+            )
     if campaign_kind == Campaign.Kind.PROJECTS:
         if envelope is None:
             add("envelope", _("Une rubrique de projets a une enveloppe : indiquez son montant."))
@@ -325,6 +367,8 @@ def _check_category(category: Category, campaign: Campaign) -> None:
         vote_cap=category.vote_cap,
         knapsack=category.knapsack,
         min_approvals=category.min_approvals,
+        min_votes=category.min_votes,
+        savings_threshold=category.savings_threshold,
     )
     same_name = Category.objects.filter(campaign=campaign, name=category.name)
     if category.pk:
@@ -358,6 +402,8 @@ def category_create(
     vote_cap: int | None = None,
     knapsack: bool = False,
     min_approvals: int | None = None,
+    min_votes: int = 0,
+    savings_threshold: Decimal | None = None,
     position: int | None = None,
 ) -> Category:
     require(is_administrator(by))
@@ -376,6 +422,8 @@ def category_create(
         vote_cap=vote_cap,
         knapsack=knapsack,
         min_approvals=min_approvals,
+        min_votes=min_votes,
+        savings_threshold=savings_threshold,
         position=position,
     )
     _check_category(category, locked)

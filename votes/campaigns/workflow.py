@@ -19,6 +19,7 @@ none of them imports it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.events import log_event
 from votes.access import is_administrator, require
 from votes.campaigns.models import PHASE_ORDER, Campaign, Phase, PhaseTransition
 from votes.campaigns.phases import PhaseError
@@ -43,6 +45,8 @@ from votes.council.models import CouncilSnapshot
 from votes.council.services import council_problems, snapshot_store
 from votes.instruction.publication import instruction_publish
 from votes.proposals.models import Proposal
+
+logger = logging.getLogger(__name__)
 
 
 def _lock(campaign: Campaign) -> Campaign:
@@ -269,6 +273,15 @@ def campaign_move(
     locked.phase = to_phase
     locked.save(update_fields=["phase"])
     transition.save()
+    log_event(
+        logger,
+        "phase_changed",
+        campaign=locked.slug,
+        from_phase=current,
+        to_phase=to_phase,
+        backward=backward,
+        by=by.pk,
+    )
     campaign.phase = to_phase
     if not backward:
         move = Move(

@@ -28,6 +28,11 @@ from votes.council.report_tables import (
     yes_no,
 )
 from votes.results import tally as rules
+from votes.results.rule_words import (
+    percent_text,
+    savings_method_sentence,
+    savings_threshold_rule,
+)
 
 
 def kind_label(kind: str) -> str:
@@ -63,12 +68,10 @@ def _rules_table(data: dict[str, Any], seal: Seal) -> Table:
         rows.append(
             [
                 _("Rubriques d'économies"),
-                _(
-                    "Les mesures sont classées par nombre de voix ; on les retient dans cet "
-                    "ordre jusqu'à ce que l'économie cumulée atteigne l'objectif de la rubrique."
-                ),
+                savings_method_sentence(campaign["tally_rule"], target=None, voters=None),
             ]
         )
+        rows.append([_("Seuil des économies"), savings_threshold_rule()])
     rows.append(
         [
             _("Égalité de voix"),
@@ -85,6 +88,18 @@ def _rules_table(data: dict[str, Any], seal: Seal) -> Table:
                 _(
                     "Dans les rubriques en mode enveloppe, le total des projets choisis par un "
                     "votant ne peut dépasser l'enveloppe de la rubrique."
+                ),
+            ]
+        )
+    if any(category.get("min_votes") for category in data["categories"]):
+        rows.append(
+            [
+                _("Votes par votant au moins"),
+                _(
+                    "Dans une rubrique qui fixe un minimum, un votant qui y vote choisit au moins "
+                    "ce nombre de propositions : un bulletin par code de vote en dessous est "
+                    "refusé, un bulletin papier est nul ; en ligne, où chaque choix est "
+                    "enregistré aussitôt, le votant en est averti sur son bulletin."
                 ),
             ]
         )
@@ -153,8 +168,10 @@ def _category_rules_table(data: dict[str, Any]) -> Table:
                 amount(category["envelope"]),
                 amount(category["savings_target"]),
                 _("sans limite") if cap is None else cap,
+                category.get("min_votes") or _("aucun"),
                 yes_no(category["knapsack"]),
                 threshold if threshold else _("aucun"),
+                _savings_threshold_cell(category),
             ]
         )
     return Table(
@@ -166,11 +183,21 @@ def _category_rules_table(data: dict[str, Any]) -> Table:
             Column(_("Enveloppe (€)"), MONEY, 16),
             Column(_("Objectif d'économies (€ par an)"), MONEY, 18),
             Column(_("Votes par votant au plus"), COUNT, 14),
+            Column(_("Votes par votant au moins"), COUNT, 14),
             Column(_("Mode enveloppe"), width=12),
             Column(_("Voix minimales pour être retenue"), COUNT, 16),
+            Column(_("Seuil des économies (part des bulletins exprimés)"), width=18),
         ],
         rows,
     )
+
+
+def _savings_threshold_cell(category: dict[str, Any]) -> str:
+    if category["kind"] != rules.SAVINGS:
+        return "—"
+    percent = category.get("savings_threshold")
+    # Even without a threshold in %, a measure needs one approval (issue 14).
+    return percent_text(percent) if percent is not None else _("au moins une voix")
 
 
 def _schedule_table(data: dict[str, Any]) -> Table:

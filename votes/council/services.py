@@ -12,6 +12,7 @@ Money is written as strings with two decimals ("12500.00"), never as floats.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,12 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from budget.events import log_event
 from votes.campaigns.models import Campaign, Phase
 from votes.council.models import CouncilSnapshot
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal
 from votes.results import tally as rules
 from votes.voting.models import BallotLine, PollingStation, VotingCodeBatch
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "arbitrages.council-snapshot"
 VERSION = 1
@@ -45,6 +49,10 @@ def money(value: Decimal | int | None) -> str | None:
     if value is None:
         return None
     return f"{Decimal(value).quantize(Decimal('0.01'))}"
+
+
+def _percent(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
 
 
 def _when(value: date | datetime | None) -> str | None:
@@ -89,7 +97,12 @@ def snapshot_proposals(campaign: Campaign) -> list[Proposal]:
 
 def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything the council receives, as JSON-ready data (reads only)."""
-    from votes.results.services import approvals_by_channel, campaign_results, category_kind
+    from votes.results.services import (
+        approvals_by_channel,
+        campaign_results,
+        category_kind,
+        savings_threshold_percent,
+    )
     from votes.statistics.counts import campaign_statistics
 
     computed = campaign_results(campaign=campaign)
@@ -142,6 +155,10 @@ def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[s
                 "vote_cap": category.vote_cap,
                 "knapsack": category.knapsack,
                 "min_approvals": category.min_approvals,
+                "min_votes": category.min_votes,
+                "savings_threshold": _percent(savings_threshold_percent(campaign, category))
+                if category_kind(campaign, category) == rules.SAVINGS
+                else None,
             }
         )
         results.append(
@@ -152,6 +169,8 @@ def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[s
                 "envelope": money(result.envelope),
                 "target": money(result.target),
                 "threshold": result.threshold,
+                "threshold_percent": _percent(result.threshold_percent),
+                "ballots": result.ballots,
                 "spent": money(result.spent),
                 "envelope_left": money(result.envelope_left),
                 "saved": money(result.saved),
@@ -396,4 +415,11 @@ def snapshot_store(*, campaign: Campaign, by: User, now: datetime) -> CouncilSna
     )
     snapshot.full_clean()
     snapshot.save()
+    log_event(
+        logger,
+        "snapshot_frozen",
+        campaign=campaign.slug,
+        snapshot=snapshot.pk,
+        sha256=snapshot.sha256,
+    )
     return snapshot

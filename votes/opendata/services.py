@@ -26,7 +26,8 @@ from votes.opendata.files import Table, table_csv, table_workbook
 from votes.proposals.models import Proposal
 from votes.results import tally as rules
 from votes.results.pabulib import PbElection, PbVote, write_pb
-from votes.results.services import pabulib_export, status_label
+from votes.results.pabulib_services import pabulib_export
+from votes.results.services import status_label
 from votes.statistics.tables import MISSING, statistics_tables
 from votes.voting.models import Ballot
 
@@ -452,7 +453,7 @@ def anonymous_election(campaign: Campaign) -> PbElection | None:
     an imported file): a key into the database that follows the order of the votes. The open
     file numbers them 1, 2, 3… in the order of their content instead, which tells nothing."""
     try:
-        election = pabulib_export(campaign=campaign)
+        election = pabulib_export(campaign=campaign, kind=rules.PROJECTS)
     except ValidationError:
         return None
     ordered = sorted(election.votes, key=lambda vote: (len(vote.projects), vote.projects))

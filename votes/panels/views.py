@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shlex
 from collections.abc import Callable
 from functools import wraps
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from budget.events import log_event
 from budget.imports.params import XLSX_TYPE
 from budget.imports.uploads import go, take_upload, upload_gone, validate_upload, zone_template
 from votes.access import is_administrator, is_facilitator, require
@@ -28,6 +30,8 @@ from votes.panels.exports import draw_workbook
 from votes.panels.forms import DrawForm, QuotaForm, VolunteerForm, VolunteerImportForm
 from votes.panels.imports import volunteers_import
 from votes.panels.models import PanelDraw, Quota, Volunteer
+
+logger = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
 POOL_FILE = "vivier.csv"
@@ -259,6 +263,13 @@ def pool_import_confirm(request: HttpRequest, campaign: Campaign) -> HttpRespons
         context = _pool_context(campaign, report=report)
         template_name = zone_template(request, "votes/panels/pool.html")
         return render(request, template_name, context, status=400)
+    log_event(
+        logger,
+        "import_confirmed",
+        kind="panel_volunteers",
+        campaign=campaign.slug,
+        volunteers=report.created,
+    )
     messages.success(
         request, _("%(count)s volontaires importés dans le vivier.") % {"count": report.created}
     )

@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from simulator import charts
+from votes import ratelimits
 from votes.access import is_moderator, is_team
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
@@ -284,6 +285,10 @@ def proposal_support(request: HtmxHttpRequest, slug: str, reference: int) -> Htt
 def proposal_flag(request: HtmxHttpRequest, slug: str, reference: int) -> HttpResponse:
     campaign = get_campaign(request, slug)
     proposal = get_proposal(request, campaign, reference)
+    # Every flag counts, per address and per account: the moderation queue cannot be flooded.
+    refusal = ratelimits.hit(request, "proposal_flag", target=str(request.user.pk))
+    if refusal:
+        return ratelimits.refused(request, refusal)
     form = FlagForm(request.POST)
     if form.is_valid():
         try:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from simulator.inputs import prepared_budget, run_measure_alone, run_scenario
 from simulator.models import Measure, Scenario
 from simulator.services import scenario_state
+from votes import ratelimits
 from votes.access import require
 from votes.campaigns.models import Campaign
 from votes.campaigns.phases import PhaseError, require_phase
@@ -93,6 +94,11 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "votes/proposals/form.html", context)
     source = None
     if request.method == "POST":
+        # Every attempt counts, per address and per account: a flood of proposals (or of
+        # attachments) is stopped before anything is read.
+        refusal = ratelimits.hit(request, "proposal_create", target=str(request.user.pk))
+        if refusal:
+            return ratelimits.refused(request, refusal)
         form = ProposalCreateForm(campaign, request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data

@@ -9,24 +9,17 @@ The CSV and XLSX of the results are in ``votes.results.exports``.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Max, Q
-from django.utils import timezone
-from django.utils.text import slugify
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from budget.models import Authority
-from votes.campaigns.freeze import require_not_frozen
-from votes.campaigns.models import Campaign, Category, Phase
+from votes.campaigns.models import Campaign, Category
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal
 from votes.results import tally as rules
-from votes.results.pabulib import PbElection, PbProject, PbVote, categories_from_meta, check_ballots
 from votes.voting.models import Ballot, BallotLine
 
 # Import in batches: Amsterdam 285 alone has 5,510 ballots and 27,550 lines.
@@ -199,6 +192,26 @@ def ballots_approving(campaign: Campaign, proposal_ids: dict[int, int]) -> list[
     return list(ballots.values())
 
 
+def expressed_ballots(campaign: Campaign, proposal_ids: list[int]) -> dict[int, int]:
+    """Per category id, the counted ballots approving at least one of ``proposal_ids`` in it
+    (the base of a savings threshold in %): one GROUP BY."""
+    rows = (
+        _counted_lines(campaign)
+        .filter(proposal_id__in=proposal_ids)
+        .values_list("category_id")
+        .annotate(n=Count("ballot_id", distinct=True))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def savings_threshold_percent(campaign: Campaign, category: Category) -> Decimal | None:
+    """T for a savings category: its own, else the campaign's (None: at least one approval)."""
+    if category.savings_threshold is not None:
+        return category.savings_threshold
+    return campaign.savings_threshold
+
+
 def campaign_results(*, campaign: Campaign, rule: str | None = None) -> CampaignResults:
     """Every category's tally, recomputed from the ballots, with what the page shows."""
     method = rule or campaign.tally_rule
@@ -211,9 +224,20 @@ def campaign_results(*, campaign: Campaign, rule: str | None = None) -> Campaign
     proposals = ballot_proposals(campaign)
     counts = approvals_by_channel(campaign)
     name_of = {category.id: category.name for category in categories}
+    percent = {
+        category.id: savings_threshold_percent(campaign, category)
+        for category in categories
+        if category_kind(campaign, category) == rules.SAVINGS
+    }
+    expressed = (
+        expressed_ballots(campaign, [p.id for p in proposals])
+        if any(value is not None for value in percent.values())
+        else {}
+    )
     category_rules = []
     for category in categories:
         kind = category_kind(campaign, category)
+        with_percent = percent.get(category.id) is not None
         category_rules.append(
             rules.CategoryRule(
                 name=category.name,
@@ -223,6 +247,8 @@ def campaign_results(*, campaign: Campaign, rule: str | None = None) -> Campaign
                 envelope=(category.envelope or Decimal(0)) if kind == rules.PROJECTS else None,
                 target=(category.savings_target or Decimal(0)) if kind == rules.SAVINGS else None,
                 threshold=category.min_approvals,
+                threshold_percent=percent.get(category.id),
+                ballots=expressed.get(category.id, 0) if with_percent else None,
                 knapsack=category.knapsack,
             )
         )
@@ -237,7 +263,7 @@ def campaign_results(*, campaign: Campaign, rule: str | None = None) -> Campaign
     ]
     approvals = {p.reference: counts.get(p.id, {}) for p in proposals}
     ballots = None
-    if method == rules.MES and any(r.kind == rules.PROJECTS for r in category_rules):
+    if method == rules.MES:
         ballots = ballots_approving(campaign, {p.id: p.reference for p in proposals})
     results = rules.tally(
         proposals=pure, approvals=approvals, rules=category_rules, method=method, ballots=ballots
@@ -275,7 +301,16 @@ def tally_json(results: CampaignResults) -> dict:
                 "target": _number(result.target),
                 "cap": None if category.knapsack else category.vote_cap,
                 "knapsack": category.knapsack,
+                "kind": result.kind,
+                "method": result.method,
                 "threshold": result.threshold,
+                "threshold_percent": _number(result.threshold_percent),
+                "ballots": result.ballots,
+                "voters": result.voters,
+                "min_votes": category.min_votes,
+                "saved": _number(result.saved),
+                "target_met": result.target_met,
+                "gap": _number(result.gap),
                 "selected": [
                     by_reference[reference].source_id or reference for reference in result.selected
                 ],
@@ -286,6 +321,7 @@ def tally_json(results: CampaignResults) -> dict:
                         "approvals": row.approvals,
                         "amount": _number(row.amount),
                         "status": str(row.status),
+                        "stage": str(row.stage) if row.stage else None,
                     }
                     for row in result.rows
                 ],
@@ -298,285 +334,3 @@ def _number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-# --- pabulib interchange ---------------------------------------------------------------------
-
-
-@dataclass
-class PabulibImport:
-    campaign: Campaign
-    created: bool
-    categories: list[Category]
-    projects: int
-    ballots: int
-    rejected_by_cap: dict[str, int]
-    duplicates_removed: int
-    # META keys the campaign has no field for, kept as read (printed by the command).
-    meta: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def rejected(self) -> int:
-        return sum(self.rejected_by_cap.values())
-
-
-def pabulib_authority(election: PbElection) -> Authority:
-    """The authority an imported election belongs to, created once per META country and unit
-    ("Amsterdam (Netherlands)", slug ``pabulib-netherlands-amsterdam``), reused after."""
-    unit = election.meta.get("unit", "").strip() or _("Collectivité importée")
-    country = election.meta.get("country", "").strip()
-    name = f"{unit} ({country})" if country else unit
-    slug = slugify(f"pabulib {country} {unit}")[:100] or "pabulib"
-    authority, _created = Authority.objects.get_or_create(slug=slug, defaults={"name": name})
-    return authority
-
-
-def pabulib_title(election: PbElection, fallback: str) -> str:
-    title = election.description or fallback
-    instance = election.meta.get("instance", "").strip()
-    if instance and instance not in title:
-        title = f"{title} ({instance})"
-    return title[:200]
-
-
-def _framing(election: PbElection) -> str:
-    lines = [
-        _(
-            "Élection importée du format ouvert pabulib. Les bulletins sont anonymes ; les "
-            "résultats sont recalculés par la règle publiée de la campagne (la règle du "
-            "fichier est gardée pour information, non appliquée)."
-        ),
-        "",
-    ]
-    lines += [f"- `{key}` : {value}" for key, value in election.meta.items()]
-    return "\n".join(lines)
-
-
-@transaction.atomic
-def pabulib_import(*, election: PbElection, slug: str, title: str | None = None) -> PabulibImport:
-    """Create the projects campaign ``slug`` in phase ``tally`` from a parsed election, or add
-    the election's categories to it if it exists (§5). Nothing is written on any error."""
-    categories = categories_from_meta(election)
-    check = check_ballots(election)
-    # Locked: two imports into one campaign at once would number their proposals alike.
-    campaign = Campaign.objects.select_for_update().filter(slug=slug).first()
-    created = campaign is None
-    if campaign is None:
-        campaign = Campaign(
-            authority=pabulib_authority(election),
-            kind=Campaign.Kind.PROJECTS,
-            title=title or pabulib_title(election, slug),
-            slug=slug,
-            phase=Phase.TALLY,
-            framing=_framing(election),
-        )
-        campaign.full_clean()
-        campaign.save()
-    else:
-        require_not_frozen(campaign)
-        if campaign.kind != Campaign.Kind.PROJECTS or campaign.phase != Phase.TALLY:
-            raise ValidationError(
-                _(
-                    "La campagne « %(slug)s » existe déjà et n'est pas une campagne de projets "
-                    "en phase de dépouillement : une élection importée ne peut s'y ajouter."
-                )
-                % {"slug": slug}
-            )
-        taken = set(campaign.categories.values_list("name", flat=True))
-        clash = [c.name for c in categories if c.name[:120] in taken]
-        if clash:
-            raise ValidationError(
-                _("La campagne « %(slug)s » a déjà une rubrique « %(name)s ».")
-                % {"slug": slug, "name": clash[0]}
-            )
-    position = campaign.categories.aggregate(m=Max("position"))["m"]
-    position = -1 if position is None else position
-    made: dict[str, Category] = {}
-    created_categories: list[Category] = []
-    for offset, pb_category in enumerate(categories, start=1):
-        category = Category(
-            campaign=campaign,
-            name=pb_category.name[:120],
-            envelope=pb_category.envelope,
-            # A cap of 0 approvals would forbid voting at all: the file means "no cap" there.
-            vote_cap=pb_category.max_approvals or None,
-            knapsack=pb_category.knapsack,
-            min_approvals=pb_category.threshold,
-            position=position + offset,
-        )
-        category.full_clean(exclude=["campaign"])
-        category.save()
-        created_categories.append(category)
-        for project_id in pb_category.project_ids:
-            made[project_id] = category
-
-    last = campaign.proposals.aggregate(m=Max("reference"))["m"] or 0
-    proposals = Proposal.objects.bulk_create(
-        [
-            _proposal(campaign, made[project.project_id], project, last + index)
-            for index, project in enumerate(election.projects, start=1)
-        ],
-        batch_size=BATCH,
-    )
-    now = timezone.now()
-    bulk_create_with_history(
-        [
-            Instruction(
-                proposal=proposal,
-                status=Instruction.Status.FEASIBLE,
-                validation=Instruction.Validation.VALIDATED,
-                instructed_cost=proposal.estimate,
-                public_reasoning=_("Projet déclaré par le fichier pabulib importé."),
-                validated_at=now,
-                published_at=now,
-            )
-            for proposal in proposals
-        ],
-        Instruction,
-        batch_size=BATCH,
-    )
-    by_project_id = {proposal.source_id: proposal for proposal in proposals}
-    accepted = check.accepted
-    for start in range(0, len(accepted), BATCH):
-        chunk = accepted[start : start + BATCH]
-        ballots = Ballot.objects.bulk_create(
-            [
-                Ballot(
-                    campaign=campaign,
-                    channel=Ballot.Channel.IMPORT,
-                    source_voter_id=vote.voter_id[:64],
-                    confirmed_at=now,
-                )
-                for vote in chunk
-            ]
-        )
-        BallotLine.objects.bulk_create(
-            [
-                BallotLine(
-                    ballot=ballot,
-                    proposal=by_project_id[project_id],
-                    category_id=by_project_id[project_id].category_id,
-                )
-                for ballot, vote in zip(ballots, chunk, strict=True)
-                for project_id in vote.projects
-            ],
-            batch_size=BATCH * 5,
-        )
-    return PabulibImport(
-        campaign=campaign,
-        created=created,
-        categories=created_categories,
-        projects=len(proposals),
-        ballots=len(accepted),
-        rejected_by_cap=check.rejected_by_cap,
-        duplicates_removed=check.duplicates_removed,
-        meta=dict(election.meta),
-    )
-
-
-def _proposal(campaign: Campaign, category: Category, project: PbProject, reference: int):
-    return Proposal(
-        campaign=campaign,
-        category=category,
-        reference=reference,
-        kind=Proposal.Kind.PROJECT,
-        title=(project.name or _("Projet %(id)s") % {"id": project.project_id})[:200],
-        description=_("Projet %(id)s importé d'un fichier pabulib.") % {"id": project.project_id},
-        estimate=project.cost,
-        source_id=project.project_id[:64],
-        status=Proposal.Status.PUBLISHED,
-    )
-
-
-def pabulib_export(*, campaign: Campaign, category: str | None = None) -> PbElection:
-    """The campaign's projects categories (or one of them) as a pabulib election.
-
-    Projects are the proposals on the ballot; their id is the pabulib ``project_id`` they were
-    imported with when every exported proposal has one, else their reference. Ballots are the
-    counted ones (void paper ballots left out), restricted to the exported projects; a ballot
-    left empty is not written (pabulib has no empty ballot).
-    """
-    chosen = [
-        c
-        for c in campaign.categories.all()
-        if category_kind(campaign, c) == rules.PROJECTS and (category is None or c.name == category)
-    ]
-    if category is not None and not chosen:
-        raise ValidationError(
-            _("La campagne « %(slug)s » n'a pas de rubrique de projets « %(name)s ».")
-            % {"slug": campaign.slug, "name": category}
-        )
-    if not chosen:
-        raise ValidationError(
-            _("La campagne « %(slug)s » n'a aucune rubrique de projets à exporter.")
-            % {"slug": campaign.slug}
-        )
-    wanted = {c.id for c in chosen}
-    proposals = [p for p in ballot_proposals(campaign) if p.category_id in wanted]
-    use_source = bool(proposals) and all(p.source_id for p in proposals)
-    project_id = {p.id: (p.source_id if use_source else str(p.reference)) for p in proposals}
-    # pabulib lists categories comma-separated: a comma inside a name would split it.
-    name_of = {c.id: c.name.replace(",", " ") for c in chosen}
-    meta = {
-        "description": campaign.title if category is None else f"{campaign.title} — {category}",
-        "unit": campaign.authority.name,
-        "instance": campaign.slug,
-        "budget": format(_whole(sum((c.envelope or Decimal(0)) for c in chosen)), "f"),
-        "vote_type": "approval",
-        "rule": "equalshares" if campaign.tally_rule == rules.MES else "greedy",
-    }
-    caps = [c.vote_cap for c in chosen]
-    if len(chosen) == 1:
-        if caps[0] is not None and not chosen[0].knapsack:
-            meta["max_length"] = str(caps[0])
-        if chosen[0].knapsack:
-            meta["max_sum_cost"] = meta["budget"]
-    else:
-        meta["categories"] = ",".join(name_of[c.id] for c in chosen)
-        meta["budget_per_category"] = ",".join(
-            format(_whole(c.envelope or Decimal(0)), "f") for c in chosen
-        )
-        if all(cap is not None for cap in caps) and not any(c.knapsack for c in chosen):
-            meta["max_length_per_category"] = ",".join(str(cap) for cap in caps)
-        if all(c.knapsack for c in chosen):
-            meta["max_sum_cost_per_category"] = meta["budget_per_category"]
-    if chosen[0].min_approvals is not None and all(
-        c.min_approvals == chosen[0].min_approvals for c in chosen
-    ):
-        meta["min_project_score_threshold"] = str(chosen[0].min_approvals)
-    projects = [
-        PbProject(
-            project_id=project_id[p.id],
-            cost=_whole(p.amount),
-            name=p.title,
-            categories=[name_of[p.category_id]] if len(chosen) > 1 else [],
-        )
-        for p in proposals
-    ]
-    votes: dict[int, PbVote] = {}
-    voter_ids = dict(
-        Ballot.objects.filter(campaign=campaign, is_void=False).values_list("id", "source_voter_id")
-    )
-    for ballot_id, proposal_id in (
-        _counted_lines(campaign)
-        .filter(proposal_id__in=project_id.keys())
-        .values_list("ballot_id", "proposal_id")
-        .order_by("ballot_id", "proposal__reference")
-    ):
-        vote = votes.get(ballot_id)
-        if vote is None:
-            vote = votes[ballot_id] = PbVote(voter_id=voter_ids[ballot_id] or str(ballot_id))
-        vote.projects.append(project_id[proposal_id])
-    columns = ["project_id", "cost", "name"] + (["category"] if len(chosen) > 1 else [])
-    return PbElection(
-        meta=meta,
-        projects=projects,
-        votes=list(votes.values()),
-        project_columns=columns,
-        vote_columns=["voter_id", "vote"],
-    )
-
-
-def _whole(value: Decimal) -> Decimal:
-    """40000.00 → 40000: pabulib files write whole amounts without decimals."""
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

@@ -9,6 +9,15 @@ Rules, per category (each category is its own election):
 - ``greedy`` for projects: walk down the tie order, select what fits in what is left.
 - ``greedy`` for savings: walk down the tie order, select until the cumulative instructed
   saving reaches the target; the rest are "target already reached".
+- ``mes`` for savings: the Method of Equal Shares with the target as the budget (each voter of
+  the category holds an equal share of the target and "pays" for the savings they approve), so
+  that every sizeable group of voters sees some of its savings kept; then, as for projects,
+  completed in the tie order: here by the greedy savings rule until the target is reached.
+
+Savings have their own threshold (issue 14): at least T % of the ballots expressed in the
+category (ballots approving at least one of its measures), and never fewer than one approval:
+a saving cuts a public service, so a measure nobody approved is never kept. The number of
+approvals this takes (the effective threshold) is in the result, with T and the ballots.
 - ``mes`` for projects: the Method of Equal Shares with cost utilities, then the greedy rule on
   the money left, as pabutools' ``completion_by_rule_combination(method_of_equal_shares,
   greedy_utilitarian_welfare)`` with ``Cost_Sat`` computes it. The envelope is shared equally
@@ -20,10 +29,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from math import ceil
+
+from votes.results.equal_shares import equal_shares
 
 ONLINE = "online"
 CODE = "code"
@@ -69,6 +81,10 @@ class CategoryRule:
     envelope: Decimal | int | None = None
     target: Decimal | int | None = None
     threshold: int | None = None
+    # Savings only: T, the share (in %) of the category's expressed ballots a measure needs,
+    # and the number of those ballots (computed from ``ballots`` by ``tally`` when missing).
+    threshold_percent: Decimal | int | None = None
+    ballots: int | None = None
     # Only matters when ballots are cast; carried so results can print the whole rule.
     knapsack: bool = False
 
@@ -107,8 +123,12 @@ class CategoryResult:
     saved: Decimal | None = None
     target_met: bool | None = None
     gap: Decimal | None = None
-    # mes only: the number of ballots the envelope was shared among.
+    # mes only: the number of ballots the envelope (or the target) was shared among.
     voters: int | None = None
+    # Savings: the threshold in % and the ballots it is a share of (``threshold`` is then
+    # the number of approvals it takes, at least 1).
+    threshold_percent: Decimal | None = None
+    ballots: int | None = None
     approvals_by_channel: dict[str, int] = field(default_factory=dict)
 
     def row(self, reference: int) -> Row:
@@ -145,7 +165,7 @@ def tally(
 
     ``approvals`` maps a reference to its approvals per channel (missing means zero).
     ``ballots`` (one collection of approved references per voter, any categories) is needed
-    by ``mes`` only; savings categories always use the greedy savings rule.
+    by ``mes``, and by a savings threshold in % whose rule does not give its ``ballots``.
     """
     _check_method(method)
     names = {rule.name for rule in rules}
@@ -160,10 +180,21 @@ def tally(
             )
         by_category[proposal.category].append(proposal)
     grouped: dict[str, Counter[frozenset[int]]] | None = None
-    if method == MES and any(rule.kind == PROJECTS for rule in rules):
+    counting = any(_needs_ballot_count(rule) for rule in rules)
+    if method == MES or counting:
         if ballots is None:
-            raise ValueError("mes needs the ballots")
+            raise ValueError(
+                "mes needs the ballots" if method == MES else "a threshold in % needs the ballots"
+            )
         grouped = split_ballots(ballots, proposals)
+    if counting:
+        assert grouped is not None
+        rules = [
+            replace(rule, ballots=sum(grouped.get(rule.name, Counter()).values()))
+            if _needs_ballot_count(rule)
+            else rule
+            for rule in rules
+        ]
     return [
         _tally_category(
             rule=rule,
@@ -174,6 +205,22 @@ def tally(
         )
         for rule in rules
     ]
+
+
+def _needs_ballot_count(rule: CategoryRule) -> bool:
+    return rule.kind == SAVINGS and rule.threshold_percent is not None and rule.ballots is None
+
+
+def savings_threshold(rule: CategoryRule) -> int:
+    """The approvals a saving needs: the count threshold, T % of the category's expressed
+    ballots rounded up (exactly T % passes), and at least one approval, whichever is most."""
+    need = max(rule.threshold or 0, 1)
+    if rule.threshold_percent is not None:
+        if rule.ballots is None:
+            raise ValueError(f"category {rule.name!r}: a threshold in % needs the ballots")
+        share = Fraction(Decimal(rule.threshold_percent)) * rule.ballots / 100
+        need = max(need, ceil(share))
+    return need
 
 
 def split_ballots(
@@ -211,6 +258,8 @@ def tally_category(
 ) -> CategoryResult:
     """Tally one category. For ``mes``, ``ballots`` are the voters' approvals in it."""
     grouped = None if ballots is None else Counter(frozenset(ballot) for ballot in ballots)
+    if grouped is not None and _needs_ballot_count(rule):
+        rule = replace(rule, ballots=sum(grouped.values()))
     return _tally_category(
         rule=rule, proposals=proposals, approvals=approvals, method=method, grouped=grouped
     )
@@ -231,6 +280,12 @@ def _tally_category(
         raise ValueError(f"category {rule.name!r}: a reference appears twice")
     candidates.sort(key=lambda c: c.key)
     if rule.kind == SAVINGS:
+        if rule.target is None:
+            raise ValueError(f"category {rule.name!r}: a savings category needs a target")
+        if method == MES:
+            if grouped is None:
+                raise ValueError("mes needs the ballots")
+            return _mes(rule, candidates, grouped)
         return _greedy_savings(rule, candidates)
     if rule.kind != PROJECTS:
         raise ValueError(f"category {rule.name!r}: unknown kind {rule.kind!r}")
@@ -331,14 +386,13 @@ def _greedy_projects(rule: CategoryRule, ordered: list[_Candidate]) -> CategoryR
 
 
 def _greedy_savings(rule: CategoryRule, ordered: list[_Candidate]) -> CategoryResult:
-    if rule.target is None:
-        raise ValueError(f"category {rule.name!r}: a savings category needs a target")
     target = Decimal(rule.target)
+    threshold = savings_threshold(rule)
     saved = Decimal(0)
     rows: list[Row] = []
     selected: list[int] = []
     for rank, candidate in enumerate(ordered, start=1):
-        if not candidate.passes(rule.threshold):
+        if not candidate.passes(threshold):
             status = Status.BELOW_THRESHOLD
         elif saved >= target:
             status = Status.TARGET_REACHED
@@ -354,7 +408,7 @@ def _greedy_savings(rule: CategoryRule, ordered: list[_Candidate]) -> CategoryRe
         method=GREEDY,
         envelope=None,
         target=target,
-        threshold=rule.threshold,
+        threshold=threshold,
         knapsack=False,
         rows=rows,
         selected=selected,
@@ -362,18 +416,27 @@ def _greedy_savings(rule: CategoryRule, ordered: list[_Candidate]) -> CategoryRe
         target_met=met,
         gap=Decimal(0) if met else target - saved,
         approvals_by_channel=_channel_totals(ordered),
+        threshold_percent=_percent(rule),
+        ballots=rule.ballots,
     )
+
+
+def _percent(rule: CategoryRule) -> Decimal | None:
+    return None if rule.threshold_percent is None else Decimal(rule.threshold_percent)
 
 
 def _mes(
     rule: CategoryRule, ordered: list[_Candidate], grouped: Counter[frozenset[int]]
 ) -> CategoryResult:
-    envelope = Decimal(rule.envelope)
-    eligible = [c for c in ordered if c.passes(rule.threshold)]
+    savings = rule.kind == SAVINGS
+    # For savings the target plays the envelope's part: the voters share it equally.
+    budget = Decimal(rule.target if savings else rule.envelope)
+    threshold = savings_threshold(rule) if savings else rule.threshold
+    eligible = [c for c in ordered if c.passes(threshold)]
     eligible_refs = frozenset(c.reference for c in eligible)
 
     counted: Counter[int] = Counter()
-    # Only ballots with at least one eligible project share the envelope.
+    # Only ballots with at least one eligible proposal share the budget.
     restricted: Counter[frozenset[int]] = Counter()
     for ballot, voters in grouped.items():
         for reference in ballot:
@@ -398,158 +461,70 @@ def _mes(
         for reference in ballot:
             supporters[reference].append(index)
 
-    picked = _equal_shares(envelope, eligible, groups, supporters)
+    picked = equal_shares(budget, eligible, groups, supporters)
     picked_set = set(picked)
-    left = envelope - sum((c.amount for c in eligible if c.reference in picked_set), Decimal(0))
-
+    by_reference = {c.reference: c for c in eligible}
     rows: list[Row] = []
     selected: list[int] = []
-    by_reference = {c.reference: c for c in eligible}
-    running = envelope
+    # Projects: what is left of the envelope; savings: the cumulative saving.
+    running = Decimal(0) if savings else budget
+
+    def take(candidate: _Candidate, stage: Stage) -> None:
+        nonlocal running
+        running += candidate.amount if savings else -candidate.amount
+        selected.append(candidate.reference)
+        rows.append(_row(candidate, len(rows) + 1, Status.SELECTED, stage=stage, **_after(running)))
+
+    def _after(value: Decimal) -> dict[str, Decimal]:
+        return {"cumulative_saving": value} if savings else {"envelope_left": value}
+
     for reference in picked:
-        candidate = by_reference[reference]
-        running -= candidate.amount
-        selected.append(reference)
-        rows.append(
-            _row(
-                candidate,
-                len(rows) + 1,
-                Status.SELECTED,
-                envelope_left=running,
-                stage=Stage.EQUAL_SHARES,
-            )
-        )
-    # Completion: the greedy rule on the money left, same tie order.
+        take(by_reference[reference], Stage.EQUAL_SHARES)
+    # Completion, same tie order: projects take what fits in the money left; savings are kept
+    # until the target is reached, as the greedy savings rule does.
     rest: list[_Candidate] = []
     for candidate in eligible:
         if candidate.reference in picked_set:
             continue
-        if candidate.amount <= left:
-            left -= candidate.amount
-            selected.append(candidate.reference)
-            rows.append(
-                _row(
-                    candidate,
-                    len(rows) + 1,
-                    Status.SELECTED,
-                    envelope_left=left,
-                    stage=Stage.COMPLETION,
-                )
-            )
+        if (running < budget) if savings else (candidate.amount <= running):
+            take(candidate, Stage.COMPLETION)
         else:
             rest.append(candidate)
+    left_out = Status.TARGET_REACHED if savings else Status.DOES_NOT_FIT
     for candidate in rest:
-        rows.append(_row(candidate, len(rows) + 1, Status.DOES_NOT_FIT, envelope_left=left))
+        rows.append(_row(candidate, len(rows) + 1, left_out, **_after(running)))
     for candidate in ordered:
         if candidate.reference not in eligible_refs:
-            rows.append(_row(candidate, len(rows) + 1, Status.BELOW_THRESHOLD, envelope_left=left))
+            rows.append(_row(candidate, len(rows) + 1, Status.BELOW_THRESHOLD, **_after(running)))
+    common = {
+        "name": rule.name,
+        "method": MES,
+        "threshold": threshold,
+        "rows": rows,
+        "selected": selected,
+        "voters": sum(restricted.values()),
+        "approvals_by_channel": _channel_totals(ordered),
+    }
+    if savings:
+        met = running >= budget
+        return CategoryResult(
+            kind=SAVINGS,
+            envelope=None,
+            target=budget,
+            knapsack=False,
+            saved=running,
+            target_met=met,
+            gap=Decimal(0) if met else budget - running,
+            threshold_percent=_percent(rule),
+            ballots=rule.ballots,
+            **common,
+        )
     return CategoryResult(
-        name=rule.name,
         kind=PROJECTS,
-        method=MES,
-        envelope=envelope,
+        envelope=budget,
         target=None,
-        threshold=rule.threshold,
         knapsack=rule.knapsack,
-        rows=rows,
-        selected=selected,
-        spent=envelope - left,
-        envelope_left=left,
-        voters=sum(restricted.values()),
-        approvals_by_channel=_channel_totals(ordered),
+        spent=budget - running,
+        envelope_left=running,
+        **common,
     )
-
-
-def _equal_shares(
-    envelope: Decimal,
-    eligible: list[_Candidate],
-    groups: list[tuple[list[int], int]],
-    supporters: dict[int, list[int]],
-) -> list[int]:
-    """The references MES selects, in selection order (before completion).
-
-    ``groups`` are the distinct ballots (eligible references) with their number of voters;
-    ``supporters`` maps a reference to the indices of the groups approving it. Every voter of
-    a group has the same budget at every step, so budgets are kept per group.
-
-    With cost utilities a voter's satisfaction from a project is its cost, so pabutools' price
-    per unit of satisfaction is rho = q / cost, where q is what each supporter who can afford
-    it pays. MES picks the lowest rho; the tie rule settles equal rho. Inside each project the
-    supporters' budgets are a multiset (budget -> number of voters): budgets take few values.
-    """
-    picked: list[int] = []
-    voters = sum(size for _, size in groups)
-    if not voters:
-        return picked
-    # A free project some voters approve costs no one anything: pabutools takes it first.
-    for candidate in eligible:
-        if candidate.amount == 0 and supporters[candidate.reference]:
-            picked.append(candidate.reference)
-    start = Fraction(envelope) / voters
-    budget = [start] * len(groups)
-    cost = {c.reference: Fraction(c.amount) for c in eligible}
-    key = {c.reference: c.key for c in eligible}
-    open_refs = {c.reference for c in eligible if c.amount > 0 and supporters[c.reference]}
-    wallets: dict[int, Counter[Fraction]] = {}
-    # A lower bound of each project's rho: rho only grows as budgets shrink, so a project
-    # whose bound already exceeds the best rho of the round needs no recomputation.
-    bound: dict[int, Fraction] = {}
-    for reference in open_refs:
-        count = sum(groups[g][1] for g in supporters[reference])
-        wallets[reference] = Counter({start: count})
-        bound[reference] = Fraction(1, count)
-
-    while open_refs:
-        best: Fraction | None = None
-        tied: list[int] = []
-        for reference in sorted(open_refs, key=lambda r: (bound[r], key[r])):
-            wallet = wallets[reference]
-            price = cost[reference]
-            if sum(value * count for value, count in wallet.items()) < price:
-                open_refs.discard(reference)
-                continue
-            if best is not None and bound[reference] > best:
-                break
-            rho = _share(price, wallet) / price
-            bound[reference] = rho
-            if best is None or rho < best:
-                best, tied = rho, [reference]
-            elif rho == best:
-                tied.append(reference)
-        if best is None:
-            break
-        choice = min(tied, key=lambda r: key[r])
-        share = best * cost[choice]
-        picked.append(choice)
-        open_refs.discard(choice)
-        del wallets[choice]
-        for group in supporters[choice]:
-            before = budget[group]
-            after = before - min(before, share)
-            if after == before:
-                continue
-            budget[group] = after
-            ballot, size = groups[group]
-            for reference in ballot:
-                wallet = wallets.get(reference)
-                if wallet is not None:
-                    wallet[before] -= size
-                    if not wallet[before]:
-                        del wallet[before]
-                    wallet[after] += size
-    return picked
-
-
-def _share(price: Fraction, wallet: Counter[Fraction]) -> Fraction:
-    """What each supporter still able to pay pays, the poorer ones paying all they have."""
-    paid = Fraction(0)
-    remaining = sum(wallet.values())
-    for value in sorted(wallet):
-        share = (price - paid) / remaining
-        if share <= value:
-            return share
-        count = wallet[value]
-        # If the first voter of a group cannot pay the share, none of the group can.
-        paid += value * count
-        remaining -= count
-    raise AssertionError("affordable project without a share")  # pragma: no cover

@@ -24,6 +24,7 @@ from votes.campaigns.models import Campaign, Phase
 from votes.results import tally as rules
 from votes.results.charts import approvals_chart, envelope_chart, target_chart
 from votes.results.exports import results_csv, results_workbook
+from votes.results.rule_words import savings_method_sentence, savings_threshold_sentence
 from votes.results.services import (
     CampaignResults,
     CategoryOutcome,
@@ -92,14 +93,18 @@ def rule_sentences(outcome: CategoryOutcome, method: str) -> list[str]:
     sentences = []
     if result.kind == rules.SAVINGS:
         sentences.append(
-            _(
-                "Les mesures sont classées par nombre de voix, de la plus soutenue à la moins "
-                "soutenue. On les retient dans cet ordre jusqu'à ce que l'économie cumulée "
-                "atteigne l'objectif de %(target)s par an ; les suivantes ne sont pas retenues."
-            )
-            % {"target": money(result.target)}
+            savings_method_sentence(result.method, target=result.target, voters=result.voters)
         )
-    elif method == rules.MES:
+        sentences.append(tie_rule_sentence(result.kind))
+        sentences.append(
+            savings_threshold_sentence(
+                threshold=result.threshold or 1,
+                threshold_percent=result.threshold_percent,
+                ballots=result.ballots,
+            )
+        )
+        return sentences
+    if method == rules.MES:
         sentences.append(
             _(
                 "Méthode des parts égales : l'enveloppe de %(envelope)s est partagée à parts "

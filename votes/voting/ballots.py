@@ -7,6 +7,7 @@ with the voting codes and the paper ballots.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections.abc import Iterable
@@ -20,12 +21,15 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.events import log_event
 from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
 from votes.proposals.models import Proposal
 from votes.voting.models import Ballot, BallotLine, PaperVoter
 from votes.voting.rules import CategoryRule, Choice, addition_problem
+
+logger = logging.getLogger(__name__)
 
 # Receipts: no 0/O, 1/I/L, 5/S look-alikes, so a receipt copied by hand is read back right.
 RECEIPT_ALPHABET = "2346789ABCDEFGHJKMNPQRTUVWXYZ"
@@ -230,6 +234,7 @@ def category_rules(campaign: Campaign) -> dict[int, CategoryRule]:
             cap=category.vote_cap,
             knapsack=category.knapsack,
             envelope=category.envelope,
+            minimum=category.min_votes,
         )
         for category in Category.objects.filter(campaign=campaign)
     }
@@ -307,6 +312,14 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
             _("Cette proposition est déjà dans votre bulletin."), code="duplicate"
         ) from None
     ballot.save(update_fields=["updated_at"])
+    log_event(
+        logger,
+        "vote_recorded",
+        campaign=campaign.slug,
+        channel="online",
+        action="add",
+        proposal=on_ballot.reference,
+    )
     return ballot
 
 
@@ -328,6 +341,14 @@ def ballot_remove(*, campaign: Campaign, user: AbstractBaseUser, proposal: Propo
             code="absent",
         )
     ballot.save(update_fields=["updated_at"])
+    log_event(
+        logger,
+        "vote_recorded",
+        campaign=campaign.slug,
+        channel="online",
+        action="remove",
+        proposal=proposal.reference,
+    )
     return ballot
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budget.events import log_event
 from votes.access import is_facilitator, require
 from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign, Phase
@@ -31,6 +33,8 @@ from votes.proposals.models import Proposal
 from votes.voting.ballots import campaign_held_open, new_receipt, proposal_cost
 from votes.voting.models import Ballot, BallotLine, VotingCode, VotingCodeBatch
 from votes.voting.rules import CategoryRule, Choice, choice_problems
+
+logger = logging.getLogger(__name__)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -124,6 +128,7 @@ def ballot_rules(campaign: Campaign) -> dict[int, CategoryRule]:
             cap=category.vote_cap,
             knapsack=category.knapsack,
             envelope=category.envelope,
+            minimum=category.min_votes,
         )
         for category in campaign.categories.all()
     }
@@ -365,4 +370,9 @@ def code_ballot_confirm(*, code: VotingCode, choices: Iterable[int]) -> Ballot:
     )
     code.used_at = now
     code.save(update_fields=["used_at"])
+    # The batch, never the code: the log must not let anyone link a code to its ballot.
+    log_event(logger, "code_used", campaign=campaign.slug, batch=code.batch_id)
+    log_event(
+        logger, "vote_recorded", campaign=campaign.slug, channel="code", choices=len(references)
+    )
     return ballot

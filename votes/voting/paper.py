@@ -8,6 +8,7 @@ and reported, never dropped. Only malformed input is refused.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.events import log_event
 from budget.models import Commune
 from budget.spreadsheets.reader import decode_text, read_csv_text
 from votes.access import is_officer
@@ -31,6 +33,8 @@ from votes.voting.ballots import campaign_held_open
 from votes.voting.closing import require_station_open
 from votes.voting.codes import BallotItem, ballot_items, selection_problems
 from votes.voting.models import Ballot, BallotLine, PaperVoter, PollingStation
+
+logger = logging.getLogger(__name__)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -201,6 +205,14 @@ def _write(
             )
             for ref in references
         )
+    log_event(
+        logger,
+        "vote_recorded",
+        campaign=campaign.slug,
+        channel="paper",
+        station=station.pk,
+        void=ballot.is_void,
+    )
     return ballot
 
 

@@ -1,6 +1,8 @@
-"""The ballot's rules as pure functions: caps per category, knapsack envelope, categories per
-voter. Online ballots, voting codes and paper ballots all go through `choice_problems`, so the
-three channels can never disagree on what a valid ballot is.
+"""The ballot's rules as pure functions: caps per category (at most, and at least, Decidim's
+"minimum projects"), knapsack envelope, categories per voter. Voting codes and paper ballots
+go through `choice_problems` when their whole ballot is recorded, online ballots through
+`addition_problem` at each choice (and `ballot_minimum_problems` on their review page), so the
+channels never disagree on what a valid ballot is.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class CategoryRule:
     cap: int | None  # approvals per voter; None = unlimited
     knapsack: bool = False
     envelope: Decimal | None = None
+    # Choices a voter makes at least in the category when voting in it; 0 = no minimum.
+    minimum: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ def choice_problems(
                         "envelope": money(rule.envelope),
                     }
                 )
+    problems += minimum_problems(by_category=by_category, categories=categories)
     if max_categories is not None and len(by_category) > max_categories:
         problems.append(
             ngettext(
@@ -85,6 +90,41 @@ def choice_problems(
             % {"count": len(by_category), "max": max_categories}
         )
     return problems
+
+
+def minimum_problems(
+    *, by_category: Mapping[int, list[Choice]], categories: Mapping[int, CategoryRule]
+) -> list[str]:
+    """The categories of a whole ballot chosen in, but below their minimum.
+
+    A minimum binds a voter who votes in the category: choosing nothing there is allowed (one
+    may vote in some categories only, and ``max_categories`` may even require it). Checked
+    when a whole ballot is recorded (code, paper), never while an online ballot is being
+    filled one choice at a time.
+    """
+    problems = []
+    for category_id, rule in categories.items():
+        count = len(by_category.get(category_id, []))
+        if 0 < count < rule.minimum:
+            problems.append(
+                ngettext(
+                    "Rubrique « %(category)s » : choisissez au moins %(n)d proposition.",
+                    "Rubrique « %(category)s » : choisissez au moins %(n)d propositions.",
+                    rule.minimum,
+                )
+                % {"category": rule.name, "n": rule.minimum}
+            )
+    return problems
+
+
+def ballot_minimum_problems(
+    *, choices: Iterable[Choice], categories: Mapping[int, CategoryRule]
+) -> list[str]:
+    """``minimum_problems`` of a list of choices (the online review page reads this)."""
+    by_category: dict[int, list[Choice]] = {}
+    for choice in choices:
+        by_category.setdefault(choice.category_id, []).append(choice)
+    return minimum_problems(by_category=by_category, categories=categories)
 
 
 def addition_problem(

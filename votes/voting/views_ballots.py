@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
+from votes import ratelimits
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import phase_allows
 from votes.proposals.models import Proposal
@@ -230,8 +231,14 @@ def ballot_receipt(request: HttpRequest, slug: str) -> HttpResponse:
     found: int | None = None
     checked = False
     if form.is_valid():
+        # Unknown receipts are counted: a receipt is a secret to be guessed, a known one is not.
+        refusal = ratelimits.blocked(request, "receipt_check", target=campaign.slug)
+        if refusal:
+            return ratelimits.refused(request, refusal)
         checked = True
         found = services.ballot_check_receipt(campaign=campaign, receipt=form.cleaned_data["recu"])
+        if found is None:
+            ratelimits.failed(request, "receipt_check", target=campaign.slug)
     return render(
         request,
         "votes/ballots/receipt.html",

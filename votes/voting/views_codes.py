@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from budget.spreadsheets import writer
+from votes import ratelimits
 from votes.access import is_administrator, is_facilitator, is_officer, require
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
@@ -226,6 +227,11 @@ def code_enter(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _public_campaign(slug)
     voting_open = phase_allows(campaign, "vote")
     if request.method == "POST":
+        # Wrong codes are counted per address and per campaign: guessing stops long before
+        # it could find a code (22^12 of them), and a typing voter is never stopped.
+        refusal = ratelimits.blocked(request, "code_entry", target=campaign.slug)
+        if refusal:
+            return ratelimits.refused(request, refusal)
         form = CodeEntryForm(request.POST)
     else:
         form = CodeEntryForm(initial={"code": request.GET.get("code", "")})
@@ -233,6 +239,7 @@ def code_enter(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             code = code_services.code_check(campaign=campaign, raw=form.cleaned_data["code"])
         except ValidationError as error:
+            ratelimits.failed(request, "code_entry", target=campaign.slug)
             for message in _messages_of(error):
                 form.add_error("code", message)
         else:

@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from simulator import services
 from simulator.models import Measure
 from simulator.screen import catalogue, results_context
+from votes import ratelimits
 from votes.access import is_administrator, is_facilitator, require
 from votes.workshops.forms import (
     ArgumentForm,
@@ -59,6 +60,9 @@ from votes.workshops.services import (
 
 View = Callable[..., HttpResponse]
 POLL_SECONDS = 5
+
+# Group codes are counted together: one target for every workshop.
+JOIN_TARGET = "workshops"
 
 
 # --- access ----------------------------------------------------------------------------------
@@ -257,6 +261,11 @@ def workshop_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def workshop_join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        # Wrong codes are counted per address and over all workshops (the target): a group
+        # code is short, guessing must stop however many addresses try.
+        refusal = ratelimits.blocked(request, "workshop_join", target=JOIN_TARGET)
+        if refusal:
+            return ratelimits.refused(request, refusal)
         form = JoinForm(request.POST)
     else:
         form = JoinForm(initial={"code": request.GET.get("code", "")})
@@ -264,6 +273,7 @@ def workshop_join(request: HttpRequest) -> HttpResponse:
         try:
             group = group_join(session=request.session, raw_code=form.cleaned_data["code"])
         except ValidationError as error:
+            ratelimits.failed(request, "workshop_join", target=JOIN_TARGET)
             for message in error.messages:
                 form.add_error("code", message)
         else:

@@ -77,3 +77,51 @@ def test_the_email_login_form_accepts_the_address_in_any_case(rf, voter):
 
     assert form.is_valid(), form.errors
     assert form.get_user() == voter
+
+
+# --- one address, many usernames; one username, many addresses --------------------------------
+
+
+def test_one_address_trying_fifty_usernames_is_stopped(client, voter):
+    responses = [
+        client.post(LOGIN, {"username": f"robot{n}@example.org", "password": "x"})
+        for n in range(50)
+    ]
+
+    # The "login" limit: 30 failures per address in 15 minutes, whatever the usernames.
+    assert {r.status_code for r in responses[:30]} == {200}
+    assert {r.status_code for r in responses[30:]} == {429}
+    assert "Trop de tentatives" in responses[30].content.decode()
+    client.post(LOGIN, {"username": EMAIL, "password": PASSWORD})
+    assert not _logged_in(client)
+
+
+def test_another_address_logs_in_while_one_is_stopped(client, voter, settings):
+    settings.RATE_LIMITS = {"login": {"ip": (3, 900)}}
+    for n in range(3):
+        client.post(LOGIN, {"username": f"robot{n}@example.org", "password": "x"})
+
+    client.post(LOGIN, {"username": EMAIL, "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+
+    assert _logged_in(client)
+
+
+def test_successful_logins_from_one_address_are_not_counted(client, voter, settings):
+    settings.RATE_LIMITS = {"login": {"ip": (2, 900)}}
+
+    for _ in range(4):
+        client.post(LOGIN, {"username": EMAIL, "password": PASSWORD})
+        assert _logged_in(client)
+        client.logout()
+
+
+def test_a_stranger_failing_on_a_username_does_not_lock_its_owner_out(client, voter):
+    for n in range(10):
+        client.post(
+            LOGIN, {"username": EMAIL, "password": "pas-le-bon"}, REMOTE_ADDR=f"198.51.100.{n % 2}"
+        )
+
+    # The owner, from their own address, still gets in: axes locks (username, address) pairs.
+    client.post(LOGIN, {"username": EMAIL, "password": PASSWORD}, REMOTE_ADDR="192.0.2.50")
+
+    assert _logged_in(client)

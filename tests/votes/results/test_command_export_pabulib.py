@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pabutools.election import parse_pabulib
 
-from tests.votes.factories import make_campaign, make_category
+from tests.votes.factories import make_campaign
 from tests.votes.results.test_results_services import projects_campaign
 from votes.campaigns.models import Campaign
 from votes.results.pabulib import check_ballots, parse_pb
@@ -114,15 +114,14 @@ def test_it_refuses_an_unknown_category_and_writes_no_file(tmp_path):
     s = projects_campaign()
     written = tmp_path / "x.pb"
 
-    with pytest.raises(CommandError, match="n'a pas de rubrique de projets « Culture »"):
+    with pytest.raises(CommandError, match="n'a pas de rubrique « Culture »"):
         export(s.campaign.slug, "--category", "Culture", "-o", written)
 
     assert not written.exists()
 
 
-def test_it_refuses_a_campaign_without_projects_category_and_writes_no_file(tmp_path):
-    campaign = make_campaign(kind=Campaign.Kind.SAVINGS, slug="economies")
-    make_category(campaign)
+def test_it_refuses_a_campaign_without_any_category_and_writes_no_file(tmp_path):
+    make_campaign(kind=Campaign.Kind.SAVINGS, slug="economies")
     written = tmp_path / "x.pb"
 
     with pytest.raises(CommandError, match="n'a aucune rubrique de projets à exporter"):

@@ -174,7 +174,9 @@ def test_it_refuses_to_add_to_a_campaign_that_is_not_in_tally():
     campaign = make_campaign(kind=Campaign.Kind.PROJECTS, phase=Phase.VOTING, slug="vote")
     make_category(campaign, name="Sport")
 
-    with pytest.raises(CommandError, match="n'est pas une campagne de projets en phase"):
+    with pytest.raises(
+        CommandError, match="n'est pas une campagne « Budget participatif \\(projets\\) » en phase"
+    ):
         run(GDYNIA_SMALL, "--campaign", "vote")
 
     assert campaign.categories.count() == 1

@@ -72,7 +72,16 @@ def test_the_json_has_the_published_shape():
                 "target": None,
                 "cap": 3,
                 "knapsack": False,
+                "kind": "projects",
+                "method": "greedy",
                 "threshold": 2,
+                "threshold_percent": None,
+                "ballots": None,
+                "voters": None,
+                "min_votes": 0,
+                "saved": None,
+                "target_met": None,
+                "gap": None,
                 "selected": [s.p1.reference, s.p3.reference],
                 "rows": [
                     {
@@ -81,6 +90,7 @@ def test_the_json_has_the_published_shape():
                         "approvals": 5,
                         "amount": 60000,
                         "status": "selected",
+                        "stage": None,
                     },
                     {
                         "reference": s.p3.reference,
@@ -88,6 +98,7 @@ def test_the_json_has_the_published_shape():
                         "approvals": 4,
                         "amount": 30000,
                         "status": "selected",
+                        "stage": None,
                     },
                     {
                         "reference": s.p2.reference,
@@ -95,6 +106,7 @@ def test_the_json_has_the_published_shape():
                         "approvals": 4,
                         "amount": 50000,
                         "status": "does_not_fit",
+                        "stage": None,
                     },
                     {
                         "reference": s.p4.reference,
@@ -102,6 +114,7 @@ def test_the_json_has_the_published_shape():
                         "approvals": 1,
                         "amount": 10000,
                         "status": "below_threshold",
+                        "stage": None,
                     },
                 ],
             }

@@ -66,23 +66,30 @@ def test_the_tie_rule_orders_measures_with_equal_approvals():
     assert result.row(5).status == Status.TARGET_REACHED
 
 
-def test_a_measure_without_approvals_counts_when_there_is_no_threshold():
+def test_a_measure_without_approvals_is_never_kept_even_without_a_threshold():
+    # Issue 14: a saving cuts a service; one nobody approved is not "retenu", target or not.
     result = run(80, [(1, 60, 3), (2, 30, 0)], threshold=None)
 
-    assert result.selected == [1, 2]
-    assert result.target_met is True
+    assert result.selected == [1]
+    assert result.row(2).status == Status.BELOW_THRESHOLD
+    assert result.threshold == 1
+    assert result.target_met is False
+    assert result.gap == Decimal(20)
 
 
-def test_mes_leaves_savings_categories_to_the_greedy_rule():
+def test_mes_applies_to_savings_categories_too():
     rules = [CategoryRule(name="Économies", kind="savings", target=Decimal(50))]
     proposals = [Proposal(reference=1, amount=Decimal(60), category="Économies")]
 
     (result,) = tally(
-        proposals=proposals, approvals={1: {"paper": 1}}, rules=rules, method="mes", ballots=None
+        proposals=proposals, approvals={1: {"import": 1}}, rules=rules, method="mes", ballots=[{1}]
     )
 
-    assert result.method == "greedy"
+    # 60 is more than the target the one voter holds: equal shares cannot pay for it; the
+    # completion keeps it since the target is not reached without it.
+    assert result.method == "mes"
     assert result.selected == [1]
+    assert result.row(1).stage == "completion"
 
 
 def test_it_refuses_a_savings_category_without_a_target():

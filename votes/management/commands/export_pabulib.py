@@ -1,8 +1,9 @@
 """python manage.py export_pabulib CAMPAIGN [--category NAME] -o FILE.pb
 
-Writes the campaign's projects categories (or one) in the pabulib format, through
-``votes.services.results.pabulib_export``; pabutools' ``parse_pabulib`` reads the file back
-with the same projects, costs and ballots.
+Writes the campaign's projects categories, or a savings campaign's categories as an inverse
+budget (META ``comment``), or one category, in the pabulib format, through
+``votes.results.pabulib_services.pabulib_export``; pabutools' ``parse_pabulib`` reads the file
+back with the same projects, costs and ballots.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from votes.campaigns.models import Campaign
 from votes.results.pabulib import write_pb
-from votes.results.services import pabulib_export
+from votes.results.pabulib_services import pabulib_export
 
 
 class Command(BaseCommand):

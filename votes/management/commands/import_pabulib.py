@@ -1,7 +1,8 @@
 """python manage.py import_pabulib FILE.pb [--campaign SLUG]: a pabulib election as a campaign.
 
-Creates a projects campaign in phase ``tally`` (or, with ``--campaign`` naming an existing one,
-adds the election's categories to it), through ``votes.services.results.pabulib_import``.
+Creates a projects campaign in phase ``tally`` — a savings campaign when META ``comment`` says
+"inverse budget" — (or, with ``--campaign`` naming an existing one, adds the election's
+categories to it), through ``votes.results.pabulib_services.pabulib_import``.
 Without ``--campaign`` the campaign's identifier is the file name's (pabulib names its files
 country_unit_instance_subunit, which tells elections apart). The campaign belongs to an
 authority named after META ``unit`` and ``country`` ("Amsterdam (Netherlands)"), created on
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from votes.campaigns.models import Campaign
 from votes.results.pabulib import PbError, parse_pb
-from votes.results.services import pabulib_import
+from votes.results.pabulib_services import pabulib_import
 
 
 class Command(BaseCommand):

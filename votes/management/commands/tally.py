@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from votes.campaigns.models import Campaign
+from votes.results import tally as rules
+from votes.results.rule_words import percent_text
 from votes.results.services import campaign_results, status_label, tally_json
 from votes.results.tally import METHODS
 
@@ -41,12 +43,50 @@ class Command(BaseCommand):
             return
         for outcome in results.categories:
             self.stdout.write(f"{outcome.result.name} ({results.method})")
+            for line in _figures(outcome.result):
+                self.stdout.write(f"  {line}")
             for row in outcome.result.rows:
                 proposal = outcome.proposals[row.reference]
                 self.stdout.write(
                     f"  {row.rank:>4}  {proposal.public_reference}  {row.approvals:>7}  "
                     f"{row.amount:>14}  {status_label(row.status)}"
                 )
+
+
+def _figures(result: rules.CategoryResult) -> list[str]:
+    """The rule's figures, as the results page prints them."""
+    if result.kind == rules.PROJECTS:
+        return [
+            _("Enveloppe : %(envelope)s ; dépensé : %(spent)s ; reste : %(left)s")
+            % {"envelope": result.envelope, "spent": result.spent, "left": result.envelope_left}
+        ]
+    lines = [
+        _("Objectif : %(target)s ; économie retenue : %(saved)s ; %(outcome)s")
+        % {
+            "target": result.target,
+            "saved": result.saved,
+            "outcome": _("objectif atteint")
+            if result.target_met
+            else _("écart : %(gap)s") % {"gap": result.gap},
+        },
+    ]
+    if result.threshold_percent is not None:
+        lines.append(
+            _("Seuil : %(percent)s des %(ballots)s bulletins exprimés, soit %(n)s voix au moins")
+            % {
+                "percent": percent_text(result.threshold_percent),
+                "ballots": result.ballots or 0,
+                "n": result.threshold,
+            }
+        )
+    else:
+        lines.append(_("Seuil : %(n)s voix au moins") % {"n": result.threshold})
+    if result.method == rules.MES:
+        lines.append(
+            _("Objectif partagé entre %(voters)s votants (parts égales)")
+            % {"voters": result.voters or 0}
+        )
+    return lines
 
 
 def _dumps(data: dict) -> str:
