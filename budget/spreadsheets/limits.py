@@ -3,10 +3,10 @@
 The byte limit (`BUDGET_IMPORT_MAX_BYTES`) bounds the upload, not the work: an XLSX is a zip,
 and 3 MB of zeros inflate to 3 GB; a sheet can also declare a cell at row 1,048,576 or column
 16,384, which openpyxl's read-only mode fills with empty cells. So, before openpyxl opens a
-workbook, the archive's inflated size, compression ratio and sheets are checked, and while rows
-are read (CSV or XLSX), their number, width and total cells: reading stops at the first cap
-passed. Python's zipfile never inflates a member beyond the size its header declares (and
-fails its CRC check if the data would go on), so the declared sizes can be trusted.
+workbook, the archive's inflated size and compression ratio are checked, then its number of
+sheets, and while rows are read (CSV or XLSX), their number, width and total cells: reading
+stops at the first cap passed. Python's zipfile never inflates a member beyond the size its
+header declares (and fails its CRC check if the data would go on): declared sizes can be trusted.
 
 Every limit is a setting (config/settings.py, `SPREADSHEET_MAX_*`, docs/operations.md).
 """
@@ -14,7 +14,6 @@ Every limit is a setting (config/settings.py, `SPREADSHEET_MAX_*`, docs/operatio
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 
 from django.conf import settings
@@ -25,7 +24,6 @@ from budget.spreadsheets.cells import RowError, located
 
 # Below this inflated size, a high ratio is harmless (a few repeated empty rows compress well).
 RATIO_FLOOR_BYTES = 1024 * 1024
-_SHEET_RE = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 
 
 class TooLarge(Exception):
@@ -42,8 +40,8 @@ def count(value: int) -> str:
 
 
 def archive_problem(data: bytes) -> RowError | None:
-    """The inflated size, compression ratio and number of sheets of an XLSX, from its directory
-    alone (nothing inflated); None for a file that is not a zip (the reader says why)."""
+    """The inflated size and compression ratio of an XLSX, from its directory alone (nothing
+    inflated); None for a file that is not a zip (the reader says why)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -76,20 +74,24 @@ def archive_problem(data: bytes) -> RowError | None:
             )
             % {"ratio": count(int(ratio)), "limit": count(ratio_limit)},
         )
-    sheets = sum(1 for member in members if _SHEET_RE.match(member.filename))
-    sheets_limit = settings.SPREADSHEET_MAX_SHEETS
-    if sheets > sheets_limit:
-        return located(
-            None,
-            "",
-            "",
-            _(
-                "Le classeur compte %(count)s feuilles, au-delà de la limite de %(limit)s : "
-                "supprimez les feuilles inutiles."
-            )
-            % {"count": count(sheets), "limit": count(sheets_limit)},
-        )
     return None
+
+
+def sheets_problem(sheets: int) -> RowError | None:
+    """The number of sheets the workbook declares (openpyxl lists them without reading them)."""
+    limit = settings.SPREADSHEET_MAX_SHEETS
+    if sheets <= limit:
+        return None
+    return located(
+        None,
+        "",
+        "",
+        _(
+            "Le classeur compte %(count)s feuilles, au-delà de la limite de %(limit)s : "
+            "supprimez les feuilles inutiles."
+        )
+        % {"count": count(sheets), "limit": count(limit)},
+    )
 
 
 class RowBudget:

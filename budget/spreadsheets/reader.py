@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from budget.spreadsheets.cells import RowError, cell_text, located, quoted, size_problem
-from budget.spreadsheets.limits import RowBudget, TooLarge, archive_problem
+from budget.spreadsheets.limits import RowBudget, TooLarge, archive_problem, sheets_problem
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -246,7 +246,7 @@ def open_xlsx(data: bytes) -> tuple[XlsxReader | None, RowError | None]:
     if problem is not None:
         return None, problem
     try:
-        return XlsxReader(data), None
+        reader = XlsxReader(data)
     except Exception:  # openpyxl raises many kinds of errors for broken archives
         return None, located(
             None,
@@ -257,6 +257,11 @@ def open_xlsx(data: bytes) -> tuple[XlsxReader | None, RowError | None]:
                 "classeur protégé par mot de passe ou autre format)."
             ),
         )
+    problem = sheets_problem(len(reader.book.sheetnames))
+    if problem is not None:
+        reader.close()
+        return None, problem
+    return reader, None
 
 
 def read_table(data: bytes, filename: str, *, sheet: str = "") -> tuple[Table, str]:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from budget.models import Budget, ImpactRule
 from tests.e2e.conftest import PASSWORD, log_in, starts, submit, wait_until
 from votes.proposals.models import Proposal
+from votes.workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,6 +99,11 @@ def test_the_main_pages_report_no_policy_violation_and_draw_their_charts(
     log_in(admin.page, base, reverse("budget:backoffice"), username="admin-demo", password=PASSWORD)
     admin.check()
     admin.visit(base + reverse("budget:backoffice_import"))
+    admin.visit(base + reverse("votes:statistics", args=[slug]), charts=1)
+    admin.visit(base + reverse("votes:council_report", args=[slug]), charts=1)
+    workshop = Workshop.objects.get(campaign=campaign)
+    admin.visit(base + reverse("votes:workshop_dashboard", args=[workshop.pk]), charts=1)
+    admin.visit(base + reverse("votes:workshop_compare", args=[workshop.pk]), charts=1)
 
     # The workshop group screen, joined by its code; a measure ticked is saved by htmx.
     table = Watch(open_page(width=1024, height=768))
