@@ -59,6 +59,24 @@ def browser(_allow_sync_db_in_async_loop):
         browser.close()
 
 
+# Content-Security-Policy violations, recorded from the first script of every document (before
+# the page's own): assert_accessible checks there are none, so every journey checks the policy.
+RECORD_CSP_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ` +
+    `${event.sourceFile}:${event.lineNumber} (${event.sample})`
+  );
+});
+"""
+
+
+def assert_no_csp_violation(page) -> None:
+    violations = page.evaluate("window.__violations || []")
+    assert violations == [], f"Violations de la politique CSP sur {page.url} : {violations}"
+
+
 # The password the journeys give the demo accounts (and tests.factories.make_user's).
 PASSWORD = "mot-de-passe-solide-42"
 
@@ -76,6 +94,7 @@ def open_page(browser):
             has_touch=touch,
             accept_downloads=True,
         )
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -115,6 +134,7 @@ def demo(settings):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -122,8 +142,11 @@ def page(browser):
 
 
 def assert_accessible(page) -> None:
-    """axe-core on the current page: no serious or critical violation."""
+    """axe-core on the current page: no serious or critical violation; and none of the
+    Content-Security-Policy either."""
     from axe_playwright_python.sync_playwright import Axe
+
+    assert_no_csp_violation(page)
 
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
