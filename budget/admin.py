@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from budget.models import Authority, Budget, BudgetLine, Commune, ImpactRule
+from budget.models import Authority, Budget, BudgetLine, Commune, ImpactRule, Job
 
 
 class CommuneInline(admin.TabularInline):
@@ -47,3 +47,16 @@ class ImpactRuleAdmin(admin.ModelAdmin):
     search_fields = ["source__code", "target__code", "description"]
     # ImpactRule.clean() refuses lines of another budget, order lines and cycles.
     autocomplete_fields = ["source", "target"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """For the operators: a job left "running" by a worker killed mid-task is marked failed
+    here (its transaction did not commit, so nothing was written), then restarted from its
+    page."""
+
+    list_display = ["created_at", "kind", "status", "owner", "step", "attempts", "finished_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["owner"]
+    fields = ["kind", "status", "owner", "step", "done", "total", "error", "attempts"]
+    readonly_fields = ["kind", "owner", "step", "done", "total", "attempts"]

@@ -312,3 +312,7 @@ class GlossaryTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+# The job record lives with its services and views in budget/jobs/; Django finds it here.
+from budget.jobs.models import Job  # noqa: E402, F401

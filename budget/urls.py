@@ -3,6 +3,7 @@ from django.urls import path
 from budget.explorer import views
 from budget.glossary import views as glossary_views
 from budget.imports import views as backoffice
+from budget.jobs import views as job_views
 
 app_name = "budget"
 # Public explorer pages.
@@ -16,3 +17,5 @@ urlpatterns = [
 urlpatterns += backoffice.urlpatterns
 # The glossary: public page and team editing (issue 7).
 urlpatterns += glossary_views.urlpatterns
+# Background jobs: the page of each job (issue 13).
+urlpatterns += job_views.urlpatterns

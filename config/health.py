@@ -7,22 +7,23 @@ HTTP, often with its own Host header. Only states, ages and counts: no personal 
 - database: a query answers;
 - migrations: none left to apply (checked until true once, then remembered: a running
   instance never sees migrations undone);
-- worker: the background-task table of django-tasks' database backend, when it exists: the
-  age of the latest task started or finished, and of the oldest one waiting. A worker late
-  on its tasks fails the check only with HEALTHZ_WORKER_REQUIRED: otherwise every instance
-  would leave the load balancer because of the worker, and the whole site with them.
+- worker: with django-tasks-db's backend (production), the age of the latest task started or
+  finished, and of the oldest one waiting (the immediate backend has no worker to watch). A
+  worker late on its tasks fails the check only with HEALTHZ_WORKER_REQUIRED: otherwise every
+  instance would leave the load balancer because of the worker, and the whole site with them.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.tasks import TaskResultStatus
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 PATHS = {"/healthz", "/healthz/"}
 _migrated = False
@@ -62,52 +63,34 @@ def _migrations() -> dict:
     return {"ok": True}
 
 
-def _moment(value: object) -> datetime | None:
-    # A raw cursor gives SQLite's datetimes as text, stored in UTC.
-    moment = parse_datetime(value) if isinstance(value, str) else value
-    if isinstance(moment, datetime) and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, UTC)
-    return moment if isinstance(moment, datetime) else None
-
-
-def _age(value: object) -> int | None:
-    moment = _moment(value)
+def _age(moment: datetime | None) -> int | None:
     return None if moment is None else max(0, int((timezone.now() - moment).total_seconds()))
 
 
-def task_table() -> str | None:
-    """django-tasks' database backend keeps its tasks in a table named after DBTaskResult."""
-    try:
-        names = connection.introspection.table_names()
-    except DatabaseError:
-        return None
-    return next((name for name in sorted(names) if name.endswith("dbtaskresult")), None)
-
-
 def _worker() -> dict:
-    table = task_table()
-    if table is None:
+    # With the immediate backend (development, tests) tasks run inside the request: there is no
+    # worker to watch.
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
         return {"ok": True, "status": "not configured"}
-    quoted = connection.ops.quote_name(table)
+    from django_tasks_db.models import DBTaskResult
+
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MAX(started_at), MAX(finished_at) FROM {quoted}")
-            started, finished = cursor.fetchone()
-            cursor.execute(
-                f"SELECT MIN(enqueued_at), COUNT(*) FROM {quoted} WHERE status = %s",
-                ["READY"],
-            )
-            oldest_waiting, waiting = cursor.fetchone()
+        seen = DBTaskResult.objects.aggregate(
+            started=Max("started_at"), finished=Max("finished_at")
+        )
+        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).aggregate(
+            oldest=Min("enqueued_at"), count=Count("pk")
+        )
     except DatabaseError as error:
         return {"ok": True, "status": "unknown", "error": type(error).__name__}
-    seen = [age for age in (_age(started), _age(finished)) if age is not None]
-    waited = _age(oldest_waiting)
+    ages = [age for age in (_age(seen["started"]), _age(seen["finished"])) if age is not None]
+    waited = _age(waiting["oldest"])
     late = waited is not None and waited > settings.HEALTHZ_WORKER_MAX_AGE
     return {
         "ok": not late,
         "status": "late" if late else "ok",
-        "last_seen_seconds": min(seen) if seen else None,
-        "waiting": waiting,
+        "last_seen_seconds": min(ages) if ages else None,
+        "waiting": waiting["count"],
         "oldest_waiting_seconds": waited,
     }
 

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    # Background jobs stored in the database (issue 13): `manage.py db_worker` runs them.
+    "django_tasks_db",
     "budget",
     "simulator",
     "votes",
@@ -247,6 +249,22 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Arbitrages <noreply@l
 
 # The public address, for links in e-mails sent outside a request (phase moves, commands).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
+
+# Background work (django.tasks). Development and tests run each task at once, inside the
+# request that enqueues it, so that `make run` stays one command; production (DEBUG off, or
+# TASKS_BACKEND=database) stores tasks in the database for `manage.py db_worker`.
+TASKS_BACKEND = (
+    os.environ.get("TASKS_BACKEND", "immediate" if DEBUG or TESTING else "database").strip().lower()
+)
+if TASKS_BACKEND not in {"immediate", "database"}:
+    raise ValueError("TASKS_BACKEND must be 'immediate' or 'database'")
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if TASKS_BACKEND == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
 
 # Budget files: refuse anything larger before parsing it (bytes).
 BUDGET_IMPORT_MAX_BYTES = int(os.environ.get("BUDGET_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -1,19 +1,40 @@
-"""Notification e-mails (plain text, French), sent through Django's configured backend."""
+"""Notification e-mails (plain text, French), sent through Django's configured backend.
+
+`notify` renders the message in the request (the context holds model objects) and enqueues
+one task per recipient: the web request does not wait for the mail server, and a failure
+(the server down) fails that one task, which can be sent again without mailing anyone twice.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
+from django.tasks import task
 from django.template.loader import render_to_string
+
+logger = logging.getLogger("votes.emails")
+
+
+@task
+def email_send(*, subject: str, body: str, to: str) -> int:
+    """One e-mail to one address (no address is ever shown to another recipient)."""
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
 
 
 def notify(*, to: list[str], subject: str, template: str, context: dict) -> int:
-    """Send one e-mail per recipient (no address is ever shown to another recipient)."""
+    """Enqueue one e-mail per recipient; returns how many were enqueued.
+
+    With the immediate backend (development, tests) they are sent before this returns; with
+    the database backend the worker sends them.
+    """
     recipients = [address for address in to if address]
     body = render_to_string(template, context)
-    sent = 0
     for address in recipients:
-        sent += send_mail(
-            subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False
-        )
-    return sent
+        result = email_send.enqueue(subject=str(subject), body=body, to=address)
+        if result.status == "FAILED":
+            # The immediate backend keeps the error on the result: say it in the log as the
+            # worker would.
+            logger.error("E-mail to one recipient failed: %s", result.errors[-1].traceback)
+    return len(recipients)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
@@ -19,7 +18,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -28,6 +26,7 @@ from budget.events import log_event
 from budget.forms import BudgetUploadForm, ParamsUploadForm
 from budget.imports.params import XLSX_TYPE, simulator_params_export, simulator_params_import
 from budget.imports.services import budget_import
+from budget.imports.tasks import budget_import_task
 from budget.imports.uploads import (
     go,
     take_upload,
@@ -35,7 +34,9 @@ from budget.imports.uploads import (
     validate_upload,
     zone_template,
 )
-from budget.models import Authority, Budget
+from budget.jobs.models import Job
+from budget.jobs.services import job_submit
+from budget.models import Budget
 from budget.roles import ADMINISTRATOR, FINANCE, require_role
 
 logger = logging.getLogger(__name__)
@@ -122,46 +123,18 @@ def budget_upload_confirm(request: HttpRequest) -> HttpResponse:
             _("Le fichier validé n'est plus disponible : envoyez-le de nouveau."),
         )
     pending, data = found
-    report = budget_import(
-        data=data,
-        filename=pending["filename"],
-        authority=Authority.objects.filter(pk=pending["authority"]).first()
-        if pending["authority"]
-        else None,
-        population=pending["population"],
-        debt_start=Decimal(pending["debt_start"]) if pending["debt_start"] else None,
+    # The import itself may take a while for a large file: it runs as a task, and the page of
+    # the job shows its progress and its result.
+    job = job_submit(
+        kind=Job.Kind.BUDGET_IMPORT,
+        owner=request.user,
+        task_path=budget_import_task.module_path,
+        params={
+            name: pending[name] for name in ("filename", "authority", "population", "debt_start")
+        },
+        input_data=data,
     )
-    if not report.ok:
-        # Only something that changed between validation and confirmation gets here.
-        context = _import_context(BudgetUploadForm(), report)
-        return render(request, zone_template(request, "budget/backoffice/import.html"), context)
-    budget = report.budget
-    log_event(
-        logger,
-        "import_confirmed",
-        kind="budget",
-        budget=budget.slug,
-        lines=report.line_count,
-        lines_created=report.created,
-        lines_updated=report.updated,
-        lines_deleted=report.deleted,
-    )
-    messages.success(
-        request,
-        format_html(
-            _(
-                "Budget importé : {count} lignes ({created} nouvelles, {updated} mises à jour, "
-                '{deleted} supprimées). <a href="{url}">Voir le budget « {name} »</a>.'
-            ),
-            count=report.line_count,
-            created=report.created,
-            updated=report.updated,
-            deleted=report.deleted,
-            url=budget.get_absolute_url(),
-            name=str(budget),
-        ),
-    )
-    return go(request, reverse("budget:backoffice"))
+    return go(request, job.get_absolute_url())
 
 
 @backoffice_view

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, ProgrammingError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from config import health
 
 pytestmark = pytest.mark.django_db
 
 URL = "/healthz"
-TASKS = "django_tasks_database_dbtaskresult"
 
 
 @pytest.fixture(autouse=True)
@@ -80,26 +80,32 @@ def test_migrations_left_to_apply_give_503(client, monkeypatch):
     assert response.json()["checks"]["migrations"] == {"ok": False, "pending": 2}
 
 
+@pytest.fixture
+def worker_backend(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 def tasks_table(*rows: tuple[str, timedelta, timedelta | None, timedelta | None]) -> None:
-    """django-tasks' table, with (status, enqueued, started, finished) ages ago."""
+    """django-tasks-db's rows, with (status, enqueued, started, finished) ages ago."""
     now = timezone.now()
 
     def at(age):
-        return None if age is None else connection.ops.adapt_datetimefield_value(now - age)
+        return None if age is None else now - age
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE {TASKS} (id integer PRIMARY KEY, status varchar(20), "
-            "enqueued_at timestamp, started_at timestamp NULL, finished_at timestamp NULL)"
+    for status, enqueued, started, finished in rows:
+        row = DBTaskResult.objects.create(
+            status=status,
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="budget.jobs.tests.nothing",
+            backend_name="default",
         )
-        for pk, (status, enqueued, started, finished) in enumerate(rows, start=1):
-            cursor.execute(
-                f"INSERT INTO {TASKS} VALUES (%s, %s, %s, %s, %s)",
-                [pk, status, at(enqueued), at(started), at(finished)],
-            )
+        # enqueued_at is set on creation: put the ages back afterwards.
+        DBTaskResult.objects.filter(pk=row.pk).update(
+            enqueued_at=at(enqueued), started_at=at(started), finished_at=at(finished)
+        )
 
 
-def test_the_worker_is_seen_through_its_latest_task(client):
+def test_the_worker_is_seen_through_its_latest_task(client, worker_backend):
     minute = timedelta(minutes=1)
     tasks_table(("SUCCESSFUL", 10 * minute, 9 * minute, 2 * minute), ("READY", minute, None, None))
 
@@ -111,7 +117,7 @@ def test_the_worker_is_seen_through_its_latest_task(client):
     assert 50 <= worker["oldest_waiting_seconds"] <= 70
 
 
-def test_a_late_worker_is_reported_without_taking_the_site_down(client, settings):
+def test_a_late_worker_is_reported_without_taking_the_site_down(client, settings, worker_backend):
     settings.HEALTHZ_WORKER_MAX_AGE = 600
     tasks_table(("READY", timedelta(minutes=30), None, None))
 
@@ -122,7 +128,7 @@ def test_a_late_worker_is_reported_without_taking_the_site_down(client, settings
     assert (worker["status"], worker["ok"], worker["last_seen_seconds"]) == ("late", False, None)
 
 
-def test_a_late_worker_gives_503_when_the_worker_is_required(client, settings):
+def test_a_late_worker_gives_503_when_the_worker_is_required(client, settings, worker_backend):
     settings.HEALTHZ_WORKER_MAX_AGE = 600
     settings.HEALTHZ_WORKER_REQUIRED = True
     tasks_table(("READY", timedelta(minutes=30), None, None))
@@ -130,11 +136,19 @@ def test_a_late_worker_gives_503_when_the_worker_is_required(client, settings):
     assert client.get(URL).status_code == 503
 
 
-def test_a_task_table_of_another_shape_is_reported_unknown_but_healthy(client):
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {TASKS} (id integer PRIMARY KEY)")
+def test_an_unreadable_task_table_is_reported_unknown_but_healthy(
+    client, worker_backend, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise ProgrammingError("no such table")
+
+    monkeypatch.setattr(DBTaskResult.objects, "aggregate", broken)
 
     response = client.get(URL)
 
     assert response.status_code == 200
-    assert response.json()["checks"]["worker"]["status"] == "unknown"
+    assert response.json()["checks"]["worker"] == {
+        "ok": True,
+        "status": "unknown",
+        "error": "ProgrammingError",
+    }

@@ -190,7 +190,9 @@ def test_the_demo_campaign_goes_from_the_explorer_to_the_councils_published_answ
     facilitator.get_by_label(starts("Libellé du lot")).fill(BATCH)
     facilitator.get_by_label(starts("Nombre de codes")).fill("2")
     submit(facilitator, facilitator.get_by_role("button", name="Générer les codes"))
-    assert f"Lot « {BATCH} » créé : 2 codes." in messages_text(facilitator)
+    # A task makes the batch (at once here): its job page says so and links back.
+    assert f"Lot « {BATCH} » créé : 2 codes." in facilitator.locator("main").inner_text()
+    submit(facilitator, facilitator.get_by_role("link", name="Voir les lots de codes"))
     row = facilitator.locator("tbody tr", has_text=BATCH)
     submit(facilitator, row.get_by_role("button", name="Produire la feuille (et le CSV)"))
     code = facilitator.locator(".code-card .code").first.inner_text().strip()
@@ -286,11 +288,14 @@ def test_the_demo_campaign_goes_from_the_explorer_to_the_councils_published_answ
     assert admin.locator(".report-draft-mark").count() == 0
     assert "Rapport définitif" in report
     assert admin.locator(".fingerprint").inner_text() == fingerprint
+    # The workbook is written by a task (run at once here): its job page offers it.
+    submit(admin, admin.get_by_role("button", name="Préparer le fichier du conseil (XLSX)"))
+    assert admin.locator("[data-job-status]").inner_text() == "Terminée"
     workbook = load_workbook(
         BytesIO(
             download(
                 admin,
-                admin.get_by_role("link", name="Télécharger le fichier du conseil (XLSX)"),
+                admin.get_by_role("link", name=f"Télécharger rapport-conseil-{SLUG}.xlsx"),
             )
         )
     )

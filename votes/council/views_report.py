@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from budget.jobs.models import Job
+from budget.jobs.services import job_submit
 from votes.access import is_administrator, is_finance, require
 from votes.campaigns.models import Campaign, Phase
-from votes.council.report import council_workbook, report_seal, report_sheets
+from votes.council.report import report_seal, report_sheets
 from votes.council.services import council_data
-from votes.instruction.sheet import XLSX_TYPE
+from votes.council.tasks import council_file_task
 
 
 def _report_campaign(request: HttpRequest, slug: str) -> Campaign:
@@ -27,11 +29,6 @@ def _report_campaign(request: HttpRequest, slug: str) -> Campaign:
     if not campaign.reached(Phase.TALLY):
         raise Http404
     return campaign
-
-
-def report_filename(campaign: Campaign, *, provisional: bool) -> str:
-    suffix = "-provisoire" if provisional else ""
-    return f"rapport-conseil-{campaign.slug}{suffix}.xlsx"
 
 
 @login_required
@@ -50,17 +47,17 @@ def council_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def council_report_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    """Enqueue the council file; its job page offers the download once it is written."""
     campaign = _report_campaign(request, slug)
-    data, snapshot = council_data(campaign)
-    response = HttpResponse(
-        council_workbook(data, fingerprint=snapshot.sha256 if snapshot else None),
-        content_type=XLSX_TYPE,
+    job = job_submit(
+        kind=Job.Kind.COUNCIL_FILE,
+        owner=request.user,
+        task_path=council_file_task.module_path,
+        params={"campaign": campaign.pk},
     )
-    filename = report_filename(campaign, provisional=snapshot is None)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return redirect(job)
 
 
 urlpatterns = [

@@ -224,6 +224,20 @@ def volunteer_delete(*, volunteer: Volunteer) -> None:
     volunteer.delete()
 
 
+@transaction.atomic
+def volunteers_purge(*, today: dt.date, dry_run: bool = False) -> int:
+    """Delete every volunteer whose retention date is past (personal data is not kept longer).
+
+    Run every night by `manage.py purge_volunteers`; idempotent: a second run finds nobody.
+    Their training completions go with them; a draw keeps only its anonymised pool (ids and
+    attributes, no name nor contact).
+    """
+    expired = Volunteer.objects.filter(retain_until__lt=today)
+    if dry_run:
+        return expired.count()
+    return expired.delete()[1].get(Volunteer._meta.label, 0)
+
+
 def volunteers_of(campaign: Campaign):
     return Volunteer.objects.filter(campaign=campaign).select_related("commune").order_by("id")
 

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from budget.events import log_event
 from budget.imports.params import XLSX_TYPE
 from budget.imports.uploads import go, take_upload, upload_gone, validate_upload, zone_template
+from budget.jobs.models import Job
+from budget.jobs.services import job_submit
 from votes.access import is_administrator, is_facilitator, require
 from votes.campaigns.models import Campaign, Phase
 from votes.panels import services as panels
@@ -30,6 +31,7 @@ from votes.panels.exports import draw_workbook
 from votes.panels.forms import DrawForm, QuotaForm, VolunteerForm, VolunteerImportForm
 from votes.panels.imports import volunteers_import
 from votes.panels.models import PanelDraw, Quota, Volunteer
+from votes.panels.tasks import panel_draw_task, volunteers_import_task
 
 logger = logging.getLogger(__name__)
 
@@ -254,26 +256,14 @@ def pool_import_confirm(request: HttpRequest, campaign: Campaign) -> HttpRespons
             request, here, _("Le fichier validé n'est plus disponible : envoyez-le de nouveau.")
         )
     pending, data = found
-    # The consent was confirmed on the validated form, which a pending file always had.
-    report = volunteers_import(
-        campaign=campaign, data=data, filename=pending["filename"], consent_confirmed=True
+    job = job_submit(
+        kind=Job.Kind.VOLUNTEER_IMPORT,
+        owner=request.user,
+        task_path=volunteers_import_task.module_path,
+        params={"campaign": campaign.pk, "filename": pending["filename"]},
+        input_data=data,
     )
-    if not report.ok:
-        # Only a sign-up between validation and confirmation gets here.
-        context = _pool_context(campaign, report=report)
-        template_name = zone_template(request, "votes/panels/pool.html")
-        return render(request, template_name, context, status=400)
-    log_event(
-        logger,
-        "import_confirmed",
-        kind="panel_volunteers",
-        campaign=campaign.slug,
-        volunteers=report.created,
-    )
-    messages.success(
-        request, _("%(count)s volontaires importés dans le vivier.") % {"count": report.created}
-    )
-    return go(request, here)
+    return go(request, job.get_absolute_url())
 
 
 @panel_team_view
@@ -366,22 +356,15 @@ def quota_delete(request: HttpRequest, campaign: Campaign, pk: int) -> HttpRespo
 def panel_draws(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = DrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            draw = panels.panel_draw(
-                campaign=campaign,
-                size=data["size"],
-                reserve_size=data["reserve_size"],
-                seed=data["seed"],
-                algorithm=data["algorithm"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            for message in _messages_of(error):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Tirage effectué : vérifiez-le, puis publiez-le."))
-            return redirect("votes:panel_draw", slug=campaign.slug, pk=draw.pk)
+        # The solver may take minutes on a large pool: the draw runs as a task, and its
+        # page shows the progress, a refusal (infeasible quotas) or the link to the draw.
+        job = job_submit(
+            kind=Job.Kind.PANEL_DRAW,
+            owner=request.user,
+            task_path=panel_draw_task.module_path,
+            params={"campaign": campaign.pk, "by": request.user.pk, **form.cleaned_data},
+        )
+        return redirect(job)
     return render(
         request,
         "votes/panels/draws.html",

@@ -16,7 +16,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from budget.spreadsheets import writer
+from budget.jobs.models import Job
+from budget.jobs.services import job_submit
 from votes import ratelimits
 from votes.access import is_administrator, is_facilitator, is_officer, require
 from votes.campaigns.models import Campaign, Phase
@@ -24,6 +25,7 @@ from votes.campaigns.phases import phase_allows
 from votes.voting import closing
 from votes.voting import codes as code_services
 from votes.voting import paper as paper_services
+from votes.voting.code_tasks import code_batch_task, code_csv_task, codes_csv
 from votes.voting.codes import ballot_items, ballot_rules, selection_problems
 from votes.voting.forms_codes import CodeBatchForm, CodeEntryForm, PaperBallotForm, PaperImportForm
 from votes.voting.models import PollingStation, VotingCode, VotingCodeBatch
@@ -63,26 +65,19 @@ def code_batches(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _team_campaign(request, slug)
     form = CodeBatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            batch, _codes = code_services.code_batch_create(
-                campaign=campaign,
-                label=form.cleaned_data["label"],
-                size=form.cleaned_data["size"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            for message in _messages_of(error):
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Lot « %(label)s » créé : %(size)s codes. Produisez maintenant leur feuille : "
-                    "elle ne pourra l'être qu'une fois."
-                )
-                % {"label": batch.label, "size": batch.size},
-            )
-            return redirect("votes:code_batches", slug=campaign.slug)
+        # Up to 100,000 codes to draw and hash: a task makes the batch; its page says when.
+        job = job_submit(
+            kind=Job.Kind.VOTING_CODES,
+            owner=request.user,
+            task_path=code_batch_task.module_path,
+            params={
+                "campaign": campaign.pk,
+                "by": request.user.pk,
+                "label": form.cleaned_data["label"],
+                "size": form.cleaned_data["size"],
+            },
+        )
+        return redirect(job)
     return render(
         request,
         "votes/codes/batches.html",
@@ -96,12 +91,6 @@ def code_batches(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
-
-
-def _codes_csv(rows: list[tuple[str, str]]) -> str:
-    # Semicolons and a BOM: French spreadsheets and mail merges open it as is.
-    table = writer.Table(writer.columns("code", "adresse"), rows)
-    return writer.csv_text(table, delimiter=";", bom=True)
 
 
 @team_login_required
@@ -121,27 +110,37 @@ def code_sheet(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             % {"size": batch.size, "max": SHEET_MAX_CARDS},
         )
         return redirect("votes:code_batches", slug=campaign.slug)
+    entry_url = request.build_absolute_uri(
+        reverse("votes:code_enter", kwargs={"slug": campaign.slug})
+    )
+    if as_csv:
+        # A CSV is for large batches (mail merge): a task writes it, and its job page lets it
+        # be downloaded once.
+        job = job_submit(
+            kind=Job.Kind.VOTING_CODES,
+            owner=request.user,
+            task_path=code_csv_task.module_path,
+            params={
+                "batch": batch.pk,
+                "by": request.user.pk,
+                "entry_url": entry_url,
+                "download_once": True,
+            },
+        )
+        return redirect(job)
     try:
         codes = code_services.code_sheet_produce(batch=batch, by=request.user)
     except ValidationError as error:
         for message in _messages_of(error):
             messages.error(request, message)
         return redirect("votes:code_batches", slug=campaign.slug)
-    entry_url = request.build_absolute_uri(
-        reverse("votes:code_enter", kwargs={"slug": campaign.slug})
-    )
     rows = [(code, f"{entry_url}?code={code.replace('-', '')}") for code in codes]
     filename = f"codes-{campaign.slug}-lot-{batch.pk}.csv"
-    if as_csv:
-        response = HttpResponse(_codes_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "no-store"
-        return response
     cards = [
         {"code": code, "qr": segno.make(url, error="m").svg_inline(scale=3, omitsize=True)}
         for code, url in rows
     ]
-    csv_data = base64.b64encode(_codes_csv(rows).encode()).decode()
+    csv_data = base64.b64encode(codes_csv(rows).encode()).decode()
     response = render(
         request,
         "votes/codes/sheet.html",

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from budget.jobs.models import Job
 from budget.roles import (
     ADMINISTRATOR,
     FACILITATOR,
@@ -36,6 +37,15 @@ def url(campaign: Campaign, name: str = "votes:council_report") -> str:
     return reverse(name, kwargs={"slug": campaign.slug})
 
 
+# The page is read with GET; the council file is asked for with POST (a task writes it).
+METHOD = {"votes:council_report": "get", "votes:council_report_xlsx": "post"}
+
+
+def call(client, campaign_or_slug, name: str, **kwargs):
+    slug = getattr(campaign_or_slug, "slug", campaign_or_slug)
+    return getattr(client, METHOD[name])(reverse(name, kwargs={"slug": slug}), **kwargs)
+
+
 def as_role(client, role: str) -> None:
     client.force_login(make_user(roles=(role,)))
 
@@ -52,10 +62,11 @@ def test_urls_are_named():
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, name):
     s = projects_campaign()
 
-    response = client.get(url(s.campaign, name))
+    response = call(client, s.campaign, name)
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+    assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -64,7 +75,8 @@ def test_it_refuses_whoever_does_not_prepare_the_council(client, name, roles):
     s = projects_campaign()
     client.force_login(make_user(roles=roles))
 
-    assert client.get(url(s.campaign, name)).status_code == 403
+    assert call(client, s.campaign, name).status_code == 403
+    assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -73,7 +85,7 @@ def test_administrators_and_finance_get_the_report(client, name, role):
     s = projects_campaign()
     as_role(client, role)
 
-    assert client.get(url(s.campaign, name)).status_code == 200
+    assert call(client, s.campaign, name, follow=True).status_code == 200
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -82,22 +94,24 @@ def test_there_is_no_report_before_the_tally(client, name, phase):
     s = projects_campaign(phase=phase)
     as_role(client, ADMINISTRATOR)
 
-    assert client.get(url(s.campaign, name)).status_code == 404
+    assert call(client, s.campaign, name).status_code == 404
+    assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_an_unknown_campaign_is_not_found(client, name):
     as_role(client, FINANCE)
 
-    assert client.get(reverse(name, kwargs={"slug": "absente"})).status_code == 404
+    assert call(client, "absente", name).status_code == 404
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_the_report_only_answers_get(client, name):
+def test_the_page_only_answers_get_and_the_file_only_post(client):
     s = projects_campaign()
     as_role(client, ADMINISTRATOR)
 
-    assert client.post(url(s.campaign, name)).status_code == 405
+    assert client.post(url(s.campaign)).status_code == 405
+    assert client.get(url(s.campaign, "votes:council_report_xlsx")).status_code == 405
+    assert not Job.objects.exists()
 
 
 def test_the_draft_page_says_provisoire_and_has_the_print_button(client):
@@ -167,11 +181,23 @@ def test_a_savings_page_shows_the_target_chart_and_the_gap(client):
     assert '<td class="num">9\u202f999,50\u00a0€</td>' in body
 
 
+def download(client, campaign):
+    """Ask for the council file, then take it from the job's page, as a user would."""
+    asked = call(client, campaign, "votes:council_report_xlsx")
+    job = Job.objects.get()
+    assert asked.status_code == 302 and asked.url == job.get_absolute_url()
+    assert (job.kind, job.status) == (Job.Kind.COUNCIL_FILE, Job.Status.SUCCEEDED)
+    page = client.get(asked.url).content.decode()
+    file_url = reverse("budget:job_file", kwargs={"pk": job.pk})
+    assert f'href="{file_url}"' in page and url(campaign) in page
+    return client.get(file_url)
+
+
 def test_the_download_is_the_council_file_named_for_a_draft(client):
     s = projects_campaign()
     as_role(client, FINANCE)
 
-    response = client.get(url(s.campaign, "votes:council_report_xlsx"))
+    response = download(client, s.campaign)
 
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"] == (
@@ -187,7 +213,7 @@ def test_the_final_download_carries_the_fingerprint(client):
     snapshot = send(s.campaign)
     as_role(client, ADMINISTRATOR)
 
-    response = client.get(url(s.campaign, "votes:council_report_xlsx"))
+    response = download(client, s.campaign)
 
     assert response["Content-Disposition"] == (
         f'attachment; filename="rapport-conseil-{s.campaign.slug}.xlsx"'

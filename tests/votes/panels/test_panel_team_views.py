@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from budget.jobs.models import Job
 from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER
 from tests.factories import make_user
 from tests.votes.panels.factories import facilitator, make_volunteer, panel_campaign
@@ -135,21 +136,26 @@ def test_a_facilitator_draws_the_panel_from_the_form(client):
     url = reverse("votes:panel_draws", kwargs={"slug": campaign.slug})
     data = {"size": "4", "reserve_size": "2", "seed": " Loto 7 13 ", "algorithm": "maximin"}
     response = client.post(url, data)
+    # The request enqueues the draw (run at once by the tests' immediate backend) and sends
+    # to the job's page, which links to the draw.
     draw = PanelDraw.objects.get()
-    assert response.url == reverse(
-        "votes:panel_draw", kwargs={"slug": campaign.slug, "pk": draw.pk}
-    )
+    job = Job.objects.get()
+    assert response.url == job.get_absolute_url()
+    assert (job.kind, job.status, job.owner) == (Job.Kind.PANEL_DRAW, Job.Status.SUCCEEDED, user)
+    page = client.get(response.url).content.decode()
+    draw_url = reverse("votes:panel_draw", kwargs={"slug": campaign.slug, "pk": draw.pk})
+    assert f'href="{draw_url}"' in page
     assert (draw.seed, len(draw.selected), len(draw.reserve)) == ("Loto 7 13", 4, 2)
     assert draw.created_by == user and not draw.published
 
 
-def test_an_infeasible_draw_is_shown_on_the_form_and_nothing_is_written(client):
+def test_an_infeasible_draw_is_shown_on_the_job_page_and_nothing_is_written(client):
     campaign = panel_campaign(women=1)
     client.force_login(facilitator())
     url = reverse("votes:panel_draws", kwargs={"slug": campaign.slug})
     data = {"size": "4", "reserve_size": "0", "seed": "Loto", "algorithm": "maximin"}
-    response = client.post(url, data)
-    assert response.status_code == 400
+    response = client.post(url, data, follow=True)
+    assert Job.objects.get().status == Job.Status.FAILED
     assert (
         "Quota impossible : genre = femme demande au moins 2 personnes, le vivier n&#x27;en "
         "compte que 1." in response.content.decode()

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from budget.jobs.models import Job
 from budget.roles import FACILITATOR, OFFICER
 from tests.factories import make_user
 from tests.votes.voting.test_codes_ballot import printed_codes
@@ -60,8 +61,12 @@ def test_a_facilitator_generates_a_batch(client):
     campaign = voting_campaign()
     client.force_login(make_user(roles=(FACILITATOR,)))
     response = client.post(batches_url(campaign), {"label": "Atelier", "size": "7"})
-    assert response.status_code == 302
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert (job.kind, job.status) == (Job.Kind.VOTING_CODES, Job.Status.SUCCEEDED)
     assert VotingCodeBatch.objects.get().codes.count() == 7
+    page = client.get(response.url).content.decode()
+    assert "Lot « Atelier » créé : 7 codes." in page
 
 
 def test_an_invalid_batch_form_is_shown_again_and_nothing_is_written(client):
@@ -70,7 +75,7 @@ def test_an_invalid_batch_form_is_shown_again_and_nothing_is_written(client):
     response = client.post(batches_url(campaign), {"label": "Atelier", "size": "100001"})
     assert response.status_code == 400
     assert "inférieure ou égale à 100000" in response.content.decode()
-    assert not VotingCodeBatch.objects.exists()
+    assert not VotingCodeBatch.objects.exists() and not Job.objects.exists()
 
 
 def test_the_sheet_shows_each_code_once_with_a_qr_code_and_a_csv(client):
@@ -103,14 +108,28 @@ def test_a_second_production_of_the_sheet_is_refused_with_the_reason(client):
     assert not any(code in page for code in codes)
 
 
-def test_the_csv_alone_lists_every_code(client):
+def test_the_csv_alone_lists_every_code_and_is_downloaded_once(client):
     campaign = voting_campaign()
     batch, codes = code_batch_create(campaign=campaign, label="Atelier", size=4, by=facilitator())
-    client.force_login(facilitator())
-    response = client.post(sheet_url(batch), {"format": "csv"})
+    user = facilitator()
+    client.force_login(user)
+    asked = client.post(sheet_url(batch), {"format": "csv"})
+    # A task writes the file (at once with the tests' backend); its job page offers it once.
+    job = Job.objects.get()
+    assert asked.url == job.get_absolute_url() and job.owner == user
+    assert job.status == Job.Status.SUCCEEDED
+    assert not VotingCode.objects.exclude(plain="").exists()
+    page = client.get(asked.url).content.decode()
+    assert "4 codes prêts." in page and not any(code in page for code in codes)
+    file_url = reverse("budget:job_file", kwargs={"pk": job.pk})
+    response = client.get(file_url)
     assert response["Content-Type"].startswith("text/csv")
+    assert response["Cache-Control"] == "no-store"
     lines = response.content.decode().lstrip("\ufeff").splitlines()
     assert sorted(line.split(";")[0] for line in lines[1:]) == sorted(codes)
+    assert client.get(file_url).status_code == 404
+    job.refresh_from_db()
+    assert job.result_data is None
 
 
 def test_revoking_a_batch_from_the_page(client):

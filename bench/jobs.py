@@ -1,0 +1,177 @@
+"""Benchmark of the background jobs (issue 13): the request only enqueues, the worker works.
+
+    .venv/bin/python bench/jobs.py                       # pool 5,000 → panel 500; 50,000 lines
+    .venv/bin/python bench/jobs.py --pool 1000 --panel 100 --lines 5000
+
+Migrates a throwaway SQLite file under /tmp (or uses DATABASE_URL: give it an empty database),
+switches the tasks to the database backend (TASKS_BACKEND=database), and times through the
+real pages (Django's test client, logged in):
+
+1. the draw form's POST (enqueue and redirect), then `db_worker --batch` drawing the panel;
+2. the budget file's validation (a dry run, still in the request), its confirmation (enqueue
+   and redirect), then `db_worker --batch` importing it.
+
+Never run by the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+sys.path.insert(0, str(ROOT))
+
+AGES = ["16-17", "18-24", "25-34", "35-49", "50-64", "65+"]
+AREAS = ["Nord", "Sud", "Est", "Ouest"]
+
+
+def setup_django(database_file: Path) -> str:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DEBUG"] = "1"
+    os.environ["TASKS_BACKEND"] = "database"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{database_file}")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    return connection.vendor
+
+
+def timed(label: str, function):
+    started = time.perf_counter()
+    result = function()
+    seconds = time.perf_counter() - started
+    print(f"{label:<58} {seconds:8.2f} s", flush=True)
+    return result, seconds
+
+
+def worker() -> None:
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def bench_draw(client, pool_size: int, panel: int) -> None:
+    from django.utils import timezone
+
+    from budget.jobs.models import Job
+    from tests.votes.factories import make_campaign
+    from votes.panels.models import Quota, Volunteer
+
+    campaign = make_campaign()
+    rng = random.Random(0)
+    now = timezone.now()
+    keep = timezone.localdate() + dt.timedelta(days=365)
+    Volunteer.objects.bulk_create(
+        Volunteer(
+            campaign=campaign,
+            name=f"Volontaire {i}",
+            email=f"v{i}@example.org",
+            gender=rng.choice(["woman", "man"]),
+            age_band=rng.choices(AGES, weights=[1, 3, 4, 5, 5, 5])[0],
+            area=rng.choice(AREAS),
+            consented_at=now,
+            retain_until=keep,
+        )
+        for i in range(pool_size)
+    )
+    quotas = [
+        Quota(campaign=campaign, attribute="gender", value=v, minimum=panel // 2, maximum=panel)
+        for v in ("woman", "man")
+    ]
+    for attribute in ("age_band", "area"):
+        counts = Counter(Volunteer.objects.values_list(attribute, flat=True))
+        for value, count in counts.items():
+            share = round(panel * count / pool_size)
+            quotas.append(
+                Quota(
+                    campaign=campaign,
+                    attribute=attribute,
+                    value=value,
+                    minimum=max(0, share - 1),
+                    maximum=share + 1,
+                )
+            )
+    Quota.objects.bulk_create(quotas)
+    url = f"/gestion/campagnes/{campaign.slug}/panel/tirages/"
+    # The form lists the solver's algorithms: its first display imports the library (cvxpy…),
+    # once per process; timed apart so that the POST below is the enqueueing alone.
+    timed("page des tirages (1er affichage : import du solveur)", lambda: client.get(url))
+    data = {"size": panel, "reserve_size": 0, "seed": "bench 1 2 3", "algorithm": "maximin"}
+    response, _ = timed(
+        f"tirage {panel} parmi {pool_size} : requête (mise en file)", lambda: client.post(url, data)
+    )
+    assert response.status_code == 302 and "/gestion/taches/" in response.url, response
+    timed(f"tirage {panel} parmi {pool_size} : exécutant (db_worker)", worker)
+    job = Job.objects.get(kind=Job.Kind.PANEL_DRAW)
+    print(f"  tâche : {job.get_status_display()} {job.error}".rstrip(), flush=True)
+
+
+def bench_import(client, lines: int) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bench import generate
+    from budget.jobs.models import Job
+
+    data = generate.generate_scdl_csv(lines, seed=0)
+    upload = SimpleUploadedFile("metropole.csv", data, content_type="text/csv")
+    response, _ = timed(
+        f"import de {lines} lignes : vérification (requête)",
+        lambda: client.post("/gestion/import/", {"file": upload}),
+    )
+    assert response.status_code == 200
+    token = client.session["budget_import_pending"]["token"]
+    response, _ = timed(
+        f"import de {lines} lignes : confirmation (mise en file)",
+        lambda: client.post("/gestion/import/confirmer/", {"token": token}),
+    )
+    assert response.status_code == 302 and "/gestion/taches/" in response.url, response
+    timed(f"import de {lines} lignes : exécutant (db_worker)", worker)
+    job = Job.objects.get(kind=Job.Kind.BUDGET_IMPORT)
+    print(f"  tâche : {job.get_status_display()} {job.result_message or job.error}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pool", type=int, default=5_000)
+    parser.add_argument("--panel", type=int, default=500)
+    parser.add_argument("--lines", type=int, default=50_000)
+    parser.add_argument("--only", choices=["draw", "import"], help="one of the two benchmarks")
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="arbitrages-bench-jobs-"))
+    os.environ["UPLOADS_PENDING_DIR"] = str(workdir)
+    try:
+        vendor = setup_django(workdir / "bench.sqlite3")
+        from django.test import Client
+
+        from budget.roles import ADMINISTRATOR, FACILITATOR, FINANCE
+        from tests.factories import make_user
+
+        print(f"base : {vendor}, tâches : base de données (db_worker --batch)", flush=True)
+        client = Client()
+        client.force_login(make_user(roles=(ADMINISTRATOR, FACILITATOR, FINANCE)))
+        if args.only != "import":
+            bench_draw(client, args.pool, args.panel)
+        if args.only != "draw":
+            bench_import(client, args.lines)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
