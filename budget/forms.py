@@ -16,6 +16,10 @@ class _SizeLimitedFileForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Lets the page refuse an oversized file before uploading it (the server checks too).
         self.fields["file"].widget.attrs["data-max-bytes"] = settings.BUDGET_IMPORT_MAX_BYTES
+        # Read by static/js/upload.js (no inline script: the Content-Security-Policy).
+        self.fields["file"].widget.attrs["data-too-big"] = _(
+            "Ce fichier dépasse la taille maximale acceptée."
+        )
 
     def clean_file(self) -> UploadedFile:
         uploaded = self.cleaned_data["file"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 import plotly
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     # its own Host header (config/health.py).
     "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database too busy to answer in time: a 503 « réessayez dans un instant », not a 500.
     "config.busy.DatabaseBusyMiddleware",
@@ -280,6 +282,17 @@ TASKS = {
 
 # Budget files: refuse anything larger before parsing it (bytes).
 BUDGET_IMPORT_MAX_BYTES = int(os.environ.get("BUDGET_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Spreadsheets (every import, budget/spreadsheets/limits.py): what reading one may cost. An
+# XLSX is a zip: its inflated size and compression ratio are checked before it is opened, then
+# rows, columns (empty ones before the last included) and cells while it is read, CSV too.
+SPREADSHEET_MAX_INFLATED_BYTES = int(
+    os.environ.get("SPREADSHEET_MAX_INFLATED_BYTES", str(200 * 1024 * 1024))
+)
+SPREADSHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SPREADSHEET_MAX_COMPRESSION_RATIO", "100"))
+SPREADSHEET_MAX_SHEETS = int(os.environ.get("SPREADSHEET_MAX_SHEETS", "50"))
+SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "100000"))
+SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "200"))
+SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "3000000"))
 # Where validated uploads wait for confirmation (shared storage when several servers run).
 UPLOADS_PENDING_DIR = os.environ.get("UPLOADS_PENDING_DIR", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -291,6 +304,22 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token is in hx-headers on <body>
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (Django's middleware): every script, style, image and font comes from
+# this site, and nothing inline. Charts travel as data attributes drawn by static/js/charts.js
+# (budget/figures.py); plotly.js styles its figures through the CSSOM, which the policy allows.
+# No nonce: no page needs an inline script. A view may send its own header (attachments do).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not TESTING)
     SESSION_COOKIE_SECURE = not TESTING

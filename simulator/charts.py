@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from budget.figures import figure_div
 from budget.finance import DEBT_CAPACITY_CEILING_YEARS
 from simulator.engine import SimulationResult
 
@@ -37,9 +38,7 @@ class Chart:
     numeric: set[int] = field(default_factory=set)  # column indexes aligned right
 
     def html(self) -> str:
-        return self.figure.to_html(
-            full_html=False, include_plotlyjs=False, div_id=self.id, config=CONFIG
-        )
+        return figure_div(self.figure, div_id=self.id, config=CONFIG)
 
 
 def euros(value: float) -> str:
@@ -59,6 +58,14 @@ def _layout(figure: go.Figure, *, height: int = 360, **extra) -> go.Figure:
         **extra,
     )
     return figure
+
+
+def _empty(message: str) -> go.Figure:
+    """A chart with nothing to draw: its message, no axes."""
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, font={"size": 16, "color": MUTED})
+    hidden = {"visible": False}
+    return _layout(figure, height=160, xaxis=hidden, yaxis=hidden)
 
 
 def full_year_split(result: SimulationResult) -> tuple[float, float]:
@@ -153,6 +160,18 @@ def sankey(result: SimulationResult, measure_names: dict[str | None, str]) -> Ch
             links[key] = links.get(key, 0.0) + abs(saving)
             signs[key] = signs.get(key, 0.0) + saving
     keys = list(links)
+    if not keys:
+        # plotly.js cannot lay out a sankey without nodes (it throws "Invalid array length"):
+        # before any measure moves money, the chart says so instead.
+        return Chart(
+            "chart-sankey",
+            _("Où l'argent bouge (année %(year)s) : mesures → lignes → chapitres")
+            % {"year": result.horizon},
+            _empty(_("Aucune mesure ne déplace encore d'argent.")),
+            [_("Mesure"), _("Ligne"), _("Chapitre"), _("Effet sur l'épargne")],
+            [],
+            {3},
+        )
     figure = go.Figure(
         go.Sankey(
             arrangement="snap",

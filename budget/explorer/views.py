@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 from budget.explorer import charts
 from budget.explorer.filters import BudgetLineFilter
 from budget.explorer.tables import PER_PAGE, BudgetLineTable, export_rows, rows_to_csv, rows_to_xlsx
+from budget.figures import figure_div
 from budget.finance import DEPENSE, RECETTE, compute_ratios
 from budget.frames import lines_frame
 from budget.models import Budget, BudgetLine, ImpactRule
@@ -84,12 +85,7 @@ def _chart_context(request: HtmxHttpRequest, budget: Budget, frame: pd.DataFrame
         figure = charts.sunburst_figure(
             hierarchy, title=charts.sunburst_title(view=view, direction=direction)
         )
-        chart_html = figure.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            div_id="budget-sunburst",
-            config=PLOTLY_CONFIG,
-        )
+        chart_html = figure_div(figure, div_id="budget-sunburst", config=PLOTLY_CONFIG)
     real = frame[frame["kind"] == "reel"]
     return {
         "view": view,
@@ -320,9 +316,7 @@ def line_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         effects = charts.impact_effects(rules)
         effects_rows = effects.to_dict("records")
         figure = charts.impacts_figure(effects, line_label=line.display_label)
-        chart_html = figure.to_html(
-            full_html=False, include_plotlyjs=False, div_id="line-impacts", config=PLOTLY_CONFIG
-        )
+        chart_html = figure_div(figure, div_id="line-impacts", config=PLOTLY_CONFIG)
     context = {
         "budget": budget,
         "line": line,

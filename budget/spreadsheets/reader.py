@@ -5,6 +5,9 @@ volunteers, council answers, instruction sheets, paper ballots, panel draw files
 here, so that they all accept the same files: CSV with `;`, `,` or tab, UTF-8 (with or without
 BOM) or Latin-1/Windows-1252, decimal commas; XLSX read in openpyxl's read-only mode.
 
+Files that would exhaust the server (a zip bomb, a million rows or columns) are refused as
+a whole before or while reading, at the caps of `limits`.
+
 Nothing raises for bad input: problems come back as RowError naming the row (header = 1) and
 the column (see `cells`), because the people importing need to see every problem of a file at
 once; `cells` also reads typed values (amounts with a decimal comma, integers, dates, choices).
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from budget.spreadsheets.cells import RowError, cell_text, located, quoted, size_problem
+from budget.spreadsheets.limits import RowBudget, TooLarge, archive_problem, sheets_problem
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -89,9 +93,12 @@ def read_csv(data: bytes) -> Table:
 
 
 def read_csv_text(text: str) -> Table:
-    """Rows keep their physical line number, even after a quoted cell spanning lines."""
+    """Rows keep their physical line number, even after a quoted cell spanning lines.
+
+    A file past a cap of `limits` comes back as its one error, without header or rows."""
     table = Table()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    budget = RowBudget()
     first = True
     try:
         while True:
@@ -100,6 +107,7 @@ def read_csv_text(text: str) -> Table:
                 cells = next(reader)
             except StopIteration:
                 break
+            budget.row(reader.line_num, len(cells))
             if not any(cell.strip() for cell in cells):
                 continue
             if first:
@@ -116,6 +124,8 @@ def read_csv_text(text: str) -> Table:
                 _("le fichier CSV est mal formé (%(reason)s).") % {"reason": exc},
             )
         )
+    except TooLarge as exc:
+        return Table(errors=[exc.error])
     return table
 
 
@@ -150,10 +160,21 @@ class XlsxReader:
     def first_sheet(self) -> str:
         return self.book.sheetnames[0]
 
+    def rows(self, title: str, *, min_row: int = 1):
+        """A sheet's rows of values, as openpyxl reads them; raises TooLarge past a cap."""
+        sheet = self.book[title]
+        sheet.reset_dimensions()
+        budget = RowBudget(title)
+        for number, row in enumerate(sheet.iter_rows(min_row=min_row, values_only=True), min_row):
+            budget.row(number, len(row))
+            yield row
+
     def table(self, title: str, *, prefix: str = "") -> Table:
+        """The sheet as a Table; raises TooLarge past a cap of `limits`."""
         from openpyxl import load_workbook
 
         table = Table(strict_width=False)
+        budget = RowBudget(title)
         sheet = self.book[title]
         xml = self._zip.read(sheet._worksheet_path)
         for match in _MERGE_RE.finditer(xml):
@@ -182,6 +203,7 @@ class XlsxReader:
             formula_sheet.reset_dimensions()
             formulas = formula_sheet.iter_rows(min_row=1, values_only=True)
         for number, row in enumerate(values, start=1):
+            budget.row(number, len(row))
             raw = next(formulas, ()) if formulas is not None else ()
             cells = [cell_text(value) for value in row]
             while cells and not cells[-1].strip():
@@ -219,8 +241,12 @@ def _column_letter(index: int) -> str:
 
 
 def open_xlsx(data: bytes) -> tuple[XlsxReader | None, RowError | None]:
+    """The workbook, or why it cannot be read: checked first against the caps of `limits`."""
+    problem = archive_problem(data)
+    if problem is not None:
+        return None, problem
     try:
-        return XlsxReader(data), None
+        reader = XlsxReader(data)
     except Exception:  # openpyxl raises many kinds of errors for broken archives
         return None, located(
             None,
@@ -231,6 +257,11 @@ def open_xlsx(data: bytes) -> tuple[XlsxReader | None, RowError | None]:
                 "classeur protégé par mot de passe ou autre format)."
             ),
         )
+    problem = sheets_problem(len(reader.book.sheetnames))
+    if problem is not None:
+        reader.close()
+        return None, problem
+    return reader, None
 
 
 def read_table(data: bytes, filename: str, *, sheet: str = "") -> tuple[Table, str]:
@@ -262,6 +293,8 @@ def read_table(data: bytes, filename: str, *, sheet: str = "") -> tuple[Table, s
         try:
             title = (sheet and reader.find_sheet(sheet)) or reader.first_sheet
             return reader.table(title), "xlsx"
+        except TooLarge as exc:
+            return Table(errors=[exc.error]), "xlsx"
         finally:
             reader.close()
     return read_csv(data), "csv"
@@ -306,6 +339,8 @@ def read_sheets(
                 continue
             tables[name] = reader.table(title, prefix=f"{name}." if prefixed else "")
             errors.extend(tables[name].errors)
+    except TooLarge as exc:
+        return {}, [exc.error]
     finally:
         reader.close()
     return tables, errors

@@ -11,6 +11,7 @@ from budget.imports import views as backoffice
 from budget.jobs.models import Job
 from budget.models import Authority, Budget, BudgetLine
 from budget.roles import ADMINISTRATOR, FINANCE
+from tests.budget.files.bombs import MB, zip_bomb
 from tests.budget.files.scdl import csv_bytes, row
 from tests.factories import make_user
 
@@ -75,8 +76,11 @@ def test_the_form_has_a_label_on_every_input(client, role):
     for name in ("file", "authority", "population", "debt_start"):
         assert f'<label for="id_{name}"' in body
     assert 'hx-encoding="multipart/form-data"' in body
-    assert "htmx:xhr:progress" in body
+    # Progress and the size check come from a static script (no inline script: the CSP).
+    assert '<script src="/static/js/upload.js"></script>' in body
     assert 'data-max-bytes="20971520"' in body
+    assert 'data-too-big="Ce fichier dépasse la taille maximale acceptée."' in body
+    assert 'data-sent="Fichier envoyé ; vérification en cours…"' in body
 
 
 def test_validate_then_confirm(finance):
@@ -182,3 +186,59 @@ def test_stashed_files_are_private(finance):
     (stash,) = uploads._pending_dir().glob("*.upload")
     assert stash.stat().st_mode & 0o077 == 0
     assert uploads._pending_dir().stat().st_mode & 0o077 == 0
+
+
+# --- files that would exhaust the server (budget/spreadsheets/limits.py) ------------------
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated_and_nothing_is_written(finance):
+    bomb = zip_bomb([["BGT_NATDEC"], ["budget primitif"]], inflated=5 * MB)
+
+    response = finance.post(URL, {"file": upload(bomb, "bp2026.xlsx")})
+
+    body = response.content.decode()
+    assert "Fichier refusé : 1 problème" in body
+    assert "Le classeur se décompresse " in body
+    assert "fois (limite : 100 fois) : ce n&#x27;est pas un tableur ordinaire" in body
+    assert CONFIRM_URL not in body
+    assert backoffice.IMPORT_KEY not in finance.session
+    assert not list(uploads._pending_dir().glob("*.upload"))
+    assert nothing_written()
+
+
+def test_a_file_past_the_row_limit_is_refused_and_one_at_the_limit_is_accepted(finance, settings):
+    settings.SPREADSHEET_MAX_ROWS = 25  # the header and 25 lines make 26
+
+    response = finance.post(URL, {"file": upload(good_file())})
+
+    body = response.content.decode()
+    assert (
+        "Le fichier dépasse la limite de 25 lignes : le fichier n&#x27;est pas lu. Découpez-le "
+        "ou retirez les lignes inutiles (vides comprises)." in body
+    )
+    assert backoffice.IMPORT_KEY not in finance.session
+    assert nothing_written()
+
+    settings.SPREADSHEET_MAX_ROWS = 26
+    accepted = finance.post(URL, {"file": upload(good_file())}).content.decode()
+    assert "25 lignes, dont 25 nouvelles" in accepted
+
+
+def test_a_file_past_the_column_limit_is_refused_and_one_at_the_limit_is_accepted(
+    finance, settings
+):
+    settings.SPREADSHEET_MAX_COLUMNS = len(row()) - 1
+
+    response = finance.post(URL, {"file": upload(good_file())})
+
+    body = response.content.decode()
+    assert (
+        "Ligne 1 : Le fichier compte 16 colonnes, au-delà de la limite de 15 : le fichier "
+        "n&#x27;est pas lu. Retirez les colonnes inutiles (vides comprises)." in body
+    )
+    assert backoffice.IMPORT_KEY not in finance.session
+    assert nothing_written()
+
+    settings.SPREADSHEET_MAX_COLUMNS = len(row())
+    accepted = finance.post(URL, {"file": upload(good_file())}).content.decode()
+    assert "25 lignes, dont 25 nouvelles" in accepted

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 
 import pytest
 
@@ -58,6 +59,24 @@ def browser(_allow_sync_db_in_async_loop):
         browser.close()
 
 
+# Content-Security-Policy violations, recorded from the first script of every document (before
+# the page's own): assert_accessible checks there are none, so every journey checks the policy.
+RECORD_CSP_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ` +
+    `${event.sourceFile}:${event.lineNumber} (${event.sample})`
+  );
+});
+"""
+
+
+def assert_no_csp_violation(page) -> None:
+    violations = page.evaluate("window.__violations || []")
+    assert violations == [], f"Violations de la politique CSP sur {page.url} : {violations}"
+
+
 # The password the journeys give the demo accounts (and tests.factories.make_user's).
 PASSWORD = "mot-de-passe-solide-42"
 
@@ -75,6 +94,7 @@ def open_page(browser):
             has_touch=touch,
             accept_downloads=True,
         )
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -114,6 +134,7 @@ def demo(settings):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -121,8 +142,11 @@ def page(browser):
 
 
 def assert_accessible(page) -> None:
-    """axe-core on the current page: no serious or critical violation."""
+    """axe-core on the current page: no serious or critical violation; and none of the
+    Content-Security-Policy either."""
     from axe_playwright_python.sync_playwright import Axe
+
+    assert_no_csp_violation(page)
 
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
@@ -169,3 +193,24 @@ def starts(label: str) -> re.Pattern:
 
 def messages_text(page) -> str:
     return " ".join(page.locator(".message").all_inner_texts())
+
+
+def wait_until(page, expression: str, *, arg=None, timeout: int = 30_000) -> None:
+    """Wait until a JavaScript expression (or function of `arg`) is true in the page.
+
+    Not `page.wait_for_function`: Playwright runs its predicate with eval inside the page,
+    which the Content-Security-Policy refuses (no 'unsafe-eval'); `page.evaluate` goes through
+    the browser's DevTools protocol, which the policy does not govern."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except Error as error:  # a navigation under way: ask the next page
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Toujours faux après {timeout} ms : {expression}")
+        page.wait_for_timeout(100)

@@ -13,7 +13,15 @@ import pytest
 from budget.models import BudgetLine
 from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR
 from simulator.management.commands.load_demo import demo_load
-from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
+from tests.e2e.conftest import (
+    PASSWORD,
+    assert_accessible,
+    messages_text,
+    starts,
+    submit,
+    visit,
+    wait_until,
+)
 from tests.e2e.conftest import log_in as log_in_as
 from tests.factories import make_user
 from tests.votes.factories import (
@@ -45,7 +53,8 @@ def wait_for_focus(page, selector: str) -> None:
 
     htmx moves it once the swap has settled, hence the wait.
     """
-    page.wait_for_function(
+    wait_until(
+        page,
         "selector => document.activeElement && document.activeElement.matches(selector)",
         arg=selector,
         timeout=5_000,

@@ -17,7 +17,15 @@ from openpyxl import load_workbook
 from budget.models import Commune
 from fixtures import demo_campaign as data
 from fixtures import make_demo
-from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
+from tests.e2e.conftest import (
+    PASSWORD,
+    assert_accessible,
+    messages_text,
+    starts,
+    submit,
+    visit,
+    wait_until,
+)
 from tests.e2e.conftest import log_in as log_in_as
 from votes.campaigns.models import Campaign, Category, Phase
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp
@@ -99,9 +107,7 @@ def test_the_demo_campaign_goes_from_the_explorer_to_the_councils_published_answ
     summary = citizen.locator("#sim-summary")
     assert "ne change encore rien" in summary.inner_text()
     citizen.locator("#m-eclairage-nuit").check()
-    citizen.wait_for_function(
-        "document.querySelector('#sim-summary').textContent.includes('économise')"
-    )
+    wait_until(citizen, "document.querySelector('#sim-summary').textContent.includes('économise')")
     assert "par an en année pleine" in summary.inner_text()
     assert_accessible(citizen)
 

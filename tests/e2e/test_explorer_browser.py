@@ -15,7 +15,7 @@ from django.conf import settings
 
 from budget.models import BudgetLine
 from simulator.management.commands.load_demo import demo_load
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,12 +115,14 @@ def test_the_overview_shows_the_demo_figures_and_drills_into_a_function(live_ser
     # General administration (function 020): one of the widest operating sectors, easy to hit.
     administration = "total/fonctionnement/020"
     click_sunburst_node(page, administration)
-    page.wait_for_function(
+    wait_until(
+        page,
         "(id) => document.getElementById('budget-sunburst').data[0].level === id",
         arg=administration,
     )
     # Once the zoom transition is over, the sector drawn at the centre is the function.
-    page.wait_for_function(
+    wait_until(
+        page,
         """(id) => {
           const slices = [...document.querySelectorAll('#budget-sunburst g.slice')];
           return slices.length > 0 && slices.every((g) => g.__data__.data.data.id !== 'total')
@@ -152,12 +154,13 @@ def test_the_nature_toggle_redraws_the_chart_by_chapter_without_reloading(live_s
     page.get_by_role("link", name="Par nature").click()
 
     page.wait_for_url("**vue=nature**")
-    page.wait_for_function(
+    wait_until(
+        page,
         """() => {
           const gd = document.getElementById('budget-sunburst');
           return gd && gd.layout && gd.layout.title.text === 'Dépenses réelles par nature'
             && gd.querySelector('g.slice') !== null;
-        }"""
+        }""",
     )
     assert page.evaluate(SAME_DOCUMENT)
     assert page.get_by_role("link", name="Par nature").get_attribute("aria-current") == "true"
@@ -190,7 +193,8 @@ def test_the_search_filter_updates_the_table_in_place(live_server, page):
     page.get_by_label("Rechercher").fill("60612")
 
     page.wait_for_url("**q=60612**")
-    page.wait_for_function(
+    wait_until(
+        page,
         "(n) => document.querySelector('#lines-table .table-count').textContent.trim()"
         ".startsWith(n + ' lignes')",
         arg=len(electricity),

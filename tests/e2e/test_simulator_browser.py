@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, wait_until
 from tests.simulator.factories import make_measure, pool_budget, with_levers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,9 +29,7 @@ def test_toggling_a_measure_updates_the_summary_and_the_charts(live_server, page
     # Keyboard only: focus the checkbox and tick it with the space bar.
     page.locator("#m-piscine-lundi").focus()
     page.keyboard.press("Space")
-    page.wait_for_function(
-        "document.querySelector('#sim-summary').textContent.includes('40\u202f500')"
-    )
+    wait_until(page, "document.querySelector('#sim-summary').textContent.includes('40\u202f500')")
     text = summary.inner_text()
     assert "économise 40\u202f500\u00a0€ par an en année pleine" in text
     assert "il manque 9\u202f500\u00a0€" in text
@@ -49,9 +47,7 @@ def test_toggling_a_measure_updates_the_summary_and_the_charts(live_server, page
     slider.focus()
     for _ in range(10):
         page.keyboard.press("ArrowLeft")
-    page.wait_for_function(
-        "document.querySelector('#sim-summary').textContent.includes('est atteint')"
-    )
+    wait_until(page, "document.querySelector('#sim-summary').textContent.includes('est atteint')")
     assert "50\u202f500\u00a0€" in summary.inner_text()
     assert_accessible(page)
 
@@ -64,9 +60,7 @@ def test_a_revenue_lever_updates_the_result_and_its_household_effect(live_server
     # Typed with the keyboard, then confirmed: the form posts on change.
     page.locator("#lever-cantine").fill("2")
     page.locator("#lever-cantine").press("Tab")
-    page.wait_for_function(
-        "document.querySelector('#sim-summary').textContent.includes('50\u202f000')"
-    )
+    wait_until(page, "document.querySelector('#sim-summary').textContent.includes('50\u202f000')")
     assert "économise 50\u202f000\u00a0€ par an en année pleine" in summary.inner_text()
     table = page.locator("table.lever-effects")
     assert "+8\u00a0€ par foyer et par an" in table.inner_text()

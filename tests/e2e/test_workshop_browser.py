@@ -10,7 +10,15 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from tests.e2e.conftest import PASSWORD, assert_accessible, messages_text, starts, submit, visit
+from tests.e2e.conftest import (
+    PASSWORD,
+    assert_accessible,
+    messages_text,
+    starts,
+    submit,
+    visit,
+    wait_until,
+)
 from tests.e2e.conftest import log_in as log_in_as
 from votes.campaigns.workflow import campaign_move
 from votes.workshops.models import GroupArgument, Workshop, WorkshopGroup, WorkshopProposal
@@ -115,11 +123,12 @@ def test_a_facilitator_follows_two_groups_building_their_scenarios(live_server, 
     dashboard.evaluate(
         "window.polls = 0;document.body.addEventListener('htmx:afterRequest', () => window.polls++)"
     )
-    dashboard.wait_for_function("window.polls > 0")
+    wait_until(dashboard, "window.polls > 0")
     tick(table_b, "communication-papier")
     new_saving_b = full_year(table_b)
     assert new_saving_b != saving_b
-    dashboard.wait_for_function(
+    wait_until(
+        dashboard,
         "([name, text]) => [...document.querySelectorAll('.progress-table tbody tr')].some("
         "row => row.textContent.includes(name) && row.textContent.includes(text))",
         arg=["Table B", new_saving_b],

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import html
+import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -39,6 +41,13 @@ def test_it_shows_the_catalogue_the_sliders_and_an_empty_result(client, pool):
     assert 'name="line__FD-64111-413"' in body
     assert "ne change encore rien" in body
     assert 'id="chart-waterfall"' in body
+    # No measure moves money yet: no sankey, which plotly.js cannot lay out without nodes.
+    sankey = re.search(
+        r'<div id="chart-sankey" [^>]*data-plotly="([^"]*)"', response.content.decode()
+    )
+    figure = json.loads(html.unescape(sankey.group(1)))
+    assert figure["data"] == []
+    assert figure["layout"]["annotations"][0]["text"] == "Aucune mesure ne déplace encore d'argent."
 
 
 def test_the_htmx_partial_summarises_direct_and_induced_effects(client, pool):

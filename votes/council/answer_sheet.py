@@ -27,6 +27,7 @@ from budget.spreadsheets.cells import (
     parse_date,
     quoted,
 )
+from budget.spreadsheets.limits import TooLarge
 from budget.spreadsheets.reader import open_xlsx, upload_problem
 from votes.instruction.sheet import XLSX_TYPE, parse_reference
 
@@ -267,7 +268,10 @@ def read_sheet(
             parsed.errors.append(located)
             return parsed
         title, header_row, positions = located
-        rows = list(book[title].iter_rows(min_row=header_row + 1, values_only=True))
+        rows = list(reader.rows(title, min_row=header_row + 1))
+    except TooLarge as exc:
+        parsed.errors.append(exc.error)
+        return parsed
     finally:
         reader.close()
     seen: dict[int, int] = {}

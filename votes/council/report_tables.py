@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from budget.figures import figure_div
 from budget.spreadsheets import writer
 from budget.spreadsheets.writer import is_number
 from budget.templatetags.budget_tags import format_amount
@@ -57,9 +58,7 @@ class Table:
     def chart_html(self) -> str:
         if self.figure is None:
             return ""
-        return self.figure.to_html(
-            full_html=False, include_plotlyjs=False, div_id=f"{self.id}-chart", config=CONFIG
-        )
+        return figure_div(self.figure, div_id=f"{self.id}-chart", config=CONFIG)
 
     def display_rows(self) -> list[list[tuple[str, bool]]]:
         """Each cell as (French text, aligned right) for the page."""

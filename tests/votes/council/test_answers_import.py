@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from budget.roles import FINANCE, INSTRUCTOR, MODERATOR
+from tests.budget.files.bombs import zip_bomb
 from tests.factories import make_user
 from tests.votes.council.test_answers_services import Council, answer_all, council_campaign
 from votes.campaigns.models import Campaign, Phase
@@ -246,6 +247,27 @@ def test_it_refuses_a_file_too_big(monkeypatch):
 
 def test_the_size_limit_is_five_megabytes():
     assert services.IMPORT_MAX_BYTES == 5 * 1024 * 1024
+
+
+def test_it_refuses_a_zip_bomb_before_inflating_it():
+    c = council_campaign()
+
+    problems = _refused(c, zip_bomb([HEADER, row("P-0001")], title="Avis du conseil"))
+
+    assert len(problems) == 1
+    assert problems[0].startswith("Le classeur se décompresse ")
+
+
+def test_it_refuses_rows_past_the_limit_below_the_header(settings):
+    c = council_campaign()
+    settings.SPREADSHEET_MAX_ROWS = 2
+
+    problems = _refused(c, workbook_bytes([row("P-0001"), row("P-0002")]))
+
+    assert problems == [
+        "La feuille « Avis du conseil » dépasse la limite de 2 lignes : le fichier n'est pas "
+        "lu. Découpez-le ou retirez les lignes inutiles (vides comprises)."
+    ]
 
 
 def test_it_refuses_a_sheet_without_the_answer_columns():

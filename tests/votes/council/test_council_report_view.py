@@ -124,7 +124,7 @@ def test_the_draft_page_says_provisoire_and_has_the_print_button(client):
     assert "votes/report/report.html" in [t.name for t in response.templates]
     assert "PROVISOIRE — Rapport provisoire" in body
     assert body.count('<p class="report-draft-mark">PROVISOIRE</p>') == 5
-    assert 'onclick="window.print()">Imprimer / PDF</button>' in body
+    assert "data-print>Imprimer / PDF</button>" in body
     assert url(s.campaign, "votes:council_report_xlsx") in body
     assert "Empreinte SHA-256 de l'instantané transmis" not in body
 
@@ -140,7 +140,7 @@ def test_the_final_page_shows_the_fingerprint_and_the_sending_date(client):
     assert "Rapport définitif" in body
     assert "transmis au conseil le" in body
     assert "PROVISOIRE" not in body
-    assert 'onclick="window.print()">Imprimer / PDF</button>' in body
+    assert "data-print>Imprimer / PDF</button>" in body
 
 
 def test_the_page_has_the_sheets_of_the_workbook_with_charts_and_their_tables(client):

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from tests.budget.files.bombs import MB, workbook, zip_bomb
 from tests.votes.factories import make_campaign, make_commune
 from tests.votes.panels.factories import facilitator, make_volunteer
 from votes.panels.imports import IMPORT_MAX_BYTES, volunteers_import
@@ -204,3 +205,62 @@ def test_free_neighbourhood_names_keep_one_spelling():
         "nord",
         "nord",
     ]
+
+
+# --- files that would exhaust the server (budget/spreadsheets/limits.py) ------------------
+
+
+def _post(client, campaign, name: str, data: bytes):
+    client.force_login(facilitator())
+    url = reverse("votes:panel_pool_import", kwargs={"slug": campaign.slug})
+    upload = SimpleUploadedFile(name, data)
+    return client.post(url, {"file": upload, "consent_confirmed": "on"})
+
+
+def test_a_zip_bomb_is_refused_on_the_pool_page_and_nothing_is_written(client):
+    campaign = make_campaign()
+    bomb = zip_bomb([HEADER.strip().split(";")], inflated=5 * MB)
+
+    response = _post(client, campaign, "volontaires.xlsx", bomb)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Fichier refusé : rien n'a été importé" in html
+    assert "Le classeur se décompresse " in html
+    assert "fois (limite : 100 fois) : ce n&#x27;est pas un tableur ordinaire" in html
+    assert "panel_volunteers_pending" not in client.session
+    assert not Volunteer.objects.exists()
+
+
+def test_a_file_past_the_row_limit_is_refused_and_one_at_the_limit_is_accepted(client, settings):
+    settings.SPREADSHEET_MAX_ROWS = 2  # GOOD is a header and two volunteers
+    campaign = make_campaign()
+    longer = GOOD + "Paul Petit;paul@example.org;;H;25-34;Centre;;\n"
+
+    response = _post(client, campaign, "volontaires.csv", longer.encode())
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Le fichier dépasse la limite de 2 lignes : le fichier n&#x27;est pas lu." in html
+    assert "panel_volunteers_pending" not in client.session
+    assert not Volunteer.objects.exists()
+
+    settings.SPREADSHEET_MAX_ROWS = 3
+    accepted = _post(client, campaign, "volontaires.csv", GOOD.encode()).content.decode()
+    assert "2 volontaires seront ajoutés au vivier." in accepted
+
+
+def test_a_workbook_past_the_column_limit_is_refused(settings):
+    settings.SPREADSHEET_MAX_COLUMNS = 7  # the header has 8
+    campaign = make_campaign()
+    data = workbook([HEADER.strip().split(";"), GOOD.splitlines()[1].split(";")])
+
+    report = volunteers_import(
+        campaign=campaign, data=data, filename="volontaires.xlsx", consent_confirmed=True
+    )
+
+    assert messages(report) == [
+        "Ligne 1 : La feuille « Sheet » compte 8 colonnes, au-delà de la limite de 7 : le "
+        "fichier n'est pas lu. Retirez les colonnes inutiles (vides comprises)."
+    ]
+    assert not Volunteer.objects.exists()

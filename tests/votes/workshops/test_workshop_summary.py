@@ -73,7 +73,7 @@ def test_the_summary_has_the_groups_choices_arguments_matrix_and_proposals(clien
     assert 'class="consensus-matrix"' in page and "consensus</span>" in page
     assert 'id="chart-workshop-spread"' in page
     assert "P-0001 — Éteindre l'éclairage la nuit</a>" in page
-    assert 'onclick="window.print()"' in page
+    assert "data-print>Imprimer / PDF" in page
     assert f'href="{url(setup, "synthese.xlsx")}"' in page
 
 
