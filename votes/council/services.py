@@ -31,7 +31,7 @@ from votes.council.models import CouncilSnapshot
 from votes.instruction.models import Instruction
 from votes.proposals.models import Proposal
 from votes.results import tally as rules
-from votes.voting.models import BallotLine, PollingStation, VotingCodeBatch
+from votes.voting.models import PollingStation, VotingCodeBatch
 
 logger = logging.getLogger(__name__)
 
@@ -291,12 +291,9 @@ def _tally_checks(campaign: Campaign) -> tuple[Check, Check]:
                 _("Sans dépouillement, les propositions retenues ne sont pas connues."),
             ),
         )
-    counted = (
-        BallotLine.objects.filter(ballot__campaign=campaign, ballot__is_void=False)
-        .values("ballot_id")
-        .distinct()
-        .count()
-    )
+    from votes.results.services import counted_lines
+
+    counted = counted_lines(campaign).values("ballot_id").distinct().count()
     if counted:
         tally = Check(
             tally_label,

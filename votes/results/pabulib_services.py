@@ -27,9 +27,9 @@ from votes.proposals.models import Proposal
 from votes.results import tally as rules
 from votes.results.pabulib import PbElection, PbProject, PbVote, categories_from_meta, check_ballots
 from votes.results.services import (
-    _counted_lines,
     ballot_proposals,
     category_kind,
+    counted_lines,
     savings_threshold_percent,
 )
 from votes.voting.models import Ballot, BallotLine
@@ -382,7 +382,7 @@ def pabulib_export(
         Ballot.objects.filter(campaign=campaign, is_void=False).values_list("id", "source_voter_id")
     )
     for ballot_id, proposal_id in (
-        _counted_lines(campaign)
+        counted_lines(campaign)
         .filter(proposal_id__in=project_id.keys())
         .values_list("ballot_id", "proposal_id")
         .order_by("ballot_id", "proposal__reference")

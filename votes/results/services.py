@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from votes.campaigns.models import Campaign, Category
@@ -142,15 +142,32 @@ def ballot_proposals(campaign: Campaign) -> list[BallotProposal]:
     return proposals
 
 
-def _counted_lines(campaign: Campaign):
-    return BallotLine.objects.filter(ballot__campaign=campaign, ballot__is_void=False)
+def counted_lines(campaign: Campaign):
+    """The lines that count: not on a void ballot, and in a category where the ballot reaches
+    the category's minimum (min_votes). A code or paper ballot under a minimum is refused or
+    void when it is recorded; an online ballot is saved choice by choice and stays open until
+    the vote closes, so its choices in a category left under the minimum are not counted (the
+    ballot and its review say so)."""
+    in_category = (
+        BallotLine.objects.filter(ballot=OuterRef("ballot"), category=OuterRef("category"))
+        .order_by()
+        .values("ballot")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    lines = BallotLine.objects.filter(ballot__campaign=campaign, ballot__is_void=False)
+    if not Category.objects.filter(campaign=campaign, min_votes__gt=0).exists():
+        return lines
+    return lines.alias(in_category=Subquery(in_category)).filter(
+        in_category__gte=F("category__min_votes")
+    )
 
 
 def approvals_by_channel(campaign: Campaign) -> dict[int, dict[str, int]]:
     """Approvals per proposal id and channel, void ballots excluded: one GROUP BY."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
-        _counted_lines(campaign)
+        counted_lines(campaign)
         .values_list("proposal_id", "ballot__channel")
         .annotate(n=Count("id"))
         .order_by()
@@ -184,7 +201,7 @@ def ballots_approving(campaign: Campaign, proposal_ids: dict[int, int]) -> list[
     reference): one query, grouped here (``mes`` reads whole ballots, not counts)."""
     ballots: dict[int, list[int]] = defaultdict(list)
     for ballot_id, proposal_id in (
-        _counted_lines(campaign).values_list("ballot_id", "proposal_id").order_by()
+        counted_lines(campaign).values_list("ballot_id", "proposal_id").order_by()
     ):
         reference = proposal_ids.get(proposal_id)
         if reference is not None:
@@ -196,7 +213,7 @@ def expressed_ballots(campaign: Campaign, proposal_ids: list[int]) -> dict[int, 
     """Per category id, the counted ballots approving at least one of ``proposal_ids`` in it
     (the base of a savings threshold in %): one GROUP BY."""
     rows = (
-        _counted_lines(campaign)
+        counted_lines(campaign)
         .filter(proposal_id__in=proposal_ids)
         .values_list("category_id")
         .annotate(n=Count("ballot_id", distinct=True))
