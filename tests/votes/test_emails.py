@@ -6,10 +6,9 @@ import logging
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from tests.budget.jobs.factories import database_tasks
+from tests.budget.jobs.factories import database_tasks, run_db_worker
 from votes import emails
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,7 @@ def test_with_the_database_backend_the_request_only_enqueues_and_the_worker_send
         assert send(["a@exemple.fr", "b@exemple.fr"]) == 2
         assert mailoutbox == []
         assert DBTaskResult.objects.filter(status="READY").count() == 2
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        run_db_worker()
     assert sorted(message.to[0] for message in mail.outbox) == ["a@exemple.fr", "b@exemple.fr"]
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
 

@@ -155,11 +155,12 @@ def counted_lines(campaign: Campaign):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    lines = BallotLine.objects.filter(ballot__campaign=campaign, ballot__is_void=False)
-    if not Category.objects.filter(campaign=campaign, min_votes__gt=0).exists():
-        return lines
-    return lines.alias(in_category=Subquery(in_category)).filter(
-        in_category__gte=F("category__min_votes")
+    # No extra query to learn whether a category has a minimum: the count is asked only for
+    # lines of such a category (the database stops at the first true side of the OR).
+    return (
+        BallotLine.objects.filter(ballot__campaign=campaign, ballot__is_void=False)
+        .alias(in_category=Subquery(in_category))
+        .filter(Q(category__min_votes=0) | Q(in_category__gte=F("category__min_votes")))
     )
 
 

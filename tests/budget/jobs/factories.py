@@ -63,3 +63,19 @@ def database_tasks():
     finally:
         # The next use builds the backend of the settings again (immediate in tests).
         del task_backends["default"]
+
+
+def run_db_worker() -> None:
+    """Run django-tasks-db's worker once over what waits, in the test's own transaction.
+
+    The worker calls close_old_connections() between tasks; inside a test the connection is in
+    an atomic block (autocommit off), so Django would drop it: on PostgreSQL the test's
+    transaction goes with it (SQLite's in-memory database ignores the close). Django's test
+    client disconnects the same call from request_finished for the same reason.
+    """
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

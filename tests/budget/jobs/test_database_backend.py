@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from budget.jobs.models import Job
 from budget.jobs.services import job_submit
-from tests.budget.jobs.factories import BEHAVIOUR, database_tasks, sample_task
+from tests.budget.jobs.factories import BEHAVIOUR, database_tasks, run_db_worker, sample_task
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,6 @@ def submit() -> Job:
     )
 
 
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-
 def test_a_job_waits_in_the_database_until_the_worker_runs_it(client):
     with database_tasks():
         job = submit()
@@ -39,7 +35,7 @@ def test_a_job_waits_in_the_database_until_the_worker_runs_it(client):
         client.force_login(job.owner)
         page = client.get(job.get_absolute_url()).content.decode()
         assert "En attente d&#x27;un exécutant…" in page and "<progress" in page
-        run_worker()
+        run_db_worker()
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and job.attempts == 1
     assert DBTaskResult.objects.get(id=job.task_result_id).status == "SUCCESSFUL"
@@ -49,7 +45,7 @@ def test_a_failed_job_is_failed_for_the_worker_too_and_a_retry_enqueues_it_again
     BEHAVIOUR["do"] = "crash"
     with database_tasks():
         job = submit()
-        run_worker()
+        run_db_worker()
         job.refresh_from_db()
         assert job.status == Job.Status.FAILED
         assert DBTaskResult.objects.get(id=job.task_result_id).status == "FAILED"
@@ -58,7 +54,7 @@ def test_a_failed_job_is_failed_for_the_worker_too_and_a_retry_enqueues_it_again
         client.post(f"/gestion/taches/{job.pk}/relancer/")
         job.refresh_from_db()
         assert job.status == Job.Status.QUEUED
-        run_worker()
+        run_db_worker()
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and job.attempts == 2
     assert DBTaskResult.objects.count() == 2
@@ -67,7 +63,7 @@ def test_a_failed_job_is_failed_for_the_worker_too_and_a_retry_enqueues_it_again
 def test_old_task_results_are_pruned_by_the_command_and_a_second_run_prunes_nothing():
     with database_tasks():
         submit()
-        run_worker()
+        run_db_worker()
         DBTaskResult.objects.update(finished_at="2020-01-01T00:00:00Z")
         call_command("prune_db_task_results", "--min-age-days", "14", verbosity=0)
         assert not DBTaskResult.objects.exists()
