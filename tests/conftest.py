@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,13 @@ def _role_groups(request):
     if Group.objects.filter(name__in=ROLES).count() != len(ROLES):
         for name in ROLES:
             Group.objects.get_or_create(name=name)
+    # The glossary is seeded by a data migration too (budget 0006): the same flush removes it.
+    from django.apps import apps
+
+    from budget.models import GlossaryTerm
+
+    if not GlossaryTerm.objects.exists():
+        importlib.import_module("budget.migrations.0006_glossary_terms").seed_terms(apps, None)
 
 
 @pytest.fixture(autouse=True)
