@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from tests.concurrency import run_together
 from tests.votes.factories import (
     make_campaign,
     make_category,
@@ -34,29 +33,6 @@ pytestmark = [
 ]
 
 CAP_MESSAGE = "Vous avez utilisé vos 3 votes dans « Sport » : retirez-en un pour choisir celui-ci."
-
-
-def run_together(calls: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Start every call at the same instant, each on its own thread and connection."""
-    start = threading.Barrier(len(calls))
-    results: list[object] = []
-    errors: list[BaseException] = []
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            start.wait()
-            results.append(call())
-        except BaseException as error:  # noqa: BLE001 - reported to the main thread below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def setting(proposals: int):
