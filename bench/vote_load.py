@@ -62,6 +62,7 @@ from bench.vote_load_server import (  # noqa: E402
     Client,
     add,
     bare,
+    bare_write,
     closed_loop,
     code_confirm,
     code_ready,
@@ -361,6 +362,16 @@ def run(args, plan: Plan, parts: Slices, ports: list[int], servers) -> list[Phas
         args.closed_seconds,
     )
     phases.append(Phase(f"closed loop, bare view ({args.concurrency})", outcomes, seconds))
+    # The floor of any vote: signed in, CSRF checked, one row written and committed. Its own
+    # clients (one per voter, as above), so that no two requests queue on one account.
+    write_clients = [voter_client(plan, voter, ports[0]) for voter in parts.closed]
+    outcomes, seconds = closed_loop(
+        range(10**9),
+        lambda item, _due: bare_write(write_clients[item % len(write_clients)]),
+        args.concurrency,
+        args.closed_seconds,
+    )
+    phases.append(Phase(f"closed loop, bare write ({args.concurrency})", outcomes, seconds))
 
     # 3. Two instances: additions round-robin, and every code confirmed once on each.
     if len(ports) > 1:
@@ -501,7 +512,7 @@ def main() -> int:
             stop_gunicorn(server)
         for phase in phases:
             if phase.name.startswith("closed loop, bare"):
-                continue
+                continue  # no ballot: nothing to check in the database
             check_phase(plan, phase, lost_answers_allowed=phase.name.startswith("kill"))
             if phase.codes:
                 check_codes(plan, phase)

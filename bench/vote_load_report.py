@@ -119,13 +119,21 @@ def report(args, phases: list[Phase]) -> int:
     app = next(
         (p for p in phases if p.name.startswith("closed loop, ") and "bare" not in p.name), None
     )
-    bare = next((p for p in phases if "bare" in p.name), None)
+    bare = next((p for p in phases if "bare view" in p.name), None)
+    floor = next((p for p in phases if "bare write" in p.name), None)
     if app is not None and bare is not None and bare.rate:
         share = app.rate / bare.rate
         print(
             f"  closed loop ≥ 50 % of the bare view: {'MET' if share >= 0.5 else 'NOT MET'} "
             f"({app.rate:.1f} / {bare.rate:.1f} req/s = {share:.0%})"
         )
+        if floor is not None and floor.rate:
+            # Why the goal above cannot be met by any vote: the floor itself stays below it.
+            print(
+                f"    the floor, a signed-in one-row write: {floor.rate:.1f} req/s = "
+                f"{floor.rate / bare.rate:.0%} of the bare view; the ballot addition is "
+                f"{app.rate / floor.rate:.0%} of the floor"
+            )
     for phase in phases:
         if phase.name.startswith(("two instances", "kill")):
             verdict = "MET" if not phase.problems else "NOT MET"

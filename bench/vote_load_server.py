@@ -376,6 +376,18 @@ def code_confirm(client: Client, index: int) -> Outcome:
     return Outcome(index, 0, kind, time.perf_counter() - started, answer.status)
 
 
+def bare_write(client: Client) -> Outcome:
+    """The floor: a signed-in POST writing one row (bench/vote_load_urls.py)."""
+    started = time.perf_counter()
+    try:
+        answer = client.request("POST", "/_banc/ecriture/", headers={"X-CSRFToken": client.csrf()})
+    except (OSError, http.client.HTTPException) as error:
+        return Outcome(0, 0, "error", detail=f"{type(error).__name__}: {error}")
+    kind = "acknowledged" if answer.status == 200 else "error"
+    queries = answer.headers.get("X-Bench-Queries")
+    return Outcome(0, 0, kind, time.perf_counter() - started, answer.status, int(queries or 0))
+
+
 def bare(client: Client) -> Outcome:
     started = time.perf_counter()
     try:
