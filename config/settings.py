@@ -7,7 +7,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-import plotly
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -228,11 +227,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # plotly.js is served from the copy shipped inside the plotly package: no CDN.
-    ("plotly", Path(plotly.__file__).resolve().parent / "package_data"),
-]
+# plotly.js is served from static/vendor/: a partial bundle with only the trace types the app
+# draws (frontend/plotly/, `make plotly-bundle`), a third of the full one; no CDN.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
