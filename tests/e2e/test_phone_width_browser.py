@@ -15,10 +15,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budget.models import Budget
 from simulator.services import scenario_create
-from votes.campaigns.models import Phase
-from votes.campaigns.workflow import campaign_move
 from simulator.state import ScenarioState
 from tests.e2e.conftest import PASSWORD, assert_no_csp_violation, wait_until
+from votes.campaigns.models import Phase
+from votes.campaigns.workflow import campaign_move
 from votes.panels.models import PanelDraw, Volunteer
 from votes.proposals.models import Proposal
 from votes.training.models import TrainingPage
