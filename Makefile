@@ -80,6 +80,11 @@ reset-db: install
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 	$(MAKE) demo
 
+# A workshop room without internet: the laptop serves the tablets on the room's Wi-Fi
+# (budget/management/commands/room.py; docs/panels-workshops.md).
+room: install messages migrate
+	DEBUG=0 $(PY) manage.py room
+
 # The partial plotly.js (frontend/plotly/README.md): rebuilt only when its trace list or its
 # version changes; the built file is committed, so `make run` needs no Node.
 plotly-bundle: install
