@@ -367,7 +367,10 @@ def _import(*, data: bytes, by: AbstractBaseUser, report: TransferReport) -> Non
     # Locked: the campaign row is the queue of P-numbers (as in proposal_create), and two
     # imports of the same file at once would otherwise both create the workshop.
     campaign = (
-        Campaign.objects.select_for_update().select_related("budget").filter(slug=slug).first()
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("budget")
+        .filter(slug=slug)
+        .first()
     )
     if campaign is None:
         raise Refused(
