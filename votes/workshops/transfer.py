@@ -341,6 +341,9 @@ def workshop_import(*, data: bytes, by: AbstractBaseUser, dry_run: bool = False)
     require(is_facilitator(by))
     report = TransferReport()
     try:
+        # One transaction rather than the decorator: a refusal raised inside undoes every row
+        # already written and is turned into the report's message here; a dry run undoes them
+        # too, after counting.
         with transaction.atomic():
             _import(data=data, by=by, report=report)
             if dry_run:
