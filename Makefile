@@ -10,7 +10,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 $${PYENV_ROOT:-$$HOME/.
 	$$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$c; break; }; done)
 
 .PHONY: run test install install-dev venv migrate messages demo serve lint format migrations-check \
-	test-postgres e2e-deps reset-db clean bench
+	test-postgres e2e-deps reset-db clean bench plotly-bundle room
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 introuvable (Django 6 en a besoin). Indiquez-le : make PYTHON=/chemin/python3.12"; exit 1; }
@@ -79,6 +79,17 @@ migrations-check: install
 reset-db: install
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 	$(MAKE) demo
+
+# A workshop room without internet: the laptop serves the tablets on the room's Wi-Fi
+# (budget/management/commands/room.py; docs/panels-workshops.md).
+room: install messages migrate
+	DEBUG=0 $(PY) manage.py room
+
+# The partial plotly.js (frontend/plotly/README.md): rebuilt only when its trace list or its
+# version changes; the built file is committed, so `make run` needs no Node.
+plotly-bundle: install
+	cd frontend/plotly && npm ci --no-audit --no-fund && node build.mjs
+	$(MANAGE) plotly_css
 
 bench: install-dev
 	$(PY) bench/import.py

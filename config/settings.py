@@ -7,7 +7,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-import plotly
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -228,11 +227,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # plotly.js is served from the copy shipped inside the plotly package: no CDN.
-    ("plotly", Path(plotly.__file__).resolve().parent / "package_data"),
-]
+# plotly.js is served from static/vendor/: a partial bundle with only the trace types the app
+# draws (frontend/plotly/, `make plotly-bundle`), a third of the full one; no CDN.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -320,11 +317,15 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# A workshop room (`make room`, budget/management/commands/room.py): the facilitator's laptop
+# serves the tablets over the room's Wi-Fi, in plain HTTP, with no certificate to be had
+# offline. Production settings otherwise; never set it on a server reachable from the internet.
+ROOM_HTTP = env_bool("ROOM_HTTP")
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not TESTING)
-    SESSION_COOKIE_SECURE = not TESTING
-    CSRF_COOKIE_SECURE = not TESTING
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not TESTING and not ROOM_HTTP)
+    SESSION_COOKIE_SECURE = not TESTING and not ROOM_HTTP
+    CSRF_COOKIE_SECURE = not TESTING and not ROOM_HTTP
+    SECURE_HSTS_SECONDS = 0 if ROOM_HTTP else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

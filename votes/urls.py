@@ -14,6 +14,7 @@ from votes.voting import views_ballots as ballots
 from votes.voting import views_codes as codes
 from votes.workshops import views as workshops
 from votes.workshops import views_compare as workshop_compare
+from votes.workshops import views_transfer as workshop_transfer
 
 app_name = "votes"
 # Each concept keeps its own routes next to its views.
@@ -22,4 +23,6 @@ urlpatterns += instruction.urlpatterns + ballots.urlpatterns + codes.urlpatterns
 urlpatterns += results.urlpatterns + council.urlpatterns + report.urlpatterns
 urlpatterns += answers.urlpatterns + statistics.urlpatterns + opendata.urlpatterns
 urlpatterns += panels.urlpatterns + training.urlpatterns
+# The transfer's fixed routes first: « importer » is no workshop number, but keep it clear.
+urlpatterns += workshop_transfer.urlpatterns
 urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns

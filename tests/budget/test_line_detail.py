@@ -108,7 +108,8 @@ def test_it_charts_the_effect_of_a_ten_percent_change(client, pool):
     body = client.get(f"/budgets/{budget.slug}/lignes/{staff.code}/").content.decode()
 
     assert 'id="line-impacts"' in body and "data-plotly=" in body
-    assert body.index("/static/plotly/plotly.min.js") < body.index("/static/js/charts.js")
+    plotly = body.index("/static/vendor/plotly-arbitrages.min.js")
+    assert plotly < body.index("/static/js/charts.js")
     table = body[body.index('<details class="data-table">') :]
     table = table[: table.index("</details>")]
     # Outgoing: 0,3 × 10 % × 200 000 = 6 000 €; incoming: 0,1 × 10 % × 50 000 = 500 €.

@@ -172,7 +172,8 @@ def test_it_draws_the_expenditure_sunburst_by_function_by_default(client):
     # No inline script (the Content-Security-Policy): plotly.js, served locally, is loaded
     # before the static script that draws the figure.
     assert "Plotly.newPlot" not in body
-    assert body.index("/static/plotly/plotly.min.js") < body.index("/static/js/charts.js")
+    plotly = body.index("/static/vendor/plotly-arbitrages.min.js")
+    assert plotly < body.index("/static/js/charts.js")
     # htmx must not restore the swapped chart's class after Plotly.newPlot has set it.
     assert """content='{"attributesToSettle": [], """ in body
     assert re.search(r'<a [^>]*aria-current="true"[^>]*>Par fonction</a>', body)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +38,9 @@ class Workshop(models.Model):
         related_name="workshops",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The workshop's name across databases: a workshop run on a laptop in a room without
+    # internet is exported with it and imported once on the central server (transfer.py).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("atelier")

@@ -3,8 +3,9 @@
 plotly.js adds these rules through an inline `<style>`, which the Content-Security-Policy
 refuses; it skips that when the page has an element `#plotly.js-style-global.no-inline-styles`
 (templates/_plotly.html links this file with that id). The rules are read from the bundle
-installed with the plotly package, so that they follow its version: run this command after
-upgrading plotly (tests/budget/test_plotly_css.py fails until then).
+the app serves (static/vendor/plotly-arbitrages.min.js, built by `make plotly-bundle`), so that
+they follow its version: run this command after rebuilding it (tests/budget/test_plotly_css.py
+fails until then).
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import plotly
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-BUNDLE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+BUNDLE = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly-arbitrages.min.js"
 TARGET = Path(settings.BASE_DIR) / "static" / "css" / "plotly.css"
 START = '{"X,X div":'
 # plotly.js writes "X" for its figures and "Y" for its notifier, then expands them. Keys are

@@ -157,7 +157,7 @@ def test_the_page_has_the_sheets_of_the_workbook_with_charts_and_their_tables(cl
         ("methode", "Méthode"),
     ]:
         assert f'<h2 id="{anchor}-title">{name}</h2>' in body
-    assert "plotly/plotly.min.js" in body
+    assert "vendor/plotly-arbitrages.min.js" in body
     assert 'id="participation-canaux-chart"' in body
     assert 'id="rubrique-1-chart"' in body
     assert "Les données du graphique « Bulletins par canal de vote » :" in body

@@ -241,7 +241,7 @@ def test_a_saving_from_a_measure_shows_the_engine_direct_and_induced_effects(cli
     codes = [line["code"] for line in response.context["impact_lines"]]
     assert codes == sorted([lines["pool_staff"].code, lines["tickets"].code])
     assert 'id="chart-waterfall"' in content
-    assert "plotly/plotly.min.js" in content
+    assert "vendor/plotly-arbitrages.min.js" in content
 
 
 def test_a_saving_whose_adjustments_no_longer_fit_the_budget_says_so(client):
@@ -264,7 +264,7 @@ def test_a_proposal_without_adjustments_has_no_impact_section(client):
     response = client.get(proposal.get_absolute_url())
 
     assert "Effets sur le budget" not in response.content.decode()
-    assert "plotly.min.js" not in response.content.decode()
+    assert "plotly-arbitrages.min.js" not in response.content.decode()
 
 
 # --- attachments ---------------------------------------------------------------------------

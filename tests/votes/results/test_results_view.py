@@ -200,7 +200,7 @@ def test_every_chart_is_followed_by_its_data_table(client):
     assert 'id="rubrique-1-voix"' in body
     assert view.charts[0].rows[0] == [s.p1.public_reference, s.p1.title, 5, "retenu"]
     assert view.charts[1].rows[-1] == ["Reste", "", "10\u202f000\u00a0€", ""]
-    assert "/static/plotly/plotly.min.js" in body
+    assert "/static/vendor/plotly-arbitrages.min.js" in body
 
 
 def test_the_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):

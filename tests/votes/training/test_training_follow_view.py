@@ -72,7 +72,7 @@ def test_the_chart_comes_with_its_data_table(client, panel):
 
     body = client.get(URL).content.decode()
 
-    assert 'id="chart-training-completion"' in body and "plotly.min.js" in body
+    assert 'id="chart-training-completion"' in body and "plotly-arbitrages.min.js" in body
     assert "Voir les données du graphique" in body
     assert re.search(r'<th scope="row">1\. Deux sections</th><td class="num">2 / 3</td>', body)
     assert re.search(r'<th scope="row">3\. Impacts</th><td class="num">0 / 3</td>', body)
