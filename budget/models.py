@@ -319,3 +319,4 @@ class GlossaryTerm(models.Model):
 
 # The job record lives with its services and views in budget/jobs/; Django finds it here.
 from budget.jobs.models import Job  # noqa: E402, F401
+from budget.counters.models import Counter  # noqa: E402, F401
