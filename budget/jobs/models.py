@@ -30,6 +30,10 @@ class Job(models.Model):
         SUCCEEDED = "succeeded", _("Terminée")
         FAILED = "failed", _("Échouée")
 
+    # Jobs whose result is public (open-data files): their page is open to whoever has its
+    # unguessable address, signed in or not (budget/jobs/views.py).
+    PUBLIC_KINDS = frozenset({Kind.OPENDATA_EXPORT})
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("nature"), max_length=30, choices=Kind)
     status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.QUEUED)
@@ -85,6 +89,10 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in self.PUBLIC_KINDS
 
     @property
     def percent(self) -> int:
