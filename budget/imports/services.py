@@ -221,9 +221,7 @@ def _budget_write(
         if dry_run
         else _("Enregistrement des lignes")
     )
-    _lines_replace(
-        budget=budget, lines=parsed.lines, report=report, progress=_step(progress, step)
-    )
+    _lines_replace(budget=budget, lines=parsed.lines, report=report, progress=_step(progress, step))
     budget.source_filename = filename[:255]
     budget.imported_at = timezone.now()
     update_fields = ["source_filename", "imported_at"]

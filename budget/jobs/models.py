@@ -23,6 +23,7 @@ class Job(models.Model):
         VOTING_CODES = "voting_codes", _("Lot de codes de vote")
         COUNCIL_FILE = "council_file", _("Dossier du conseil")
         OPENDATA_EXPORT = "opendata_export", _("Export des données ouvertes")
+        UPLOAD_CHECK = "upload_check", _("Vérification d'un fichier importé")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")
@@ -65,6 +66,7 @@ class Job(models.Model):
     result_url = models.CharField(max_length=300, blank=True)
     result_label = models.CharField(max_length=200, blank=True)
     result_message = models.TextField(blank=True)
+    # The file to download (with its name); for an upload check, the report for its page.
     result_data = models.BinaryField(null=True, blank=True, editable=False)
     result_filename = models.CharField(max_length=200, blank=True)
     result_content_type = models.CharField(max_length=100, blank=True)

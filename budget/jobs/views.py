@@ -63,6 +63,7 @@ def job_page(request: HttpRequest, pk) -> HttpResponse:
         "job": job,
         "elapsed": elapsed(job, now=timezone.now()),
         "has_file": job.status == Job.Status.SUCCEEDED
+        and bool(job.result_filename)
         and Job.objects.filter(pk=job.pk, result_data__isnull=False).exists(),
     }
     # 286 tells htmx to stop polling: the job will not change any more.
@@ -75,7 +76,7 @@ def job_file(request: HttpRequest, pk) -> HttpResponse:
     job = _job_for(request, pk)
     if isinstance(job, HttpResponse):
         return job
-    if job.status != Job.Status.SUCCEEDED or job.result_data is None:
+    if job.status != Job.Status.SUCCEEDED or not job.result_filename or job.result_data is None:
         raise Http404
     response = HttpResponse(bytes(job.result_data), content_type=job.result_content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.result_filename}"'

@@ -226,9 +226,7 @@ def test_dry_run_on_an_existing_authority_leaves_it_unchanged():
 def test_it_reports_progress_up_to_the_total():
     calls = []
 
-    budget_import(
-        data=REALISTIC_CSV, filename="bp.csv", progress=lambda *call: calls.append(call)
-    )
+    budget_import(data=REALISTIC_CSV, filename="bp.csv", progress=lambda *call: calls.append(call))
 
     saving = [(done, total) for step, done, total in calls if step == "Enregistrement des lignes"]
     assert saving[0] == (0, 11)
