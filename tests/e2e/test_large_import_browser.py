@@ -17,8 +17,7 @@ from bench.generate import generate_scdl_csv
 from budget.jobs.models import Job
 from budget.models import Budget
 from budget.roles import FINANCE
-from tests.e2e.conftest import PASSWORD, log_in, submit
-from tests.e2e.test_jobs_browser import database_tasks, start_worker  # noqa: F401
+from tests.e2e.conftest import PASSWORD, log_in, start_worker, submit
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,7 +61,7 @@ def test_a_50000_line_budget_is_checked_then_imported_as_tasks_with_a_progress_b
     live_server,
     open_page,
     database_tasks,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     user = make_user(roles=(FINANCE,))
     budget_file = tmp_path / "metropole.csv"
