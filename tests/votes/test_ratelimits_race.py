@@ -49,9 +49,7 @@ def test_simultaneous_attempts_over_the_target_limit_leave_the_address_counter_e
     settings.REDIS_URL = ""
     small_limits(settings, "signup", ip=100, target=3)
 
-    results, errors = run_together(
-        [attempt(target="jeanne@example.org") for _ in range(ATTEMPTS)]
-    )
+    results, errors = run_together([attempt(target="jeanne@example.org") for _ in range(ATTEMPTS)])
 
     assert errors == []
     assert sum(result is None for result in results) == 3
