@@ -317,5 +317,7 @@ class GlossaryTerm(models.Model):
         return self.term
 
 
-# The job record lives with its services and views in budget/jobs/; Django finds it here.
+# The job record lives with its services and views in budget/jobs/, the rate-limit counter in
+# budget/counters/; Django finds them here.
+from budget.counters.models import Counter  # noqa: E402, F401
 from budget.jobs.models import Job  # noqa: E402, F401

@@ -187,6 +187,8 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
         "password_reset": {"ip": (10, 3600), "target": (3, 3600)},
         "proposal_create": {"ip": (30, 3600), "target": (10, 3600)},
         "proposal_flag": {"ip": (60, 3600), "target": (20, 3600)},
+        # Open-data files of a large campaign prepared as jobs (votes/opendata/exports.py).
+        "opendata_export": {"ip": (30, 3600)},
     }
     for item in filter(None, (part.strip() for part in overrides.split(","))):
         key, _, value = item.partition("=")
@@ -292,6 +294,15 @@ SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "200"))
 SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "3000000"))
 # Where validated uploads wait for confirmation (shared storage when several servers run).
 UPLOADS_PENDING_DIR = os.environ.get("UPLOADS_PENDING_DIR", "")
+# A file larger than this is checked (the dry run that shows the preview and its errors) by the
+# worker, not in the web request (budget/imports/uploads.py): 50,000 budget lines took 89 s.
+UPLOAD_CHECK_IN_REQUEST_MAX_BYTES = int(
+    os.environ.get("UPLOAD_CHECK_IN_REQUEST_MAX_BYTES", str(256 * 1024))
+)
+# Open data (votes/opendata/exports.py): from this many ballots a campaign's files are built by
+# a job; a file built from live data (before the council snapshot) is reused this long.
+OPENDATA_EXPORT_JOB_MIN_BALLOTS = int(os.environ.get("OPENDATA_EXPORT_JOB_MIN_BALLOTS", "20000"))
+OPENDATA_EXPORT_FRESH_SECONDS = int(os.environ.get("OPENDATA_EXPORT_FRESH_SECONDS", "600"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from votes.accounts.views import account_login
+from votes.accounts.views import account_login, login_rate_limited
 
 urlpatterns = [
+    # Before the admin's own routes: its login counts failures per address as the site's does.
+    path("admin/login/", login_rate_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("connexion/", account_login, name="login"),

@@ -15,10 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from budget.events import log_event
 from budget.forms import ParamsUploadForm
 from budget.imports.params import XLSX_TYPE
-from budget.imports.uploads import go, take_upload, upload_gone, validate_upload, zone_template
+from budget.imports.uploads import (
+    checked_upload,
+    go,
+    take_upload,
+    upload_gone,
+    validate_upload,
+    zone_template,
+)
 from budget.imports.views import backoffice_view
 from budget.models import Budget
-from simulator.catalogue import measure_catalogue_export, measure_catalogue_import
+from simulator.catalogue import (
+    measure_catalogue_check,
+    measure_catalogue_export,
+    measure_catalogue_import,
+)
 from simulator.models import Measure
 
 logger = logging.getLogger(__name__)
@@ -54,16 +65,18 @@ def catalogue_download(request: HttpRequest, slug: str) -> HttpResponse:
 def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
     """The catalogue, its download, and an upload validated first (nothing written)."""
     budget = get_object_or_404(Budget.objects.select_related("authority"), slug=slug)
-    report = None
+    report = checked_upload(request, key=CATALOGUE_KEY, budget=budget.pk)
     form = ParamsUploadForm(request.POST, request.FILES) if request.method == "POST" else None
     if form is not None and form.is_valid():
         report = validate_upload(
             request,
             key=CATALOGUE_KEY,
             data=form.cleaned_data["file"].read(),
-            dry_run=lambda data: measure_catalogue_import(budget=budget, data=data, dry_run=True),
+            dry_run=measure_catalogue_check,
             budget=budget.pk,
         )
+        if isinstance(report, HttpResponse):
+            return report
     context = _context(
         budget, form or ParamsUploadForm(), report, request.session.get(CATALOGUE_KEY)
     )

@@ -281,6 +281,11 @@ def _read_adjustments(
             )
 
 
+def measure_catalogue_check(data: bytes, *, budget: int) -> CatalogueReport:
+    """The dry run of the upload flow, from its JSON details (budget/imports/uploads.py)."""
+    return measure_catalogue_import(budget=Budget.objects.get(pk=budget), data=data, dry_run=True)
+
+
 def measure_catalogue_import(
     *, budget: Budget, data: bytes, dry_run: bool = False
 ) -> CatalogueReport:

@@ -50,9 +50,10 @@ def _role_groups(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(request):
-    # Rate-limit counters live in the shared cache. In its database table they go away with
-    # each test's transaction, except in transactional tests (browser tests share 127.0.0.1),
-    # whose flush does not empty that table; in Redis (REDIS_URL) nothing is rolled back.
+    # Rate-limit counters live in a table of the database (budget/counters/), rolled back or
+    # flushed with each test, or in Redis (REDIS_URL) where nothing is rolled back. The cache
+    # table is emptied too for what else the cache holds: a transactional test's flush (browser
+    # tests share 127.0.0.1) does not empty it.
     from django.core.cache import caches
     from django.core.cache.backends.db import DatabaseCache
 

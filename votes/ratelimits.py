@@ -1,10 +1,11 @@
 """Rate limits on the public forms that can be abused: per client address and per target.
 
-Counters live in Django's default cache, which every application instance shares (the
-database cache table, or Redis when REDIS_URL is set: see config/settings.py), so that a
-limit holds whichever instance the load balancer picks. A limit is a fixed window: at most
-`count` attempts per `seconds`, the window starting at a multiple of `seconds`; the refusal
-says when the window ends (Retry-After).
+Counters are shared by every application instance, so that a limit holds whichever instance
+the load balancer picks: in Redis through Django's cache when REDIS_URL is set (its INCR is
+atomic), otherwise in a counter table of the database (budget/counters/), counted by one
+atomic statement, since the database cache's `incr` is a read then a write. A limit is a
+fixed window: at most `count` attempts per `seconds`, the window starting at a multiple of
+`seconds`; the refusal says when the window ends (Retry-After).
 
 Two ways to count, after the kind of abuse:
 - `hit`: every attempt counts (sign-up, password reset, proposals, flags: floods);
@@ -16,6 +17,7 @@ Neither an address nor an e-mail is kept in clear: keys and logs carry a keyed h
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import ipaddress
@@ -29,7 +31,10 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import ngettext
+
+from budget.counters.services import counter_add, counter_value
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +107,21 @@ def _keys(request: HttpRequest, name: str, target: str | None):
         yield scope, key, count, max(1, math.ceil((window + 1) * seconds - now)), seconds
 
 
+def _in_database() -> bool:
+    return not settings.REDIS_URL
+
+
+def _expiry(seconds: int) -> dt.datetime:
+    # Kept one window past its end (as the cache's timeout was), then pruned by prune_jobs.
+    return timezone.now() + dt.timedelta(seconds=seconds + 1)
+
+
 def _over(request: HttpRequest, name: str, target: str | None) -> Refusal | None:
     if not settings.RATE_LIMITS_ENABLED:
         return None
     for scope, key, count, left, _seconds in _keys(request, name, target):
-        if (cache.get(key) or 0) >= count:
+        value = counter_value(key) if _in_database() else (cache.get(key) or 0)
+        if value >= count:
             return Refusal(name=name, scope=scope, retry_after=left)
     return None
 
@@ -115,13 +130,38 @@ def _count(request: HttpRequest, name: str, target: str | None) -> None:
     if not settings.RATE_LIMITS_ENABLED:
         return
     for _scope, key, _count_max, _left, seconds in _keys(request, name, target):
-        # add() creates the counter for this window; incr() is atomic on Redis. On the
-        # database cache, two strictly simultaneous requests may count once (docs/operations.md).
-        if not cache.add(key, 1, timeout=seconds + 1):
+        if _in_database():
+            counter_add(key=key, expires_at=_expiry(seconds))
+        # add() creates the counter for this window; incr() is atomic on Redis.
+        elif not cache.add(key, 1, timeout=seconds + 1):
             try:
                 cache.incr(key)
             except ValueError:  # expired between the two calls: a new window
                 cache.add(key, 1, timeout=seconds + 1)
+
+
+def _take(request: HttpRequest, name: str, target: str | None) -> Refusal | None:
+    """Count this attempt in the database, then refuse it if that went over a limit.
+
+    Race: checking then counting (as `_over` then `_count` do) lets simultaneous attempts all
+    see the counter under the limit. Here each attempt adds one atomically and reads the new
+    value: of N simultaneous attempts, exactly those that got a value within the limit pass.
+    A refused attempt takes its units back, so that refusals count for nothing (as with the
+    cache); the counter stays at least the number of attempts kept, so none passes extra.
+    """
+    if not settings.RATE_LIMITS_ENABLED:
+        return None
+    taken: list[tuple[str, int]] = []
+    refusal = None
+    for scope, key, count, left, seconds in _keys(request, name, target):
+        taken.append((key, seconds))
+        if counter_add(key=key, expires_at=_expiry(seconds)) > count:
+            refusal = Refusal(name=name, scope=scope, retry_after=left)
+            break
+    if refusal is not None:
+        for key, seconds in taken:
+            counter_add(key=key, expires_at=_expiry(seconds), amount=-1)
+    return refusal
 
 
 def _normalised(target: str | None) -> str | None:
@@ -141,6 +181,8 @@ def hit(request: HttpRequest, name: str, *, target: str | None = None) -> Refusa
     """Count this attempt, unless it is over a limit: then the refusal, and nothing counted."""
     target = _normalised(target)
     try:
+        if _in_database():
+            return _take(request, name, target)
         refusal = _over(request, name, target)
         if refusal is None:
             _count(request, name, target)

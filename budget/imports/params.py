@@ -483,6 +483,11 @@ def _cycle_errors(specs: list[tuple[int, RuleSpec]]) -> list[RowError]:
     return errors
 
 
+def simulator_params_check(data: bytes, *, budget: int) -> ParamsReport:
+    """The dry run of the upload flow, from its JSON details (budget/imports/uploads.py)."""
+    return simulator_params_import(budget=Budget.objects.get(pk=budget), data=data, dry_run=True)
+
+
 def simulator_params_import(*, budget: Budget, data: bytes, dry_run: bool = False) -> ParamsReport:
     """Apply an edited parameters workbook; never raises for bad input, writes nothing then."""
     report = ParamsReport(dry_run=dry_run)

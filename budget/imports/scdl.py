@@ -7,7 +7,7 @@ input, because the people importing need to see every problem of a file at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,6 +42,7 @@ LABEL_COLUMNS = ("BGT_CONTNAT_LABEL", "BGT_NATURE_LABEL", "BGT_FONCTION_LABEL")
 # Code columns and the longest value BudgetLine can hold for each.
 CODE_COLUMNS = {"BGT_CONTNAT": 20, "BGT_NATURE": 10, "BGT_FONCTION": 10}
 PREVIEW_ROWS = 20
+PROGRESS_EVERY = 2000
 LABEL_MAX = 255
 OPERATION_MAX = 50
 NAME_MAX = 200
@@ -219,8 +220,16 @@ def _mixed_error(column: str, values: dict[str, int], problem: str) -> RowError:
     return located(row, column, other, f"{problem} {listing}.")
 
 
-def parse_budget_file(data: bytes, *, filename: str, max_bytes: int) -> ScdlFile:
-    """Read and check a whole SCDL Budget file; `errors` lists every problem found."""
+def parse_budget_file(
+    data: bytes,
+    *,
+    filename: str,
+    max_bytes: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScdlFile:
+    """Read and check a whole SCDL Budget file; `errors` lists every problem found.
+
+    `progress(done, total)` is called every PROGRESS_EVERY rows checked."""
     result = ScdlFile()
     problem = upload_problem(data, max_bytes)
     if problem is not None:
@@ -283,7 +292,9 @@ def parse_budget_file(data: bytes, *, filename: str, max_bytes: int) -> ScdlFile
         index = positions.get(name)
         return cells[index] if index is not None and index < len(cells) else ""
 
-    for row, cells in table.rows:
+    for checked, (row, cells) in enumerate(table.rows):
+        if progress and checked % PROGRESS_EVERY == 0:
+            progress(checked, len(table.rows))
         # Spreadsheets drop trailing empty cells; a CSV row must match its header exactly.
         if len(cells) != width if table.strict_width else len(cells) > width:
             errors.append(

@@ -47,7 +47,10 @@ SIREN_KINDS = {
     "25": Authority.Kind.EPCI,
 }
 
-Progress = Callable[[int, int], None]
+# progress(step, done, total): the step's French label and how far it is. The steps before the
+# write run outside any transaction, so a job page sees them as they go (budget/jobs/).
+Progress = Callable[[str, int, int], None]
+LinesProgress = Callable[[int, int], None]
 
 
 @dataclass
@@ -91,8 +94,13 @@ def budget_import(
     """
     report = ImportReport(dry_run=dry_run)
     report.errors.extend(_option_errors(population=population, debt_start=debt_start))
+    if progress:
+        progress(_("Lecture du fichier"), 0, 0)
     parsed = scdl.parse_budget_file(
-        data, filename=filename, max_bytes=settings.BUDGET_IMPORT_MAX_BYTES
+        data,
+        filename=filename,
+        max_bytes=settings.BUDGET_IMPORT_MAX_BYTES,
+        progress=_step(progress, _("Vérification des lignes")),
     )
     report.header, report.preview = parsed.header, parsed.preview
     report.errors.extend(parsed.errors)
@@ -125,6 +133,32 @@ def budget_import(
     if dry_run or not report.ok:
         _forget_rolled_back(report)
     return report
+
+
+def _step(progress: Progress | None, step: str) -> LinesProgress | None:
+    return None if progress is None else lambda done, total: progress(step, done, total)
+
+
+def budget_import_check(
+    data: bytes,
+    *,
+    filename: str,
+    authority: int | None,
+    population: int | None,
+    debt_start: str | None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """The dry run of the upload flow (budget/imports/uploads.py), from the details the flow
+    keeps as JSON: run in the request for a small file, by the worker for a large one."""
+    return budget_import(
+        data=data,
+        filename=filename,
+        authority=Authority.objects.filter(pk=authority).first() if authority else None,
+        population=population,
+        debt_start=Decimal(debt_start) if debt_start is not None else None,
+        dry_run=True,
+        progress=progress,
+    )
 
 
 def _option_errors(*, population: int | None, debt_start: Decimal | None) -> list[RowError]:
@@ -182,7 +216,12 @@ def _budget_write(
     if budget is None:
         transaction.set_rollback(True)
         return
-    _lines_replace(budget=budget, lines=parsed.lines, report=report, progress=progress)
+    step = (
+        _("Essai d'enregistrement des lignes (annulé ensuite : rien n'est gardé)")
+        if dry_run
+        else _("Enregistrement des lignes")
+    )
+    _lines_replace(budget=budget, lines=parsed.lines, report=report, progress=_step(progress, step))
     budget.source_filename = filename[:255]
     budget.imported_at = timezone.now()
     update_fields = ["source_filename", "imported_at"]
@@ -291,7 +330,7 @@ def _lines_replace(
     budget: Budget,
     lines: Sequence[scdl.ScdlLine],
     report: ImportReport,
-    progress: Progress | None,
+    progress: LinesProgress | None,
 ) -> None:
     total = len(lines)
     if progress:

@@ -27,10 +27,9 @@ def budget_import_work(job: Job) -> None:
     """All or nothing: `budget_import` writes in one transaction, so a failed run can be
     started again from the same file."""
     params = job.params
-    job_progress(job=job, step=_("Lecture et vérification du fichier"))
 
-    def progress(done: int, total: int) -> None:
-        job_progress(job=job, step=_("Enregistrement des lignes"), done=done, total=total)
+    def progress(step: str, done: int, total: int) -> None:
+        job_progress(job=job, step=step, done=done, total=total)
 
     authority = (
         Authority.objects.filter(pk=params["authority"]).first() if params["authority"] else None

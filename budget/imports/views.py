@@ -24,10 +24,16 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from budget.events import log_event
 from budget.forms import BudgetUploadForm, ParamsUploadForm
-from budget.imports.params import XLSX_TYPE, simulator_params_export, simulator_params_import
-from budget.imports.services import budget_import
+from budget.imports.params import (
+    XLSX_TYPE,
+    simulator_params_check,
+    simulator_params_export,
+    simulator_params_import,
+)
+from budget.imports.services import budget_import_check
 from budget.imports.tasks import budget_import_task
 from budget.imports.uploads import (
+    checked_upload,
     go,
     take_upload,
     upload_gone,
@@ -87,27 +93,25 @@ def _import_context(form: BudgetUploadForm, report=None, pending=None) -> dict:
 @backoffice_view
 @require_http_methods(["GET", "POST"])
 def budget_upload(request: HttpRequest) -> HttpResponse:
-    report = None
+    # Back from the check of a large file made by the worker: its preview, or its errors.
+    report = checked_upload(request, key=IMPORT_KEY)
     form = BudgetUploadForm(*_posted(request))
     if form.is_bound and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        options = {
-            "authority": form.cleaned_data["authority"],
-            "population": form.cleaned_data["population"],
-            "debt_start": form.cleaned_data["debt_start"],
-        }
+        authority = form.cleaned_data["authority"]
+        debt_start = form.cleaned_data["debt_start"]
         report = validate_upload(
             request,
             key=IMPORT_KEY,
             data=uploaded.read(),
-            dry_run=lambda data: budget_import(
-                data=data, filename=uploaded.name, dry_run=True, **options
-            ),
+            dry_run=budget_import_check,
             filename=uploaded.name,
-            authority=options["authority"].pk if options["authority"] else None,
-            population=options["population"],
-            debt_start=str(options["debt_start"]) if options["debt_start"] is not None else None,
+            authority=authority.pk if authority else None,
+            population=form.cleaned_data["population"],
+            debt_start=str(debt_start) if debt_start is not None else None,
         )
+        if isinstance(report, HttpResponse):
+            return report
     context = _import_context(form, report, request.session.get(IMPORT_KEY))
     return render(request, zone_template(request, "budget/backoffice/import.html"), context)
 
@@ -160,16 +164,18 @@ def _params_context(budget: Budget, form: ParamsUploadForm, report=None, pending
 @require_http_methods(["GET", "POST"])
 def params_upload(request: HttpRequest, slug: str) -> HttpResponse:
     budget = get_object_or_404(Budget.objects.select_related("authority"), slug=slug)
-    report = None
+    report = checked_upload(request, key=PARAMS_KEY, budget=budget.pk)
     form = ParamsUploadForm(*_posted(request))
     if form.is_bound and form.is_valid():
         report = validate_upload(
             request,
             key=PARAMS_KEY,
             data=form.cleaned_data["file"].read(),
-            dry_run=lambda data: simulator_params_import(budget=budget, data=data, dry_run=True),
+            dry_run=simulator_params_check,
             budget=budget.pk,
         )
+        if isinstance(report, HttpResponse):
+            return report
     context = _params_context(budget, form, report, request.session.get(PARAMS_KEY))
     return render(request, zone_template(request, "budget/backoffice/params.html"), context)
 

@@ -23,12 +23,17 @@ class Job(models.Model):
         VOTING_CODES = "voting_codes", _("Lot de codes de vote")
         COUNCIL_FILE = "council_file", _("Dossier du conseil")
         OPENDATA_EXPORT = "opendata_export", _("Export des données ouvertes")
+        UPLOAD_CHECK = "upload_check", _("Vérification d'un fichier importé")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")
         RUNNING = "running", _("En cours")
         SUCCEEDED = "succeeded", _("Terminée")
         FAILED = "failed", _("Échouée")
+
+    # Jobs whose result is public (open-data files): their page is open to whoever has its
+    # unguessable address, signed in or not (budget/jobs/views.py).
+    PUBLIC_KINDS = frozenset({Kind.OPENDATA_EXPORT})
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("nature"), max_length=30, choices=Kind)
@@ -61,6 +66,7 @@ class Job(models.Model):
     result_url = models.CharField(max_length=300, blank=True)
     result_label = models.CharField(max_length=200, blank=True)
     result_message = models.TextField(blank=True)
+    # The file to download (with its name); for an upload check, the report for its page.
     result_data = models.BinaryField(null=True, blank=True, editable=False)
     result_filename = models.CharField(max_length=200, blank=True)
     result_content_type = models.CharField(max_length=100, blank=True)
@@ -85,6 +91,10 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in self.PUBLIC_KINDS
 
     @property
     def percent(self) -> int:

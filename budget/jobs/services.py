@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.models import Q
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -109,13 +111,41 @@ def job_start(*, job_id: str) -> Job | None:
 def job_progress(*, job: Job, step: str, done: int = 0, total: int = 0) -> None:
     """The current step and how far it is, for the page polled every second.
 
-    A plain UPDATE, committed at once when the work is outside a transaction. The writes of a
-    job happen in one transaction at the end of its work, so the steps before it show on the
-    page as they go; inside that transaction the page sees the step once it is committed.
+    Outside a transaction, a plain UPDATE committed at once. A job writes its data in one
+    transaction (all or nothing), and an UPDATE made inside it would stay invisible to the
+    page until the commit: on PostgreSQL the progress is then written through a connection of
+    its own, committed at once. SQLite lets one writer at a time, so there the steps before the
+    transaction show as they go and the ones inside it at its commit (docs/operations.md).
     """
     done = min(done, total) if total else 0
     job.step, job.done, job.total = step[:200], done, total
-    Job.objects.filter(pk=job.pk).update(step=job.step, done=done, total=total)
+    values = {"step": job.step, "done": done, "total": total}
+    beside = connection.in_atomic_block and connection.vendor == "postgresql"
+    if beside and _update_beside(job.pk, values):
+        return
+    Job.objects.filter(pk=job.pk).update(**values)
+
+
+def _update_beside(pk, values: dict) -> bool:
+    """UPDATE the job through a new connection in autocommit; False when it could not (the
+    job's row is not committed yet, as in a test's transaction, or is locked)."""
+    query = UpdateQuery(Job)
+    query.add_update_values(values)
+    query.add_q(Q(pk=pk))
+    current = connections[DEFAULT_DB_ALIAS]
+    beside = type(current)(dict(current.settings_dict), alias=DEFAULT_DB_ALIAS)
+    try:
+        sql, params = query.get_compiler(connection=beside).as_sql()
+        with beside.cursor() as cursor:
+            # Never wait for a lock the job's own transaction holds: write there instead.
+            cursor.execute("SET lock_timeout = '2s'")
+            cursor.execute(sql, params)
+            return cursor.rowcount > 0
+    except DatabaseError:
+        logger.warning("Job %s: progress not written beside the transaction", pk, exc_info=True)
+        return False
+    finally:
+        beside.close()
 
 
 def job_finish(

@@ -1,5 +1,6 @@
 """The page of a background job (/gestion/taches/<uuid>/): progress polled by htmx, the
-French message of a failure, the result. Only the job's owner and the administrators see it."""
+French message of a failure, the result. Only the job's owner and the administrators see it,
+except a public job's (an open-data file), open to whoever has its address."""
 
 from __future__ import annotations
 
@@ -22,13 +23,20 @@ from budget.roles import ADMINISTRATOR, has_role
 
 
 def _job_for(request: HttpRequest, pk) -> Job | HttpResponse:
-    """The job if the user may see it: anonymous → login; anyone but its owner or an
-    administrator → 404 (a job's existence tells nothing to others)."""
+    """The job if the user may see it: a public job (open data) → anyone with its address;
+    otherwise anonymous → login; anyone but its owner or an administrator → 404 (a job's
+    existence tells nothing to others)."""
+    jobs = Job.objects.select_related("owner").defer("input_data")
     if not request.user.is_authenticated:
+        public = jobs.filter(pk=pk, kind__in=Job.PUBLIC_KINDS).first()
+        if public is not None:
+            return public
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(reverse("login"))
         return redirect_to_login(request.get_full_path())
-    job = get_object_or_404(Job.objects.select_related("owner").defer("input_data"), pk=pk)
+    job = get_object_or_404(jobs, pk=pk)
+    if job.is_public:
+        return job
     if job.owner_id != request.user.pk and not has_role(request.user, ADMINISTRATOR):
         raise Http404
     return job
@@ -55,6 +63,7 @@ def job_page(request: HttpRequest, pk) -> HttpResponse:
         "job": job,
         "elapsed": elapsed(job, now=timezone.now()),
         "has_file": job.status == Job.Status.SUCCEEDED
+        and bool(job.result_filename)
         and Job.objects.filter(pk=job.pk, result_data__isnull=False).exists(),
     }
     # 286 tells htmx to stop polling: the job will not change any more.
@@ -67,7 +76,7 @@ def job_file(request: HttpRequest, pk) -> HttpResponse:
     job = _job_for(request, pk)
     if isinstance(job, HttpResponse):
         return job
-    if job.status != Job.Status.SUCCEEDED or job.result_data is None:
+    if job.status != Job.Status.SUCCEEDED or not job.result_filename or job.result_data is None:
         raise Http404
     response = HttpResponse(bytes(job.result_data), content_type=job.result_content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.result_filename}"'

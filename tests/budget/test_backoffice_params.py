@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from budget.imports import views as backoffice
 from budget.imports.params import XLSX_TYPE
+from budget.jobs.models import Job
 from budget.models import ImpactRule
 from budget.roles import ADMINISTRATOR, FINANCE
 from tests.factories import make_budget, make_line, make_rule, make_user
@@ -147,3 +148,36 @@ def test_a_token_validated_for_another_budget_is_refused(client, budget):
     assert "Le classeur validé n&#x27;est plus disponible" in response.content.decode()
     assert other.lines.get().adjustable is True
     assert budget.lines.get(code="FD-64111").adjustable is True
+
+
+def test_a_large_workbook_is_checked_by_the_worker_then_confirmed_from_the_page(
+    client, budget, settings
+):
+    settings.UPLOAD_CHECK_IN_REQUEST_MAX_BYTES = 100
+    client.force_login(make_user(roles=(FINANCE,)))
+    data = edited(client.get(urls(budget)["download"]).content, "non")
+
+    response = client.post(urls(budget)["upload"], {"file": xlsx(data)})
+
+    job = Job.objects.get(kind=Job.Kind.UPLOAD_CHECK)
+    assert response["Location"] == job.get_absolute_url()
+    assert budget.lines.get(code="FD-64111").adjustable is True
+    body = client.get(f"{urls(budget)['upload']}?verification={job.pk}").content.decode()
+    assert "1 lignes modifiées ; 1 règles d'impact remplaceront les 1 règles actuelles." in body
+    token = client.session[backoffice.PARAMS_KEY]["token"]
+    client.post(urls(budget)["confirm"], {"token": token})
+    assert budget.lines.get(code="FD-64111").adjustable is False
+
+
+def test_a_check_made_for_another_budget_is_not_shown_here(client, budget, settings):
+    settings.UPLOAD_CHECK_IN_REQUEST_MAX_BYTES = 100
+    client.force_login(make_user(roles=(FINANCE,)))
+    data = edited(client.get(urls(budget)["download"]).content, "non")
+    client.post(urls(budget)["upload"], {"file": xlsx(data)})
+    job = Job.objects.get(kind=Job.Kind.UPLOAD_CHECK)
+    other = make_budget(slug="autre-2026-bp")
+
+    body = client.get(f"{urls(other)['upload']}?verification={job.pk}").content.decode()
+
+    assert "règles d'impact remplaceront" not in body
+    assert backoffice.PARAMS_KEY not in client.session

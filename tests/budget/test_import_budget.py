@@ -226,7 +226,24 @@ def test_dry_run_on_an_existing_authority_leaves_it_unchanged():
 def test_it_reports_progress_up_to_the_total():
     calls = []
 
-    budget_import(data=REALISTIC_CSV, filename="bp.csv", progress=lambda d, t: calls.append((d, t)))
+    budget_import(data=REALISTIC_CSV, filename="bp.csv", progress=lambda *call: calls.append(call))
 
-    assert calls[0] == (0, 11)
-    assert calls[-1] == (11, 11)
+    saving = [(done, total) for step, done, total in calls if step == "Enregistrement des lignes"]
+    assert saving[0] == (0, 11)
+    assert saving[-1] == (11, 11)
+
+
+def test_its_steps_advance_from_reading_to_checking_to_saving():
+    steps = []
+
+    budget_import(
+        data=REALISTIC_CSV,
+        filename="bp.csv",
+        progress=lambda step, done, total: steps.append(step),
+    )
+
+    assert list(dict.fromkeys(steps)) == [
+        "Lecture du fichier",
+        "Vérification des lignes",
+        "Enregistrement des lignes",
+    ]

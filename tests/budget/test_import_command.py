@@ -105,3 +105,12 @@ def test_the_command_exits_non_zero_on_errors(tmp_path, capsys):
 
     assert exit_info.value.code != 0
     assert "Le fichier est vide." in capsys.readouterr().err
+
+
+def test_verbosity_2_prints_each_step_and_the_lines_saved(budget_file, capsys):
+    call_command("import_budget", str(budget_file), verbosity=2, stdout=io.StringIO())
+
+    err = capsys.readouterr().err
+    assert "Lecture du fichier\n" in err
+    assert "Vérification des lignes : 0/2" in err
+    assert "Enregistrement des lignes : 2/2\n" in err

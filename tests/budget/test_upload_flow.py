@@ -102,7 +102,7 @@ def test_only_a_valid_file_waits_and_details_must_match_on_confirmation():
     seen = []
 
     refused = uploads.validate_upload(
-        request, key="k", data=b"bad", dry_run=lambda data: Report(ok=False), budget=1
+        request, key="k", data=b"bad", dry_run=lambda data, **details: Report(ok=False), budget=1
     )
     assert not refused.ok and "k" not in request.session
 
@@ -110,10 +110,11 @@ def test_only_a_valid_file_waits_and_details_must_match_on_confirmation():
         request,
         key="k",
         data=b"good",
-        dry_run=lambda data: seen.append(data) or Report(ok=True),
+        dry_run=lambda data, **details: seen.append((data, details)) or Report(ok=True),
         budget=1,
     )
-    assert seen == [b"good"]
+    # The dry run gets the details, as the worker gives them for a large file.
+    assert seen == [(b"good", {"budget": 1})]
     token = request.session["k"]["token"]
 
     confirming = request_with_session(token)

@@ -214,3 +214,47 @@ def wait_until(page, expression: str, *, arg=None, timeout: int = 30_000) -> Non
         if time.monotonic() > deadline:
             raise AssertionError(f"Toujours faux après {timeout} ms : {expression}")
         page.wait_for_timeout(100)
+
+
+# --- background jobs: tasks waiting in the database, a worker in a thread -------------------
+
+
+@pytest.fixture
+def database_tasks(settings, tmp_path):
+    """Tasks wait in the database, as in production (each request thread of the live server
+    builds its backend from the settings)."""
+    from django.tasks import task_backends
+
+    settings.UPLOADS_PENDING_DIR = str(tmp_path)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    task_backends.__dict__.pop("settings", None)
+    yield
+    task_backends.__dict__.pop("settings", None)
+
+
+def start_worker():
+    """`db_worker --batch` in a thread (the command itself installs signal handlers, which
+    only the main thread may do)."""
+    import threading
+
+    from django.db import connection
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def work() -> None:
+        try:
+            Worker(
+                queue_names=["default"],
+                interval=0.2,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id="e2e-worker",
+                excluded_queue_names=[],
+            ).run()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread

@@ -9,17 +9,15 @@ under a minute; bench/jobs.py measures a draw of 500 among 5,000 and an import o
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bench.generate import generate_scdl_csv
 from budget.jobs.models import Job
 from budget.models import Budget
 from budget.roles import FACILITATOR, FINANCE
-from tests.e2e.conftest import PASSWORD, assert_accessible, log_in, submit
+from tests.e2e.conftest import PASSWORD, assert_accessible, log_in, start_worker, submit
 from tests.factories import make_user
 from tests.votes.factories import make_campaign
 from tests.votes.panels.factories import make_quota
@@ -27,44 +25,6 @@ from votes.panels.models import PanelDraw, Volunteer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POOL, PANEL, LINES = 80, 12, 5_000
-
-
-@pytest.fixture
-def database_tasks(settings, tmp_path):
-    """Tasks wait in the database, as in production (each request thread of the live server
-    builds its backend from the settings)."""
-    from django.tasks import task_backends
-
-    settings.UPLOADS_PENDING_DIR = str(tmp_path)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    task_backends.__dict__.pop("settings", None)
-    yield
-    task_backends.__dict__.pop("settings", None)
-
-
-def start_worker() -> threading.Thread:
-    """`db_worker --batch` in a thread (the command itself installs signal handlers, which
-    only the main thread may do)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    def work() -> None:
-        try:
-            Worker(
-                queue_names=["default"],
-                interval=0.2,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="e2e-worker",
-                excluded_queue_names=[],
-            ).run()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    return thread
 
 
 def wait_for_the_result(page) -> None:
@@ -129,8 +89,11 @@ def test_a_panel_draw_runs_as_a_task_and_its_page_shows_progress_then_the_draw(
 
 
 def test_a_budget_import_runs_as_a_task_and_its_page_shows_progress_then_the_budget(
-    live_server, open_page, database_tasks, tmp_path
+    live_server, open_page, database_tasks, tmp_path, settings
 ):
+    # The check stays in the request here (this test is about the import's job); a file
+    # checked by the worker: test_large_import_browser.py.
+    settings.UPLOAD_CHECK_IN_REQUEST_MAX_BYTES = 20 * 1024 * 1024
     user = make_user(roles=(FINANCE,))
     budget_file = tmp_path / "metropole.csv"
     budget_file.write_bytes(generate_scdl_csv(LINES, seed=0))

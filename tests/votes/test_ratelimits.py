@@ -7,6 +7,7 @@ import logging
 import pytest
 from django.test import RequestFactory
 
+from budget.counters.models import Counter
 from config.settings import rate_limits
 from tests.votes.ratelimit_helpers import assert_refused, small_limits
 from votes import ratelimits
@@ -136,6 +137,8 @@ def test_a_cache_that_does_not_answer_lets_the_request_through_and_says_so(
     settings, monkeypatch, caplog
 ):
     small_limits(settings, "signup", ip=1)
+    # With Redis configured the counters are in the cache.
+    settings.REDIS_URL = "redis://cache.invalid:6379/0"
 
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
@@ -150,3 +153,36 @@ def test_a_cache_that_does_not_answer_lets_the_request_through_and_says_so(
 
     assert results == [None, None]
     assert [record.event for record in caplog.records] == ["rate_limit_cache_error"] * 3
+
+
+def test_a_counter_table_that_does_not_answer_lets_the_request_through_and_says_so(
+    settings, monkeypatch, caplog
+):
+    small_limits(settings, "signup", ip=1)
+    settings.REDIS_URL = ""
+
+    def down(*args, **kwargs):
+        raise ConnectionError("database down")
+
+    monkeypatch.setattr(ratelimits, "counter_add", down)
+    monkeypatch.setattr(ratelimits, "counter_value", down)
+    request = request_from()
+
+    with caplog.at_level(logging.ERROR, logger="votes.ratelimits"):
+        results = [ratelimits.hit(request, "signup"), ratelimits.blocked(request, "signup")]
+        ratelimits.failed(request, "signup")
+
+    assert results == [None, None]
+    assert [record.event for record in caplog.records] == ["rate_limit_cache_error"] * 3
+
+
+def test_with_redis_the_counters_stay_in_the_cache(settings):
+    small_limits(settings, "signup", ip=2)
+    # The test cache stands in for Redis: the counting path of REDIS_URL, unchanged.
+    settings.REDIS_URL = "redis://cache.invalid:6379/0"
+    request = request_from()
+
+    results = [ratelimits.hit(request, "signup") for _ in range(3)]
+
+    assert results[:2] == [None, None] and results[2] is not None
+    assert not Counter.objects.exists()

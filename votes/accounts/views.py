@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -235,20 +238,28 @@ def account_password_reset(request: HttpRequest) -> HttpResponse:
 _login = auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm)
 
 
-@require_http_methods(["GET", "POST"])
-def account_login(request: HttpRequest) -> HttpResponse:
-    """Django's login, with the failures of one address counted whatever the usernames:
-    django-axes locks a (username, address) pair, this stops one address trying many."""
-    if request.method != "POST":
-        return _login(request)
-    refusal = ratelimits.blocked(request, "login")
-    if refusal:
-        return ratelimits.refused(request, refusal)
-    response = _login(request)
-    # The form shown again (200) is a failed attempt; a success redirects, a lockout is 429.
-    if response.status_code == 200:
-        ratelimits.failed(request, "login")
-    return response
+def login_rate_limited(login_view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A login view with the failures of one address counted whatever the usernames:
+    django-axes locks a (username, address) pair, this stops one address trying many. The
+    site's login and the admin's (/admin/login/) share the one `login` limit."""
+
+    @wraps(login_view)
+    def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return login_view(request, *args, **kwargs)
+        refusal = ratelimits.blocked(request, "login")
+        if refusal:
+            return ratelimits.refused(request, refusal)
+        response = login_view(request, *args, **kwargs)
+        # The form shown again (200) is a failed attempt; a success redirects, a lockout is 429.
+        if response.status_code == 200:
+            ratelimits.failed(request, "login")
+        return response
+
+    return limited
+
+
+account_login = require_http_methods(["GET", "POST"])(login_rate_limited(_login))
 
 
 urlpatterns = [

@@ -333,7 +333,7 @@ def _from_phase(phase: str) -> str:
     return _("Disponible à partir de la phase « %(phase)s ».") % {"phase": Phase(phase).label}
 
 
-def _published_references(campaign: Campaign) -> frozenset[str] | None:
+def published_references(campaign: Campaign) -> frozenset[str] | None:
     """Before the vote only the instructions the administrator published are public; from the
     vote on, every validated one is (as on the proposal pages)."""
     if campaign.reached(Phase.VOTING):
@@ -376,7 +376,7 @@ def _open_scope(campaign: Campaign, dataset: str) -> Scope | None:
     """The data behind ``dataset``, or None when it is unknown or not open yet."""
     if dataset not in BUILDERS or campaign.phase == Phase.DRAFT:
         return None
-    published = _published_references(campaign)
+    published = published_references(campaign)
     if unavailable_note(campaign, dataset, published):
         return None
     return _scope(campaign, published)
@@ -418,7 +418,7 @@ def licence_notice(
 def opendata_catalogue(campaign: Campaign) -> Catalogue:
     """Every dataset with its availability and row count (one read of the council data)."""
     titles = _titles()
-    published = _published_references(campaign)
+    published = published_references(campaign)
     notes = {slug: unavailable_note(campaign, slug, published) for slug in titles}
     scope = None
     if any(not notes[slug] for slug in TABLES):

@@ -146,6 +146,19 @@ def _area(text: str, mode: str, names: list[str], communes: dict[str, Commune], 
     return None, spellings.setdefault(place_key(cleaned), cleaned), None
 
 
+def volunteers_check(
+    data: bytes, *, campaign: int, filename: str, consent_confirmed: bool
+) -> ImportReport:
+    """The dry run of the upload flow, from its JSON details (budget/imports/uploads.py)."""
+    return volunteers_import(
+        campaign=Campaign.objects.get(pk=campaign),
+        data=data,
+        filename=filename,
+        consent_confirmed=consent_confirmed,
+        dry_run=True,
+    )
+
+
 def volunteers_import(
     *,
     campaign: Campaign,

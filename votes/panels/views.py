@@ -19,7 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from budget.imports.params import XLSX_TYPE
-from budget.imports.uploads import go, take_upload, upload_gone, validate_upload, zone_template
+from budget.imports.uploads import (
+    checked_upload,
+    go,
+    take_upload,
+    upload_gone,
+    validate_upload,
+    zone_template,
+)
 from budget.jobs.models import Job
 from budget.jobs.services import job_submit
 from votes.access import is_administrator, is_facilitator, require
@@ -29,7 +36,7 @@ from votes.panels import sortition
 from votes.panels.charts import composition_chart
 from votes.panels.exports import draw_workbook
 from votes.panels.forms import DrawForm, QuotaForm, VolunteerForm, VolunteerImportForm
-from votes.panels.imports import volunteers_import
+from votes.panels.imports import volunteers_check
 from votes.panels.models import PanelDraw, Quota, Volunteer
 from votes.panels.tasks import panel_draw_task, volunteers_import_task
 
@@ -214,7 +221,12 @@ def _pool_context(campaign: Campaign, **extra) -> dict:
 @panel_team_view
 @require_GET
 def panel_pool(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    return render(request, "votes/panels/pool.html", _pool_context(campaign))
+    # Back from the check of a large volunteers file made by the worker: its result.
+    report = checked_upload(request, key=VOLUNTEERS_KEY, campaign=campaign.pk)
+    if report is None:
+        return render(request, "votes/panels/pool.html", _pool_context(campaign))
+    context = _pool_context(campaign, report=report, pending=request.session.get(VOLUNTEERS_KEY))
+    return render(request, "votes/panels/pool.html", context)
 
 
 @panel_team_view
@@ -229,16 +241,14 @@ def pool_import(request: HttpRequest, campaign: Campaign) -> HttpResponse:
             request,
             key=VOLUNTEERS_KEY,
             data=upload.read(),
-            dry_run=lambda data: volunteers_import(
-                campaign=campaign,
-                data=data,
-                filename=upload.name,
-                consent_confirmed=form.cleaned_data["consent_confirmed"],
-                dry_run=True,
-            ),
+            dry_run=volunteers_check,
+            page=reverse("votes:panel_pool", kwargs={"slug": campaign.slug}),
             campaign=campaign.pk,
             filename=upload.name,
+            consent_confirmed=form.cleaned_data["consent_confirmed"],
         )
+        if isinstance(report, HttpResponse):
+            return report
     context = _pool_context(
         campaign, import_form=form, report=report, pending=request.session.get(VOLUNTEERS_KEY)
     )

@@ -91,7 +91,10 @@ class Command(BaseCommand):
         self.stdout.write(summary)
         self.stdout.write(self.style.SUCCESS(report.budget.slug))
 
-    def _progress(self, done: int, total: int) -> None:
-        sys.stderr.write(f"\r{done}/{total}")
+    def _progress(self, step: str, done: int, total: int) -> None:
+        if not total:
+            sys.stderr.write(f"{step}\n")
+            return
+        sys.stderr.write(f"\r{step} : {done}/{total}")
         if done >= total:
             sys.stderr.write("\n")

@@ -2,7 +2,8 @@
 
 The job pages and their result files (council file, open data, codes cards) are kept
 `--min-age-days` days. The task framework's own rows are pruned by django-tasks-db's
-`prune_db_task_results`. Both are scheduled every night (docs/operations.md).
+`prune_db_task_results`. Both are scheduled every night (docs/operations.md). The rate-limit
+counters of windows already over (budget/counters/, used without Redis) go at the same time.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budget.counters.services import counters_prune
 from budget.jobs.services import jobs_prune
 
 
@@ -29,6 +31,8 @@ class Command(BaseCommand):
             raise CommandError(_("--min-age-days doit être positif ou nul."))
         before = timezone.now() - dt.timedelta(days=min_age_days)
         count = jobs_prune(before=before, dry_run=dry_run)
+        # A counter is useless once its window is over, whatever --min-age-days says.
+        counters = counters_prune(before=timezone.now(), dry_run=dry_run)
         if verbosity:
             message = (
                 _("%(count)d tâche(s) à supprimer (rien n'a été supprimé).")
@@ -36,3 +40,10 @@ class Command(BaseCommand):
                 else _("%(count)d tâche(s) supprimée(s).")
             )
             self.stdout.write(message % {"count": count})
+        if verbosity and counters:
+            counted = (
+                _("%(count)d compteur(s) de limite expiré(s) à supprimer.")
+                if dry_run
+                else _("%(count)d compteur(s) de limite expiré(s) supprimé(s).")
+            )
+            self.stdout.write(counted % {"count": counters})

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
 
 from budget.jobs.models import Job
 from budget.jobs.services import (
@@ -135,3 +136,43 @@ def test_only_a_failed_job_is_retried(status):
     assert error.value.messages == ["Seule une tâche échouée peut être relancée."]
     job.refresh_from_db()
     assert job.status == status and job.attempts == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has one writer: steps inside a transaction show at its commit",
+)
+@pytest.mark.django_db(transaction=True)
+def test_progress_written_inside_a_transaction_is_read_at_once_from_another_connection():
+    job = make_job(status=Job.Status.RUNNING)
+    current = connections["default"]
+    other = type(current)(dict(current.settings_dict), alias="default")
+
+    def seen() -> tuple:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT step, done, total FROM budget_job WHERE id = %s", [job.pk])
+            return cursor.fetchone()
+
+    try:
+        with transaction.atomic():
+            job_progress(job=job, step="Enregistrement des lignes", done=2000, total=50000)
+            during = seen()
+            transaction.set_rollback(True)  # the job's data, all or nothing
+        after = seen()
+    finally:
+        other.close()
+
+    assert during == ("Enregistrement des lignes", 2000, 50000)
+    assert after == during
+
+
+@pytest.mark.django_db
+def test_progress_inside_a_test_transaction_falls_back_to_the_same_connection():
+    job = make_job(status=Job.Status.RUNNING)
+
+    with transaction.atomic():
+        job_progress(job=job, step="Étape deux", done=3, total=4)
+
+    job.refresh_from_db()
+    assert (job.step, job.done, job.total) == ("Étape deux", 3, 4)

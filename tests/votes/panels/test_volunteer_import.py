@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from budget.jobs.models import Job
 from tests.budget.files.bombs import MB, workbook, zip_bomb
 from tests.votes.factories import make_campaign, make_commune
 from tests.votes.panels.factories import facilitator, make_volunteer
@@ -264,3 +265,28 @@ def test_a_workbook_past_the_column_limit_is_refused(settings):
         "fichier n'est pas lu. Retirez les colonnes inutiles (vides comprises)."
     ]
     assert not Volunteer.objects.exists()
+
+
+def test_a_large_volunteers_file_is_checked_by_the_worker_then_shown_on_the_pool_page(
+    client, settings, tmp_path
+):
+    settings.UPLOADS_PENDING_DIR = str(tmp_path)
+    settings.UPLOAD_CHECK_IN_REQUEST_MAX_BYTES = 100
+    campaign = make_campaign()
+    client.force_login(facilitator())
+    url = reverse("votes:panel_pool_import", kwargs={"slug": campaign.slug})
+    upload = SimpleUploadedFile("volontaires.csv", GOOD.encode(), content_type="text/csv")
+
+    response = client.post(url, {"file": upload, "consent_confirmed": "on"})
+
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert not Volunteer.objects.exists()
+    pool = reverse("votes:panel_pool", kwargs={"slug": campaign.slug})
+    assert job.result_url == f"{pool}?verification={job.pk}"
+    body = client.get(job.result_url).content.decode()
+    assert "2 volontaires seront ajoutés au vivier." in body
+    token = client.session["panel_volunteers_pending"]["token"]
+    confirm = reverse("votes:panel_pool_import_confirm", kwargs={"slug": campaign.slug})
+    client.post(confirm, {"token": token})
+    assert Volunteer.objects.count() == 2
