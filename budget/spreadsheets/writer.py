@@ -62,8 +62,11 @@ from budget.spreadsheets.sheets import (  # noqa: F401 (the exports' one import)
     unwrap,
 )
 
+XLSX = "xlsx"
+ODS = "ods"  # OpenDocument, LibreOffice's own format
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+CONTENT_TYPES = {XLSX: XLSX_TYPE, ODS: ODS_TYPE}
 
 # Margins in inches (openpyxl's unit): about 1.5 cm around, room for the footer below.
 MARGINS = {"left": 0.6, "right": 0.6, "top": 0.6, "bottom": 0.8, "header": 0.3, "footer": 0.35}
@@ -192,6 +195,13 @@ def xlsx_bytes(
     buffer = io.BytesIO()
     build_workbook(sheets, title=title, identifier=identifier, footer=footer).save(buffer)
     return buffer.getvalue()
+
+
+def workbook_bytes(sheets: Sequence[Sheet], *, file_format: str = XLSX, **options: Any) -> bytes:
+    """``xlsx_bytes`` or ``ods_bytes``, for the files offered in both formats."""
+    if file_format == ODS:
+        return ods_bytes(sheets, **options)
+    return xlsx_bytes(sheets, **options)
 
 
 def ods_bytes(

@@ -1,4 +1,5 @@
-"""The council's answer sheet in Excel: writing it, and reading a filled one back (no database).
+"""The council's answer sheet (XLSX or ODS): writing it, and reading a filled one back (no
+database).
 
 Two layouts are read: the answer sheet offered for download, and the council report's sheet
 "Propositions et instruction" (votes/report.py) to which the council's office added the columns
@@ -99,7 +100,12 @@ class AnswerRow:
 
 
 def build_sheet(
-    rows: list[AnswerRow], *, decisions: list[str], campaign_slug: str, title: str = ""
+    rows: list[AnswerRow],
+    *,
+    decisions: list[str],
+    campaign_slug: str,
+    title: str = "",
+    file_format: str = writer.XLSX,
 ) -> bytes:
     """The answer workbook: bold header, widths, frozen header row, autofilter, and a list of
     the decisions offered in the "Décision" column."""
@@ -131,7 +137,12 @@ def build_sheet(
         for row in rows
     ]
     sheet = writer.Sheet(SHEET, columns, values, freeze_columns=1)
-    return writer.xlsx_bytes([sheet], title=title, identifier=IDENTIFIER_PREFIX + campaign_slug)
+    return writer.workbook_bytes(
+        [sheet],
+        file_format=file_format,
+        title=title,
+        identifier=IDENTIFIER_PREFIX + campaign_slug,
+    )
 
 
 # --- reading -------------------------------------------------------------------------------
