@@ -30,12 +30,12 @@ def soffice() -> str:
     return found
 
 
-def print_to_pdf(data: bytes, suffix: str, folder: Path) -> list[str]:
-    """The text of every page LibreOffice prints from the workbook."""
+def convert(data: bytes, suffix: str, target: str, folder: Path) -> bytes:
+    """The file as LibreOffice saves it in the ``target`` format ("pdf", "ods", "xlsx")."""
     folder.mkdir(parents=True, exist_ok=True)
     source = folder / f"classeur.{suffix}"
     source.write_bytes(data)
-    out = folder / "pdf"
+    out = folder / target
     profile = folder / "profil-libreoffice"
     subprocess.run(
         [
@@ -44,7 +44,7 @@ def print_to_pdf(data: bytes, suffix: str, folder: Path) -> list[str]:
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            target,
             "--outdir",
             str(out),
             str(source),
@@ -53,7 +53,12 @@ def print_to_pdf(data: bytes, suffix: str, folder: Path) -> list[str]:
         capture_output=True,
         timeout=240,
     )
-    reader = PdfReader(out / "classeur.pdf")
+    return (out / f"classeur.{target}").read_bytes()
+
+
+def print_to_pdf(data: bytes, suffix: str, folder: Path) -> list[str]:
+    """The text of every page LibreOffice prints from the workbook."""
+    reader = PdfReader(io.BytesIO(convert(data, suffix, "pdf", folder)))
     return [page.extract_text() for page in reader.pages]
 
 
