@@ -310,6 +310,8 @@ def _page(doc: OpenDocumentSpreadsheet, footer: Footer, *, landscape: bool) -> s
     if footer.fingerprint:
         left.addElement(paragraph(footer.fingerprint_text()))
     center = RegionCenter()
+    # The fields' texts are what a reader without fields shows; LibreOffice fills them in
+    # (one master page serves every sheet of its orientation, hence no sheet name here).
     center.addElement(paragraph(SheetName(text="???")))
     right = RegionRight()
     label = _("page %(page)s / %(pages)s")
