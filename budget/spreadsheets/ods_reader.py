@@ -46,6 +46,9 @@ def is_ods(data: bytes) -> bool:
     """Whether the zip is an OpenDocument spreadsheet (its "mimetype" member says so)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # Its declared size first: a "mimetype" member could be a zip bomb of its own.
+            if archive.getinfo("mimetype").file_size > len(ODS_MIMETYPE) + 2:
+                return False
             return archive.read("mimetype").strip() == ODS_MIMETYPE
     except (KeyError, zipfile.BadZipFile, ValueError, OSError):
         return False

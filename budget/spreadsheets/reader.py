@@ -299,8 +299,8 @@ def read_table(data: bytes, filename: str, *, sheet: str = "") -> tuple[Table, s
         )
         return table, "xls"
     if data.startswith(_ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm", ".ods")):
-        kind = "ods" if is_ods(data) or name.endswith(".ods") else "xlsx"
         reader, error = open_workbook(data)
+        kind = "ods" if isinstance(reader, OdsReader) or name.endswith(".ods") else "xlsx"
         if reader is None:
             table = Table()
             table.errors.append(error)

@@ -100,6 +100,19 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated():
     assert only_error(result).startswith("Le classeur se décompresse ")
 
 
+def test_a_bomb_in_the_mimetype_member_is_refused_before_it_is_inflated():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("mimetype", MIMETYPE + b" " * (5 * MB))
+        archive.writestr("content.xml", HEAD + table("S", row(cell("a"))) + TAIL)
+
+    started = time.monotonic()
+    result, _format = read_table(out.getvalue(), "b.ods")
+
+    assert time.monotonic() - started < 1
+    assert only_error(result).startswith("Le classeur se décompresse ")
+
+
 def test_a_run_of_rows_past_the_limit_is_refused_without_being_expanded(settings):
     settings.SPREADSHEET_MAX_ROWS = 20
     data = ods(table("budget", row(cell("a"), cell("b")), row(cell("x"), repeat=10**9)))
