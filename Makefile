@@ -10,7 +10,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 $${PYENV_ROOT:-$$HOME/.
 	$$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$c; break; }; done)
 
 .PHONY: run test install install-dev venv migrate messages demo serve lint format migrations-check \
-	test-postgres e2e-deps reset-db clean bench plotly-bundle room
+	test-postgres e2e-deps print-deps reset-db clean bench plotly-bundle room
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 introuvable (Django 6 en a besoin). Indiquez-le : make PYTHON=/chemin/python3.12"; exit 1; }
@@ -56,12 +56,19 @@ e2e-deps:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# LibreOffice Calc (no GUI) for the print layout tests: they print our workbooks to PDF.
+print-deps:
+	@command -v soffice >/dev/null 2>&1 || { \
+		echo "Installation de LibreOffice Calc (Debian)…"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
+
 # Two workers (one per core here); a file's tests stay on one worker (shared browser, fixtures).
 PYTEST_WORKERS ?= auto
-test: install-dev messages e2e-deps
+test: install-dev messages e2e-deps print-deps
 	$(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
-test-postgres: install-dev messages e2e-deps
+test-postgres: install-dev messages e2e-deps print-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/arbitrages} $(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: install-dev

@@ -88,7 +88,8 @@ def measure_catalogue_export(*, budget: Budget) -> bytes:
                 ],
                 adjustment_rows,
             ),
-        ]
+        ],
+        footer=writer.Footer(str(budget)),
     )
 
 

@@ -143,4 +143,5 @@ def scenario_workbook(
         [column for _key, column in ratio_columns],
         [[year[key] for key, _column in ratio_columns] for year in data["years"]],
     )
-    return writer.xlsx_bytes([summary, measures, lines, ratios])
+    footer = writer.Footer(f"{scenario.budget} — {scenario.title}")
+    return writer.xlsx_bytes([summary, measures, lines, ratios], footer=footer)

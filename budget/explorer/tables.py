@@ -148,6 +148,8 @@ def rows_to_csv(rows: Iterable[Sequence]) -> bytes:
     return writer.csv_bytes(table, delimiter=";", decimal_comma=True, bom=True)
 
 
-def rows_to_xlsx(rows: Iterable[Sequence], *, title: str) -> bytes:
+def rows_to_xlsx(rows: Iterable[Sequence], *, title: str, name: str = "") -> bytes:
+    """The table's rows as a workbook; ``name`` (the budget's) heads every printed page."""
     rows = list(rows)
-    return writer.xlsx_bytes([writer.Sheet(str(title), _columns(rows), rows[1:])])
+    sheet = writer.Sheet(str(title), _columns(rows), rows[1:])
+    return writer.xlsx_bytes([sheet], footer=writer.Footer(name or str(title)))

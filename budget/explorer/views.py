@@ -191,7 +191,7 @@ def _export_response(table: BudgetLineTable, *, budget: Budget, file_format: str
         response = HttpResponse(rows_to_csv(rows), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            rows_to_xlsx(rows, title=_("Lignes")),
+            rows_to_xlsx(rows, title=_("Lignes"), name=str(budget)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

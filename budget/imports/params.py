@@ -147,7 +147,8 @@ def simulator_params_export(*, budget: Budget) -> bytes:
             writer.Sheet(RULES_SHEET, rule_columns, rule_rows),
             levers_sheet(list(budget.levers or []), budget),
             help_sheet,
-        ]
+        ],
+        footer=writer.Footer(str(budget)),
     )
 
 

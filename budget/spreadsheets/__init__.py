@@ -1,6 +1,8 @@
-"""The one spreadsheet layer: every CSV/XLSX the application reads or writes goes through it.
+"""The one spreadsheet layer: every CSV/XLSX/ODS the application reads or writes goes through it.
 
-`reader` turns an uploaded CSV or XLSX into rows with row/column errors; `writer` writes styled
-XLSX (euro formats, frozen headers) and CSV, and neutralises formula injection in any text
-people typed. It sits in budget/, the lowest layer, so that simulator/ and votes/ can use it.
+`reader` turns an uploaded CSV, XLSX or ODS (`ods_reader`) into rows with row/column errors;
+`sheets` describes a workbook once and lays it out (formats, widths, print layout); `writer`
+renders it as XLSX and CSV, `ods` as OpenDocument, and neutralises formula injection in any
+text people typed. It sits in budget/, the lowest layer, so that simulator/ and votes/ can
+use it.
 """

@@ -1,12 +1,13 @@
-"""Reading uploaded spreadsheets: a CSV or XLSX file becomes a header and rows of text cells.
+"""Reading uploaded spreadsheets: a CSV, XLSX or ODS file becomes a header and rows of text cells.
 
 Every reader of the application (budget files, simulator parameters, measure catalogue,
 volunteers, council answers, instruction sheets, paper ballots, panel draw files) goes through
 here, so that they all accept the same files: CSV with `;`, `,` or tab, UTF-8 (with or without
-BOM) or Latin-1/Windows-1252, decimal commas; XLSX read in openpyxl's read-only mode.
+BOM) or Latin-1/Windows-1252, decimal commas; XLSX read in openpyxl's read-only mode, ODS
+(LibreOffice's own format) streamed by `ods_reader`, both behind `open_workbook`.
 
 Files that would exhaust the server (a zip bomb, a million rows or columns) are refused as
-a whole before or while reading, at the caps of `limits`.
+a whole before or while reading, at the caps of `limits`; an .ods is a zip too, checked alike.
 
 Nothing raises for bad input: problems come back as RowError naming the row (header = 1) and
 the column (see `cells`), because the people importing need to see every problem of a file at
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from budget.spreadsheets.cells import RowError, cell_text, located, quoted, size_problem
 from budget.spreadsheets.limits import RowBudget, TooLarge, archive_problem, sheets_problem
+from budget.spreadsheets.ods_reader import OdsReader, is_ods
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -150,6 +152,14 @@ class XlsxReader:
             self._formula_book.close()
         self._zip.close()
 
+    @property
+    def sheetnames(self) -> list[str]:
+        return self.book.sheetnames
+
+    @property
+    def identifier(self) -> str:
+        return getattr(self.book.properties, "identifier", None) or ""
+
     def find_sheet(self, name: str) -> str | None:
         for title in self.book.sheetnames:
             if title.strip().lower() == name.lower():
@@ -160,12 +170,13 @@ class XlsxReader:
     def first_sheet(self) -> str:
         return self.book.sheetnames[0]
 
-    def rows(self, title: str, *, min_row: int = 1):
+    def rows(self, title: str, *, min_row: int = 1, max_row: int | None = None):
         """A sheet's rows of values, as openpyxl reads them; raises TooLarge past a cap."""
         sheet = self.book[title]
         sheet.reset_dimensions()
         budget = RowBudget(title)
-        for number, row in enumerate(sheet.iter_rows(min_row=min_row, values_only=True), min_row):
+        values = sheet.iter_rows(min_row=min_row, max_row=max_row, values_only=True)
+        for number, row in enumerate(values, min_row):
             budget.row(number, len(row))
             yield row
 
@@ -215,7 +226,7 @@ class XlsxReader:
                     table.errors.append(
                         located(
                             number,
-                            prefix + (name or _column_letter(index)),
+                            prefix + (name or column_letter(index)),
                             text,
                             _(
                                 "la formule %(formula)s n'a pas de valeur calculée enregistrée : "
@@ -234,30 +245,33 @@ class XlsxReader:
         return table
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
 
 
-def open_xlsx(data: bytes) -> tuple[XlsxReader | None, RowError | None]:
-    """The workbook, or why it cannot be read: checked first against the caps of `limits`."""
+def open_workbook(data: bytes) -> tuple[XlsxReader | OdsReader | None, RowError | None]:
+    """The workbook (XLSX or ODS, told by its content), or why it cannot be read: checked
+    first against the caps of `limits`."""
     problem = archive_problem(data)
     if problem is not None:
         return None, problem
     try:
-        reader = XlsxReader(data)
-    except Exception:  # openpyxl raises many kinds of errors for broken archives
+        reader = OdsReader(data) if is_ods(data) else XlsxReader(data)
+    except TooLarge as exc:
+        return None, exc.error
+    except Exception:  # openpyxl and expat raise many kinds of errors for broken archives
         return None, located(
             None,
             "",
             "",
             _(
-                "Le fichier n'est pas un classeur Excel .xlsx lisible (archive endommagée, "
-                "classeur protégé par mot de passe ou autre format)."
+                "Le fichier n'est pas un classeur .xlsx (Excel) ou .ods (LibreOffice) lisible "
+                "(archive endommagée, classeur protégé par mot de passe ou autre format)."
             ),
         )
-    problem = sheets_problem(len(reader.book.sheetnames))
+    problem = sheets_problem(len(reader.sheetnames))
     if problem is not None:
         reader.close()
         return None, problem
@@ -265,7 +279,7 @@ def open_xlsx(data: bytes) -> tuple[XlsxReader | None, RowError | None]:
 
 
 def read_table(data: bytes, filename: str, *, sheet: str = "") -> tuple[Table, str]:
-    """A CSV or XLSX upload as one table, and its format ("csv", "xlsx" or "xls").
+    """A CSV, XLSX or ODS upload as one table, and its format ("csv", "xlsx", "ods" or "xls").
 
     For a workbook, the sheet named `sheet` (any case) is read, else the first one.
     """
@@ -284,17 +298,18 @@ def read_table(data: bytes, filename: str, *, sheet: str = "") -> tuple[Table, s
             )
         )
         return table, "xls"
-    if data.startswith(_ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm")):
-        reader, error = open_xlsx(data)
+    if data.startswith(_ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm", ".ods")):
+        reader, error = open_workbook(data)
+        kind = "ods" if isinstance(reader, OdsReader) or name.endswith(".ods") else "xlsx"
         if reader is None:
             table = Table()
             table.errors.append(error)
-            return table, "xlsx"
+            return table, kind
         try:
             title = (sheet and reader.find_sheet(sheet)) or reader.first_sheet
-            return reader.table(title), "xlsx"
+            return reader.table(title), kind
         except TooLarge as exc:
-            return Table(errors=[exc.error]), "xlsx"
+            return Table(errors=[exc.error]), kind
         finally:
             reader.close()
     return read_csv(data), "csv"
@@ -312,14 +327,15 @@ def upload_problem(data: bytes, max_bytes: int) -> RowError | None:
 def read_sheets(
     data: bytes, names: Sequence[str], *, max_bytes: int, prefixed: bool = True
 ) -> tuple[dict[str, Table], list[RowError]]:
-    """The named sheets of a workbook, found whatever their case, and every problem met.
+    """The named sheets of a workbook (XLSX or ODS), found whatever their case, and every
+    problem met.
 
     With `prefixed`, columns in errors read "sheet.column", for workbooks of several sheets.
     """
     problem = upload_problem(data, max_bytes)
     if problem is not None:
         return {}, [problem]
-    reader, error = open_xlsx(data)
+    reader, error = open_workbook(data)
     if reader is None:
         return {}, [error]
     tables: dict[str, Table] = {}

@@ -183,7 +183,7 @@ def test_it_refuses_bytes_that_are_neither_utf8_nor_plausible_text(data):
 
 def test_it_refuses_a_broken_workbook_and_an_old_xls():
     assert messages(import_(b"PK\x03\x04 not really a zip", "budget.xlsx"))[0].startswith(
-        "Le fichier n'est pas un classeur Excel .xlsx lisible"
+        "Le fichier n'est pas un classeur .xlsx (Excel) ou .ods (LibreOffice) lisible"
     )
     assert messages(import_(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "b.xls")) == [
         "Les classeurs Excel 97-2003 (.xls) ne sont pas acceptés : enregistrez le fichier au "

@@ -355,7 +355,9 @@ def test_it_refuses_a_file_that_is_not_a_workbook_or_too_big(budget, settings):
     assert (
         simulator_params_import(budget=budget, data=b"code;ajustable")
         .errors[0]
-        .message.startswith("Le fichier n'est pas un classeur Excel .xlsx lisible")
+        .message.startswith(
+            "Le fichier n'est pas un classeur .xlsx (Excel) ou .ods (LibreOffice) lisible"
+        )
     )
     settings.BUDGET_IMPORT_MAX_BYTES = 100
     assert (

@@ -1,6 +1,6 @@
 """The caps on what reading a spreadsheet may cost (budget/spreadsheets/limits.py), through
 every entry point of the one reader: read_table (budget, volunteers), read_sheets (parameters,
-catalogue, instruction sheets), open_xlsx + rows (council answers), read_csv_text (paper
+catalogue, instruction sheets), open_workbook + rows (council answers), read_csv_text (paper
 ballots). Each refusal is the file's only error and nothing of it comes back."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import time
 import pytest
 
 from budget.spreadsheets.limits import TooLarge
-from budget.spreadsheets.reader import open_xlsx, read_csv_text, read_sheets, read_table
+from budget.spreadsheets.reader import open_workbook, read_csv_text, read_sheets, read_table
 from tests.budget.files.bombs import MB, csv_text, workbook, zip_bomb
 
 ROWS = [["code", "libelle"], ["A", "un"], ["B", "deux"]]
@@ -150,13 +150,13 @@ def test_read_sheets_refuses_the_whole_workbook(settings):
     ]
 
 
-def test_open_xlsx_and_its_rows_keep_to_the_limits(settings):
+def test_open_workbook_and_its_rows_keep_to_the_limits(settings):
     """Council answers open the workbook and read rows below a header they look for."""
-    reader, error = open_xlsx(zip_bomb(ROWS))
+    reader, error = open_workbook(zip_bomb(ROWS))
     assert reader is None and error.message.startswith("Le classeur se décompresse ")
 
     settings.SPREADSHEET_MAX_ROWS = 2
-    reader, error = open_xlsx(workbook(ROWS, title="Avis"))
+    reader, error = open_workbook(workbook(ROWS, title="Avis"))
 
     with pytest.raises(TooLarge, match="La feuille « Avis » dépasse la limite de 2 lignes"):
         list(reader.rows("Avis", min_row=2))

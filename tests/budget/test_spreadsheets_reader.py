@@ -117,7 +117,7 @@ def test_a_missing_sheet_and_a_broken_archive_are_reported():
         "Colonne impacts : la feuille « impacts » est absente du classeur."
     ]
     _tables, errors = read_sheets(b"PK\x03\x04broken", ["lignes"], max_bytes=10**6)
-    assert "n'est pas un classeur Excel .xlsx lisible" in errors[0].message
+    assert "n'est pas un classeur .xlsx (Excel) ou .ods (LibreOffice) lisible" in errors[0].message
 
 
 def test_old_excel_files_are_refused():

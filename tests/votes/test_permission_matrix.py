@@ -102,6 +102,7 @@ PAGES = {
         {"finance", "administrator"},
     ),
     "votes:instruction_export": (lambda w: {"slug": w.campaign.slug}, TEAM),
+    "votes:instruction_export_ods": (lambda w: {"slug": w.campaign.slug}, TEAM),
     "votes:instruction_import": (
         lambda w: {"slug": w.campaign.slug},
         {"instructor", "instructor_other", "administrator"},

@@ -1,4 +1,5 @@
-"""The council's answer sheet in Excel: writing it, and reading a filled one back (no database).
+"""The council's answer sheet (XLSX or ODS): writing it, and reading a filled one back (no
+database).
 
 Two layouts are read: the answer sheet offered for download, and the council report's sheet
 "Propositions et instruction" (votes/report.py) to which the council's office added the columns
@@ -28,7 +29,7 @@ from budget.spreadsheets.cells import (
     quoted,
 )
 from budget.spreadsheets.limits import TooLarge
-from budget.spreadsheets.reader import open_xlsx, upload_problem
+from budget.spreadsheets.reader import open_workbook, upload_problem
 from votes.instruction.sheet import XLSX_TYPE, parse_reference
 
 __all__ = ["XLSX_TYPE", "AnswerRow", "ParsedAnswer", "build_sheet", "read_sheet"]
@@ -99,7 +100,12 @@ class AnswerRow:
 
 
 def build_sheet(
-    rows: list[AnswerRow], *, decisions: list[str], campaign_slug: str, title: str = ""
+    rows: list[AnswerRow],
+    *,
+    decisions: list[str],
+    campaign_slug: str,
+    title: str = "",
+    file_format: str = writer.XLSX,
 ) -> bytes:
     """The answer workbook: bold header, widths, frozen header row, autofilter, and a list of
     the decisions offered in the "Décision" column."""
@@ -131,7 +137,12 @@ def build_sheet(
         for row in rows
     ]
     sheet = writer.Sheet(SHEET, columns, values, freeze_columns=1)
-    return writer.xlsx_bytes([sheet], title=title, identifier=IDENTIFIER_PREFIX + campaign_slug)
+    return writer.workbook_bytes(
+        [sheet],
+        file_format=file_format,
+        title=title,
+        identifier=IDENTIFIER_PREFIX + campaign_slug,
+    )
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -198,20 +209,17 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _candidate_sheets(book) -> list[str]:
+def _candidate_sheets(reader) -> list[str]:
     """The answer sheet and the report's sheet first; any other sheet after them."""
     preferred = _in_every_language(SHEET) | _in_every_language(REPORT_SHEET)
-    return sorted(book.sheetnames, key=lambda title: _key(title) not in preferred)
+    return sorted(reader.sheetnames, key=lambda title: _key(title) not in preferred)
 
 
-def _locate_table(book) -> tuple[str, int, dict[str, int]] | RowError:
+def _locate_table(reader) -> tuple[str, int, dict[str, int]] | RowError:
     """The sheet to read, its header row and its columns; or why none fits."""
     incomplete: tuple[str, list[str]] | None = None
-    for title in _candidate_sheets(book):
-        sheet = book[title]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
-        first_rows = list(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+    for title in _candidate_sheets(reader):
+        first_rows = list(reader.rows(title, max_row=HEADER_SEARCH_ROWS))
         found = _find_header(first_rows)
         if found is None:
             continue
@@ -254,16 +262,15 @@ def read_sheet(
     if problem is not None:
         parsed.errors.append(problem)
         return parsed
-    reader, error = open_xlsx(data)
+    reader, error = open_workbook(data)
     if reader is None:
         parsed.errors.append(error)
         return parsed
     try:
-        book = reader.book
-        identifier = getattr(book.properties, "identifier", None) or ""
+        identifier = reader.identifier
         if identifier.startswith(IDENTIFIER_PREFIX):
             parsed.campaign_slug = identifier[len(IDENTIFIER_PREFIX) :]
-        located = _locate_table(book)
+        located = _locate_table(reader)
         if isinstance(located, RowError):
             parsed.errors.append(located)
             return parsed

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.spreadsheets import writer
 from budget.spreadsheets.cells import RowError, normalise_word, quoted
 from votes.access import is_administrator, require
 from votes.campaigns.models import Campaign, Phase, PhaseTransition
@@ -224,7 +225,9 @@ def _decision_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Decision.choices}
 
 
-def council_answers_sheet(*, campaign: Campaign, by: AbstractBaseUser, results: dict) -> bytes:
+def council_answers_sheet(
+    *, campaign: Campaign, by: AbstractBaseUser, results: dict, file_format: str = writer.XLSX
+) -> bytes:
     """The answer sheet, prefilled with the answers recorded so far. `results` maps a
     proposal's number to the text of its vote result (from the council's snapshot)."""
     require(is_administrator(by))
@@ -250,6 +253,7 @@ def council_answers_sheet(*, campaign: Campaign, by: AbstractBaseUser, results: 
         decisions=list(_decision_labels().values()),
         campaign_slug=campaign.slug,
         title=campaign.title,
+        file_format=file_format,
     )
 
 

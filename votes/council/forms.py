@@ -72,7 +72,8 @@ class AnswerForm(forms.Form):
 
 class AnswerImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Tableur des avis complété (.xlsx)"),
+        label=_("Tableur des avis complété (.xlsx ou .ods)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.ods"}),
         help_text=_(
             "La feuille des avis téléchargée ici, ou la feuille « Propositions et instruction » "
             "du rapport au conseil avec les colonnes « Décision » et « Réponse argumentée » "
@@ -83,8 +84,10 @@ class AnswerImportForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if not uploaded.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Envoyez un classeur Excel (.xlsx)."))
+        if not uploaded.name.lower().endswith((".xlsx", ".ods")):
+            raise forms.ValidationError(
+                _("Envoyez un classeur Excel (.xlsx) ou LibreOffice (.ods).")
+            )
         if uploaded.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("Le fichier dépasse 5 Mo : envoyez seulement la feuille des avis.")

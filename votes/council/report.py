@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from budget.spreadsheets import writer
 from simulator.charts import FONT
 from votes.campaigns.models import Campaign, Phase
 from votes.council.answer_sheet import IDENTIFIER_PREFIX
@@ -64,8 +65,11 @@ def report_seal(data: dict[str, Any], fingerprint: str | None) -> Seal:
     return Seal(fingerprint, moment(data.get("sent_at")))
 
 
-def council_workbook(data: dict[str, Any], *, fingerprint: str | None) -> bytes:
-    """The council file (XLSX): provisional on every sheet unless ``fingerprint`` is given."""
+def council_workbook(
+    data: dict[str, Any], *, fingerprint: str | None, file_format: str = writer.XLSX
+) -> bytes:
+    """The council file (XLSX or ODS): provisional on every sheet unless ``fingerprint`` is
+    given."""
     seal = report_seal(data, fingerprint)
     campaign = data["campaign"]
     return write_workbook(
@@ -75,6 +79,7 @@ def council_workbook(data: dict[str, Any], *, fingerprint: str | None) -> bytes:
         # The answers import reads the campaign from it: the "Propositions et instruction"
         # sheet, with the council's decisions added, can be sent back as it is.
         identifier=IDENTIFIER_PREFIX + campaign["slug"],
+        file_format=file_format,
     )
 
 

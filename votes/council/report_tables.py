@@ -206,10 +206,20 @@ def _writer_sheet(content: Sheet, *, title: str, seal: Seal) -> writer.Sheet:
     return writer.Sheet(content.name, lines=lines, tables=tables)
 
 
-def write_workbook(sheets: list[Sheet], *, title: str, seal: Seal, identifier: str = "") -> bytes:
-    """The sheets as an XLSX file: values only (no formulas), formatted for reading."""
-    return writer.xlsx_bytes(
+def write_workbook(
+    sheets: list[Sheet],
+    *,
+    title: str,
+    seal: Seal,
+    identifier: str = "",
+    file_format: str = writer.XLSX,
+) -> bytes:
+    """The sheets as an XLSX or ODS file: values only (no formulas), formatted for reading
+    and printing; every printed page names the report and, once sent, its fingerprint."""
+    return writer.workbook_bytes(
         [_writer_sheet(content, title=title, seal=seal) for content in sheets],
+        file_format=file_format,
         title=title,
         identifier=identifier,
+        footer=writer.Footer(title, seal.fingerprint or ""),
     )

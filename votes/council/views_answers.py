@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from budget.imports.uploads import go, import_at_once, zone_template
+from budget.spreadsheets import writer
 from votes.access import is_administrator
 from votes.campaigns import workflow
 from votes.campaigns.forms import attach_errors
@@ -27,7 +28,6 @@ from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.views import campaign_admin_view
 from votes.council import answers as services
 from votes.council import follow_ups
-from votes.council.answer_sheet import XLSX_TYPE
 from votes.council.forms import (
     AnswerForm,
     AnswerImportForm,
@@ -181,12 +181,16 @@ def council_answer(request: HttpRequest, slug: str, reference: int) -> HttpRespo
 
 @campaign_admin_view
 @require_GET
-def council_answers_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+def council_answers_sheet(
+    request: HttpRequest, slug: str, file_format: str = writer.XLSX
+) -> HttpResponse:
     campaign = _campaign(slug)
     results = {number: result_text(item) for number, item in _items(campaign).items()}
-    data = services.council_answers_sheet(campaign=campaign, by=request.user, results=results)
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    filename = f"avis-conseil-{campaign.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    data = services.council_answers_sheet(
+        campaign=campaign, by=request.user, results=results, file_format=file_format
+    )
+    response = HttpResponse(data, content_type=writer.CONTENT_TYPES[file_format])
+    filename = f"avis-conseil-{campaign.slug}-{timezone.localdate():%Y-%m-%d}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -449,6 +453,12 @@ urlpatterns = [
         "gestion/campagnes/<slug:slug>/avis/avis.xlsx",
         council_answers_sheet,
         name="council_answers_sheet",
+    ),
+    path(
+        "gestion/campagnes/<slug:slug>/avis/avis.ods",
+        council_answers_sheet,
+        {"file_format": writer.ODS},
+        name="council_answers_sheet_ods",
     ),
     path(
         "gestion/campagnes/<slug:slug>/avis/import/",

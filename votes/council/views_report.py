@@ -1,4 +1,4 @@
-"""The council report (issue 6 §2): the printable page and the council file (XLSX).
+"""The council report (issue 6 §2): the printable page and the council file (XLSX or ODS).
 
 From the tally on, for the team that prepares the council's work (administrators, finance).
 Before sending it is a draft, marked "provisoire" everywhere; once sent it is read from the
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from budget.jobs.models import Job
 from budget.jobs.services import job_submit
+from budget.spreadsheets import writer
 from votes.access import is_administrator, is_finance, require
 from votes.campaigns.models import Campaign, Phase
 from votes.council.report import report_seal, report_sheets
@@ -48,14 +49,17 @@ def council_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def council_report_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    """Enqueue the council file; its job page offers the download once it is written."""
+def council_report_file(
+    request: HttpRequest, slug: str, file_format: str = writer.XLSX
+) -> HttpResponse:
+    """Enqueue the council file (XLSX, or ODS for LibreOffice); its job page offers the
+    download once it is written."""
     campaign = _report_campaign(request, slug)
     job = job_submit(
         kind=Job.Kind.COUNCIL_FILE,
         owner=request.user,
         task_path=council_file_task.module_path,
-        params={"campaign": campaign.pk},
+        params={"campaign": campaign.pk, "format": file_format},
     )
     return redirect(job)
 
@@ -64,7 +68,13 @@ urlpatterns = [
     path("gestion/campagnes/<slug:slug>/rapport/", council_report, name="council_report"),
     path(
         "gestion/campagnes/<slug:slug>/rapport.xlsx",
-        council_report_xlsx,
+        council_report_file,
         name="council_report_xlsx",
+    ),
+    path(
+        "gestion/campagnes/<slug:slug>/rapport.ods",
+        council_report_file,
+        {"file_format": writer.ODS},
+        name="council_report_ods",
     ),
 ]

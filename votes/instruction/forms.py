@@ -187,14 +187,15 @@ class ReturnForm(forms.Form):
 
 class SheetImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Tableur d'instruction modifié (.xlsx)"),
+        label=_("Tableur d'instruction modifié (.xlsx ou .ods)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.ods"}),
         error_messages={"required": _("Choisissez le fichier à importer.")},
     )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if not uploaded.name.lower().endswith(".xlsx"):
+        if not uploaded.name.lower().endswith((".xlsx", ".ods")):
             raise forms.ValidationError(
-                _("Envoyez le classeur Excel (.xlsx) exporté depuis cette page.")
+                _("Envoyez le classeur (.xlsx ou .ods) exporté depuis cette page.")
             )
         return uploaded

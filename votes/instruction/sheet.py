@@ -1,4 +1,4 @@
-"""The instruction sheet in Excel: writing it, and reading an edited one back (no database).
+"""The instruction sheet (XLSX or ODS): writing it, and reading an edited one back (no database).
 
 Services that prefer Excel export the sheet, fill in their verdicts and figures, and send it
 back. Reading never raises for bad input: every problem comes back located (row, column) so
@@ -148,8 +148,9 @@ class SheetRow:
     internal_notes: str
 
 
-def build_sheet(rows: list[SheetRow], *, title: str = "") -> bytes:
-    """The instruction workbook: bold header, widths, frozen header row, autofilter."""
+def build_sheet(rows: list[SheetRow], *, title: str = "", file_format: str = writer.XLSX) -> bytes:
+    """The instruction workbook (XLSX or ODS): bold header, widths, frozen header row,
+    autofilter; printed landscape, one page wide, the header on every page."""
     columns = [
         writer.Column(
             column.name,
@@ -187,7 +188,7 @@ def build_sheet(rows: list[SheetRow], *, title: str = "") -> bytes:
     ]
     # The reference stays in view while the service scrolls to the figures.
     sheet = writer.Sheet(SHEET, columns, values, freeze_columns=1)
-    return writer.xlsx_bytes([sheet], title=title)
+    return writer.workbook_bytes([sheet], file_format=file_format, title=title)
 
 
 # --- reading -----------------------------------------------------------------------------

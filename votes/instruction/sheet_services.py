@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from budget.spreadsheets import writer
 from budget.spreadsheets.cells import RowError, located
 from simulator.inputs import prepared_budget
 from votes import access
@@ -41,7 +42,7 @@ def _sheet_proposals(campaign: Campaign, by):
     return proposals
 
 
-def instruction_sheet_export(*, campaign: Campaign, by) -> bytes:
+def instruction_sheet_export(*, campaign: Campaign, by, file_format: str = writer.XLSX) -> bytes:
     """One row per proposal; an instructor gets only their services' proposals."""
     access.require(access.is_administrator(by) or access.is_finance(by) or access.is_instructor(by))
     rows = []
@@ -69,7 +70,7 @@ def instruction_sheet_export(*, campaign: Campaign, by) -> bytes:
                 internal_notes=instruction.internal_notes,
             )
         )
-    return sheet.build_sheet(rows, title=campaign.title)
+    return sheet.build_sheet(rows, title=campaign.title, file_format=file_format)
 
 
 @dataclass

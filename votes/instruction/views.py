@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budget.imports.uploads import go, import_at_once, zone_template
+from budget.spreadsheets import writer
 from simulator.engine import SimulationError
 from votes import access
 from votes.campaigns.models import Campaign, Phase
@@ -44,7 +45,7 @@ from votes.instruction.forms import (
     SheetImportForm,
 )
 from votes.instruction.models import Instruction, Service
-from votes.instruction.sheet import XLSX_TYPE, schedule_text
+from votes.instruction.sheet import schedule_text
 from votes.proposals.models import Proposal
 from votes.text import render_markdown
 
@@ -463,12 +464,16 @@ def instruction_return(request: HttpRequest, slug: str, reference: int) -> HttpR
 
 @login_required
 @require_GET
-def instruction_export(request: HttpRequest, slug: str) -> HttpResponse:
+def instruction_export(
+    request: HttpRequest, slug: str, file_format: str = writer.XLSX
+) -> HttpResponse:
     access.require(_instruction_team(request.user))
     campaign = _campaign(slug)
-    data = sheet_services.instruction_sheet_export(campaign=campaign, by=request.user)
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    filename = f"instruction-{campaign.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    data = sheet_services.instruction_sheet_export(
+        campaign=campaign, by=request.user, file_format=file_format
+    )
+    response = HttpResponse(data, content_type=writer.CONTENT_TYPES[file_format])
+    filename = f"instruction-{campaign.slug}-{timezone.localdate():%Y-%m-%d}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -532,6 +537,12 @@ urlpatterns = [
         "gestion/instruction/<slug:slug>/instruction.xlsx",
         instruction_export,
         name="instruction_export",
+    ),
+    path(
+        "gestion/instruction/<slug:slug>/instruction.ods",
+        instruction_export,
+        {"file_format": writer.ODS},
+        name="instruction_export_ods",
     ),
     path("gestion/instruction/<slug:slug>/import/", instruction_import, name="instruction_import"),
     path(

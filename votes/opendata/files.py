@@ -38,7 +38,9 @@ def table_csv(table: Table, *, semicolon: bool = False) -> bytes:
     )
 
 
-def table_workbook(table: Table, *, title: str, notice: list[tuple[str, str]]) -> bytes:
+def table_workbook(
+    table: Table, *, title: str, notice: list[tuple[str, str]], name: str = ""
+) -> bytes:
     """One data sheet (bold frozen header, numbers as numbers, euros formatted) and a
     "Licence" sheet."""
     licence = writer.Sheet(
@@ -47,4 +49,5 @@ def table_workbook(table: Table, *, title: str, notice: list[tuple[str, str]]) -
         [list(line) for line in notice],
         header=False,
     )
-    return writer.xlsx_bytes([writer.Sheet(title, table.columns(), table.rows), licence])
+    sheets = [writer.Sheet(title, table.columns(), table.rows), licence]
+    return writer.xlsx_bytes(sheets, footer=writer.Footer(name or title))

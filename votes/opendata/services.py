@@ -395,6 +395,7 @@ def opendata_workbook(*, campaign: Campaign, dataset: str) -> bytes | None:
         BUILDERS[dataset](scope),
         title=_titles()[dataset][0],
         notice=licence_notice(campaign, snapshot=scope.snapshot),
+        name=campaign.title,
     )
 
 

@@ -35,7 +35,7 @@ def _rows(members: list[Member]) -> list[list]:
     return rows
 
 
-def draw_workbook(selected: list[Member], reserve: list[Member]) -> bytes:
+def draw_workbook(selected: list[Member], reserve: list[Member], *, name: str = "") -> bytes:
     columns = writer.columns(
         _("Rang"),
         _("Identifiant"),
@@ -52,5 +52,6 @@ def draw_workbook(selected: list[Member], reserve: list[Member]) -> bytes:
         [
             writer.Sheet(_("Panel"), columns, _rows(selected)),
             writer.Sheet(_("Réserve"), columns, _rows(reserve)),
-        ]
+        ],
+        footer=writer.Footer(name),
     )

@@ -434,7 +434,9 @@ def panel_draw_publish(request: HttpRequest, campaign: Campaign, pk: int) -> Htt
 def panel_draw_export(request: HttpRequest, campaign: Campaign, pk: int) -> HttpResponse:
     draw = get_object_or_404(PanelDraw, campaign=campaign, pk=pk)
     selected, reserve = panels.draw_members(draw)
-    response = HttpResponse(draw_workbook(selected, reserve), content_type=XLSX_TYPE)
+    response = HttpResponse(
+        draw_workbook(selected, reserve, name=campaign.title), content_type=XLSX_TYPE
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="panel-{campaign.slug}-tirage-{draw.pk}.xlsx"'
     )

@@ -79,5 +79,6 @@ def results_workbook(results: CampaignResults) -> bytes:
             writer.Sheet(
                 _("Participation"), writer.columns(_("Canal"), _("Bulletins")), turnout_rows
             ),
-        ]
+        ],
+        footer=writer.Footer(results.campaign.title),
     )

@@ -197,7 +197,7 @@ def statistics_csv(tables: list[Table], *, semicolon: bool = False) -> str:
     )
 
 
-def statistics_workbook(tables: list[Table], *, notes: list[str] = ()) -> bytes:
+def statistics_workbook(tables: list[Table], *, notes: list[str] = (), name: str = "") -> bytes:
     """One sheet per table (bold header, frozen header row, numbers as numbers), and the
     notes on a last sheet."""
     sheets = [
@@ -212,4 +212,4 @@ def statistics_workbook(tables: list[Table], *, notes: list[str] = ()) -> bytes:
                 autofilter=False,
             )
         )
-    return writer.xlsx_bytes(sheets)
+    return writer.xlsx_bytes(sheets, footer=writer.Footer(name))

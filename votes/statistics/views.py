@@ -98,7 +98,7 @@ def statistics_csv_export(request: HttpRequest, slug: str) -> HttpResponse:
 def statistics_xlsx_export(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(request, slug)
     stats, snapshot = reported_statistics(campaign)
-    body = statistics_workbook(statistics_tables(stats), notes=stats["notes"])
+    body = statistics_workbook(statistics_tables(stats), notes=stats["notes"], name=campaign.title)
     response = HttpResponse(body, content_type=XLSX_TYPE)
     filename = _filename(campaign, "xlsx", final=snapshot is not None)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

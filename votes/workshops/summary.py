@@ -147,4 +147,5 @@ def summary_workbook(
         ],
         _proposal_rows(outcomes, base_url),
     )
-    return writer.xlsx_bytes([groups, matrix, arguments, proposals])
+    footer = writer.Footer(str(data.workshop))
+    return writer.xlsx_bytes([groups, matrix, arguments, proposals], footer=footer)

@@ -223,8 +223,8 @@ def test_it_refuses_a_file_that_is_not_a_workbook():
     c = council_campaign()
 
     assert _refused(c, b"Reference;Decision\nP-0001;Adoptee\n") == [
-        "Le fichier n'est pas un classeur Excel .xlsx lisible (archive endommagée, classeur "
-        "protégé par mot de passe ou autre format)."
+        "Le fichier n'est pas un classeur .xlsx (Excel) ou .ods (LibreOffice) lisible "
+        "(archive endommagée, classeur protégé par mot de passe ou autre format)."
     ]
 
 

@@ -26,6 +26,7 @@ PAGES = [
     ("votes:council_answer", {"reference": 1}, "get"),
     ("votes:council_answer", {"reference": 1}, "post"),
     ("votes:council_answers_sheet", {}, "get"),
+    ("votes:council_answers_sheet_ods", {}, "get"),
     ("votes:council_answers_import", {}, "get"),
     ("votes:council_answers_import", {}, "post"),
     ("votes:council_answers_publish", {}, "get"),
@@ -315,7 +316,7 @@ def test_the_import_refuses_another_extension(client):
         url(c, "votes:council_answers_import"), {"file": _upload(b"a;b\n", "avis.csv")}
     )
 
-    assert "Envoyez un classeur Excel (.xlsx)." in response.content.decode()
+    assert "Envoyez un classeur Excel (.xlsx) ou LibreOffice (.ods)." in response.content.decode()
     assert not CouncilAnswer.objects.exists()
 
 

@@ -1,4 +1,4 @@
-"""manage.py council_report CAMPAIGN -o FILE.xlsx (issue 6 §2)."""
+"""manage.py council_report CAMPAIGN -o FILE.xlsx or FILE.ods (issues 6 §2 and 17)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from budget.spreadsheets.reader import open_workbook
 from tests.votes.council.test_council_report_workbook import send
 from tests.votes.results.test_results_services import projects_campaign
 from votes.campaigns.models import Phase
@@ -48,6 +49,18 @@ def test_it_writes_the_final_file_with_its_fingerprint_after_sending(tmp_path):
     )
     book = load_workbook(target)
     assert snapshot.sha256 in book["Méthode"]["A3"].value
+
+
+def test_it_writes_an_ods_when_the_file_is_named_so(tmp_path):
+    s = projects_campaign()
+    snapshot = send(s.campaign)
+    target = tmp_path / "conseil.ods"
+
+    run(s.campaign.slug, "-o", str(target))
+
+    reader, error = open_workbook(target.read_bytes())
+    assert error is None and reader.sheetnames[0] == "Synthèse"
+    assert snapshot.sha256 in list(reader.rows("Méthode", max_row=3))[2][0]
 
 
 def test_it_refuses_an_unknown_campaign(tmp_path):

@@ -20,15 +20,18 @@ from budget.roles import (
     MODERATOR,
     OFFICER,
 )
+from budget.spreadsheets.reader import open_workbook
 from tests.factories import make_user
 from tests.votes.council.test_council_report_workbook import savings_campaign, send
 from tests.votes.factories import make_campaign
 from tests.votes.results.test_results_services import cast, on_ballot, projects_campaign
 from votes.campaigns.models import PHASE_ORDER, Campaign, Phase
+from votes.council.report import council_workbook
+from votes.council.services import council_data
 
 pytestmark = pytest.mark.django_db
 
-NAMES = ["votes:council_report", "votes:council_report_xlsx"]
+NAMES = ["votes:council_report", "votes:council_report_xlsx", "votes:council_report_ods"]
 BEFORE_TALLY = [p for p in PHASE_ORDER if PHASE_ORDER.index(p) < PHASE_ORDER.index(Phase.TALLY)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,7 +41,11 @@ def url(campaign: Campaign, name: str = "votes:council_report") -> str:
 
 
 # The page is read with GET; the council file is asked for with POST (a task writes it).
-METHOD = {"votes:council_report": "get", "votes:council_report_xlsx": "post"}
+METHOD = {
+    "votes:council_report": "get",
+    "votes:council_report_xlsx": "post",
+    "votes:council_report_ods": "post",
+}
 
 
 def call(client, campaign_or_slug, name: str, **kwargs):
@@ -55,6 +62,10 @@ def test_urls_are_named():
     assert (
         reverse("votes:council_report_xlsx", kwargs={"slug": "c"})
         == "/gestion/campagnes/c/rapport.xlsx"
+    )
+    assert (
+        reverse("votes:council_report_ods", kwargs={"slug": "c"})
+        == "/gestion/campagnes/c/rapport.ods"
     )
 
 
@@ -181,9 +192,9 @@ def test_a_savings_page_shows_the_target_chart_and_the_gap(client):
     assert '<td class="num">9\u202f999,50\u00a0€</td>' in body
 
 
-def download(client, campaign):
+def download(client, campaign, name: str = "votes:council_report_xlsx"):
     """Ask for the council file, then take it from the job's page, as a user would."""
-    asked = call(client, campaign, "votes:council_report_xlsx")
+    asked = call(client, campaign, name)
     job = Job.objects.get()
     assert asked.status_code == 302 and asked.url == job.get_absolute_url()
     assert (job.kind, job.status) == (Job.Kind.COUNCIL_FILE, Job.Status.SUCCEEDED)
@@ -220,6 +231,35 @@ def test_the_final_download_carries_the_fingerprint(client):
     )
     book = load_workbook(io.BytesIO(response.content))
     assert snapshot.sha256 in book["Résultats"]["A3"].value
+
+
+def test_the_final_download_for_libreoffice_is_an_ods_with_the_same_sheets(client):
+    s = projects_campaign()
+    snapshot = send(s.campaign)
+    as_role(client, ADMINISTRATOR)
+
+    response = download(client, s.campaign, "votes:council_report_ods")
+
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="rapport-conseil-{s.campaign.slug}.ods"'
+    )
+    data = council_workbook(council_data(s.campaign)[0], fingerprint=snapshot.sha256)
+    xlsx = load_workbook(io.BytesIO(data))
+    reader, error = open_workbook(response.content)
+    assert error is None and reader.sheetnames == xlsx.sheetnames
+    assert snapshot.sha256 in list(reader.rows("Résultats", max_row=3))[2][0]
+
+
+def test_the_report_page_offers_both_council_files(client):
+    s = projects_campaign()
+    as_role(client, FINANCE)
+
+    body = client.get(url(s.campaign)).content.decode()
+
+    assert url(s.campaign, "votes:council_report_xlsx") in body
+    assert url(s.campaign, "votes:council_report_ods") in body
+    assert "Préparer le fichier du conseil (ODS pour LibreOffice, provisoire)" in body
 
 
 @pytest.mark.parametrize("phase", [Phase.TALLY, Phase.COUNCIL, Phase.ANSWERED])

@@ -355,8 +355,8 @@ def test_a_workbook_without_the_instruction_sheet_is_refused():
         (b"", "Le fichier est vide."),
         (
             b"reference;avis\nP-0001;Faisable\n",
-            "Le fichier n'est pas un classeur Excel .xlsx lisible (archive endommagée, "
-            "classeur protégé par mot de passe ou autre format).",
+            "Le fichier n'est pas un classeur .xlsx (Excel) ou .ods (LibreOffice) lisible "
+            "(archive endommagée, classeur protégé par mot de passe ou autre format).",
         ),
     ],
 )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR
+from budget.spreadsheets.reader import open_workbook
 from tests.factories import make_user
 from tests.votes.factories import make_campaign, make_instruction, make_proposal, make_service
 from votes.campaigns.models import Campaign, Phase
@@ -33,6 +34,9 @@ class World:
         )
         self.export = reverse("votes:instruction_export", kwargs={"slug": self.campaign.slug})
         self.upload = reverse("votes:instruction_import", kwargs={"slug": self.campaign.slug})
+        self.export_ods = reverse(
+            "votes:instruction_export_ods", kwargs={"slug": self.campaign.slug}
+        )
 
 
 def edited(data: bytes, **cells) -> SimpleUploadedFile:
@@ -48,7 +52,11 @@ def edited(data: bytes, **cells) -> SimpleUploadedFile:
 def test_anonymous_visitors_are_sent_to_login(client):
     world = World()
 
-    for response in (client.get(world.export), client.get(world.upload)):
+    for response in (
+        client.get(world.export),
+        client.get(world.export_ods),
+        client.get(world.upload),
+    ):
         assert response.status_code == 302
         assert response["Location"].startswith("/connexion/")
 
@@ -59,6 +67,7 @@ def test_the_sheet_is_for_the_instruction_team(client, roles):
     client.force_login(make_user(roles=roles))
 
     assert client.get(world.export).status_code == 403
+    assert client.get(world.export_ods).status_code == 403
     assert client.get(world.upload).status_code == 403
 
 
@@ -67,6 +76,7 @@ def test_finance_exports_but_cannot_import(client):
     client.force_login(make_user(roles=(FINANCE,)))
 
     assert client.get(world.export).status_code == 200
+    assert client.get(world.export_ods).status_code == 200
     assert client.get(world.upload).status_code == 403
 
 
@@ -82,6 +92,32 @@ def test_the_export_is_an_xlsx_attachment(client):
     )
     sheet = load_workbook(io.BytesIO(response.content))["instruction"]
     assert sheet["A2"].value == "P-0001"
+
+
+def test_the_export_for_libreoffice_is_an_ods_attachment_with_the_same_rows(client):
+    world = World()
+    client.force_login(make_user(roles=(ADMINISTRATOR,)))
+
+    response = client.get(world.export_ods)
+
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="instruction-budget-2026-'
+    )
+    assert response["Content-Disposition"].endswith('.ods"')
+    reader, error = open_workbook(response.content)
+    assert error is None and reader.sheetnames == ["instruction"]
+    rows = list(reader.rows("instruction"))
+    assert rows[0][0] == "reference" and rows[1][0] == "P-0001"
+
+
+def test_the_pages_link_to_both_formats(client):
+    world = World()
+    client.force_login(make_user(roles=(ADMINISTRATOR,)))
+
+    body = client.get(world.upload).content.decode()
+
+    assert f'href="{world.export}"' in body and f'href="{world.export_ods}"' in body
 
 
 def test_an_instructor_exports_edits_and_imports_the_sheet(client):
@@ -129,7 +165,7 @@ def test_a_file_that_is_not_xlsx_is_refused_by_the_form(client):
     )
 
     assert response.context["form"].errors["file"] == [
-        "Envoyez le classeur Excel (.xlsx) exporté depuis cette page."
+        "Envoyez le classeur (.xlsx ou .ods) exporté depuis cette page."
     ]
 
 

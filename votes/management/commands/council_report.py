@@ -1,6 +1,7 @@
-"""python manage.py council_report CAMPAIGN -o FILE.xlsx
+"""python manage.py council_report CAMPAIGN -o FILE.xlsx (or FILE.ods, for LibreOffice)
 
-Writes the council file (issue 6 §2) of a campaign from the tally on: a draft marked
+Writes the council file (issue 6 §2) of a campaign from the tally on, in the format its name
+says: a draft marked
 "provisoire" on every sheet until the results are sent to the council, then the final file read
 from the stored snapshot, with its fingerprint.
 """
@@ -12,17 +13,23 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from budget.spreadsheets import writer
 from votes.campaigns.models import Campaign, Phase
 from votes.council.report import council_workbook
 from votes.council.services import council_data
 
 
 class Command(BaseCommand):
-    help = _("Écrit le fichier du conseil (XLSX) d'une campagne, à partir du dépouillement.")
+    help = _(
+        "Écrit le fichier du conseil (XLSX, ou ODS si le nom finit par .ods) d'une campagne, à "
+        "partir du dépouillement."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("campaign", help=_("identifiant de la campagne"))
-        parser.add_argument("-o", "--output", required=True, help=_("fichier XLSX à écrire"))
+        parser.add_argument(
+            "-o", "--output", required=True, help=_("fichier XLSX (ou .ods) à écrire")
+        )
 
     def handle(self, *args, campaign: str, output: str, **options) -> None:
         found = Campaign.objects.select_related("authority").filter(slug=campaign).first()
@@ -43,7 +50,10 @@ class Command(BaseCommand):
                 % {"path": output}
             )
         data, snapshot = council_data(found)
-        content = council_workbook(data, fingerprint=snapshot.sha256 if snapshot else None)
+        file_format = writer.ODS if path.suffix.lower() == ".ods" else writer.XLSX
+        content = council_workbook(
+            data, fingerprint=snapshot.sha256 if snapshot else None, file_format=file_format
+        )
         try:
             path.write_bytes(content)
         except OSError as error:
