@@ -295,6 +295,13 @@ SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "200"))
 SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "3000000"))
 # Where validated uploads wait for confirmation (shared storage when several servers run).
 UPLOADS_PENDING_DIR = os.environ.get("UPLOADS_PENDING_DIR", "")
+# The territory of an authority (GeoJSON, budget/territory.py): the largest file accepted.
+TERRITORY_MAX_BYTES = int(os.environ.get("TERRITORY_MAX_BYTES", str(2 * 1024 * 1024)))
+# The base layer of the maps: a tile URL ({z}/{x}/{y}) and its attribution, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png and "© OpenStreetMap". Empty (the default,
+# and in tests): no tile is fetched, the maps draw the territory's GeoJSON and the points only.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -320,6 +327,10 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if MAP_TILE_URL:
+    # Tiles are images from the tile server: its origin only ("{s}." subdomains as "*.").
+    _scheme, _rest = MAP_TILE_URL.split("://", 1)
+    SECURE_CSP["img-src"] = [CSP.SELF, f"{_scheme}://{_rest.split('/', 1)[0].replace('{s}', '*')}"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not TESTING)
     SESSION_COOKIE_SECURE = not TESTING
