@@ -60,7 +60,9 @@ def _position(value: Any, where: str, report: TerritoryReport) -> list[float] | 
         or len(value) < 2
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value[:2])
     ):
-        report.add(_("%(where)s : une position doit être [longitude, latitude].") % {"where": where})
+        report.add(
+            _("%(where)s : une position doit être [longitude, latitude].") % {"where": where}
+        )
         return None
     lon, lat = float(value[0]), float(value[1])
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
@@ -93,7 +95,10 @@ def _polygon(value: Any, where: str, report: TerritoryReport, count: list[int]) 
             return None
         if positions[0] != positions[-1]:
             report.add(
-                _("%(where)s : l'anneau n'est pas fermé (la dernière position doit répéter la première).")
+                _(
+                    "%(where)s : l'anneau n'est pas fermé (la dernière position doit répéter "
+                    "la première)."
+                )
                 % {"where": here}
             )
             return None
@@ -120,7 +125,12 @@ def territory_check(data: bytes, *, name_property: str) -> TerritoryReport:
         )
         return report
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        report.add(_("Le fichier doit être une FeatureCollection GeoJSON (« type » : « FeatureCollection »)."))
+        report.add(
+            _(
+                "Le fichier doit être une FeatureCollection GeoJSON "
+                "(« type » : « FeatureCollection »)."
+            )
+        )
         return report
     features = document.get("features")
     if not isinstance(features, list) or not features:
@@ -128,24 +138,32 @@ def territory_check(data: bytes, *, name_property: str) -> TerritoryReport:
         return report
     if len(features) > MAX_FEATURES:
         report.add(
-            _("%(count)s objets : %(limit)s au plus.") % {"count": len(features), "limit": MAX_FEATURES}
+            _("%(count)s objets : %(limit)s au plus.")
+            % {"count": len(features), "limit": MAX_FEATURES}
         )
         return report
     kept, names, count = [], set(), [0]
     for number, feature in enumerate(features, start=1):
         where = _("Objet %(number)s") % {"number": number}
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            report.add(_("%(where)s : ce n'est pas un objet GeoJSON (« Feature »).") % {"where": where})
+            report.add(
+                _("%(where)s : ce n'est pas un objet GeoJSON (« Feature »).") % {"where": where}
+            )
             continue
         geometry = feature.get("geometry")
         kind = geometry.get("type") if isinstance(geometry, dict) else None
         if kind not in ("Polygon", "MultiPolygon"):
             report.add(
-                _("%(where)s : géométrie « %(kind)s » ; seuls Polygon et MultiPolygon dessinent un territoire ou un quartier.")
+                _(
+                    "%(where)s : géométrie « %(kind)s » ; seuls Polygon et MultiPolygon "
+                    "dessinent un territoire ou un quartier."
+                )
                 % {"where": where, "kind": kind or "—"}
             )
             continue
-        properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        properties = (
+            feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        )
         name = properties.get(name_property)
         if name is not None:
             name = str(name).strip()
@@ -168,7 +186,8 @@ def territory_check(data: bytes, *, name_property: str) -> TerritoryReport:
         checked = [_polygon(p, where, report, count) for p in polygons]
         if count[0] > MAX_POSITIONS:
             report.add(
-                _("Plus de %(limit)s positions : simplifiez les contours.") % {"limit": MAX_POSITIONS}
+                _("Plus de %(limit)s positions : simplifiez les contours.")
+                % {"limit": MAX_POSITIONS}
             )
             return report
         if any(p is None for p in checked):

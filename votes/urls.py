@@ -1,4 +1,6 @@
 from votes.accounts import views as accounts
+from votes.agenda import views as agenda
+from votes.agenda import views_team as agenda_team
 from votes.campaigns import views as campaigns
 from votes.council import views as council
 from votes.council import views_answers as answers
@@ -23,3 +25,4 @@ urlpatterns += results.urlpatterns + council.urlpatterns + report.urlpatterns
 urlpatterns += answers.urlpatterns + statistics.urlpatterns + opendata.urlpatterns
 urlpatterns += panels.urlpatterns + training.urlpatterns
 urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns
+urlpatterns += agenda.urlpatterns + agenda_team.urlpatterns

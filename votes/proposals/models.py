@@ -182,8 +182,7 @@ class Proposal(models.Model):
                 name="votes_proposal_latitude_range",
             ),
             models.CheckConstraint(
-                condition=Q(longitude__isnull=True)
-                | Q(longitude__gte=-180, longitude__lte=180),
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="votes_proposal_longitude_range",
             ),
             models.CheckConstraint(

@@ -24,6 +24,7 @@ from simulator import charts
 from simulator.engine.levers import household_text
 from votes import ratelimits
 from votes.access import is_moderator, is_team
+from votes.agenda.maps import event_points
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
 from votes.instruction.publication import instruction_is_public
@@ -135,8 +136,9 @@ def proposal_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "located": located,
             "map": map_div(
                 authority=campaign.authority,
-                points=proposal_points(located),
-                label=_("Carte des propositions"),
+                # The campaign's coming events are on its map too (votes/agenda/).
+                points=proposal_points(located) + event_points(campaign.events.upcoming()),
+                label=_("Carte des propositions et des rendez-vous"),
                 div_id="proposals-map",
             ),
         },
