@@ -34,6 +34,9 @@ PRECISION = 6  # decimal places of a degree: about 10 cm
 class Problem:
     message: str
 
+    def __str__(self) -> str:
+        return self.message
+
 
 @dataclass
 class TerritoryReport:
