@@ -113,7 +113,10 @@ class ProposalFieldsForm(forms.Form):
         max_digits=8,
         decimal_places=6,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={"max_decimal_places": _("Six décimales au plus (environ 10 cm).")},
+        error_messages={
+            "max_decimal_places": _("Six décimales au plus (environ 10 cm)."),
+            "max_digits": _("Six décimales au plus (environ 10 cm)."),
+        },
     )
     longitude = forms.DecimalField(
         label=_("Longitude"),
@@ -123,7 +126,10 @@ class ProposalFieldsForm(forms.Form):
         max_digits=9,
         decimal_places=6,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={"max_decimal_places": _("Six décimales au plus (environ 10 cm).")},
+        error_messages={
+            "max_decimal_places": _("Six décimales au plus (environ 10 cm)."),
+            "max_digits": _("Six décimales au plus (environ 10 cm)."),
+        },
     )
     neighbourhood = forms.ChoiceField(label=_("Quartier"), required=False)
     attachments = MultipleFileField(label=_("Pièces jointes"))
