@@ -331,8 +331,11 @@ SECURE_CSP = {
 }
 if MAP_TILE_URL:
     # Tiles are images from the tile server: its origin only ("{s}." subdomains as "*.").
+    # Leaflet cancels the tiles it no longer needs by pointing them at a 1-pixel data: GIF,
+    # hence data: (an image, never a script), and only when a tile layer is in use.
     _scheme, _rest = MAP_TILE_URL.split("://", 1)
-    SECURE_CSP["img-src"] = [CSP.SELF, f"{_scheme}://{_rest.split('/', 1)[0].replace('{s}', '*')}"]
+    _tile_origin = f"{_scheme}://{_rest.split('/', 1)[0].replace('{s}', '*')}"
+    SECURE_CSP["img-src"] = [CSP.SELF, _tile_origin, "data:"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not TESTING)
     SESSION_COOKIE_SECURE = not TESTING
