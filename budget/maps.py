@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -58,6 +59,13 @@ def map_div(
         else None,
         "points": [asdict(p) for p in points],
         "pick": asdict(pick) if pick else None,
+        # Leaflet guesses its marker images from its stylesheet, which fails once the names
+        # carry a hash (the manifest storage of production): the page names them.
+        "icons": {
+            "iconUrl": static("vendor/leaflet/images/marker-icon.png"),
+            "iconRetinaUrl": static("vendor/leaflet/images/marker-icon-2x.png"),
+            "shadowUrl": static("vendor/leaflet/images/marker-shadow.png"),
+        },
     }
     return format_html(
         '<div id="{}" class="map{}" role="region" aria-label="{}"{} data-map="{}"></div>',

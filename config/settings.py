@@ -329,13 +329,19 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+
+def tile_origin(url: str) -> str:
+    """The origin of a tile URL template, as a CSP source ("{s}." subdomains as "*.")."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
+
+
 if MAP_TILE_URL:
-    # Tiles are images from the tile server: its origin only ("{s}." subdomains as "*.").
-    # Leaflet cancels the tiles it no longer needs by pointing them at a 1-pixel data: GIF,
-    # hence data: (an image, never a script), and only when a tile layer is in use.
-    _scheme, _rest = MAP_TILE_URL.split("://", 1)
-    _tile_origin = f"{_scheme}://{_rest.split('/', 1)[0].replace('{s}', '*')}"
-    SECURE_CSP["img-src"] = [CSP.SELF, _tile_origin, "data:"]
+    # Tiles are images from the tile server: its origin only. Leaflet cancels the tiles it
+    # no longer needs by pointing them at a 1-pixel data: GIF, hence data: (an image, never a
+    # script), and only when a tile layer is in use.
+    SECURE_CSP["img-src"] = [CSP.SELF, tile_origin(MAP_TILE_URL), "data:"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not TESTING)
     SESSION_COOKIE_SECURE = not TESTING

@@ -94,6 +94,10 @@
     if (!window.L || drawn.has(node)) return;
     drawn.add(node);
     const config = JSON.parse(node.getAttribute("data-map"));
+    if (config.icons) {
+      window.L.Icon.Default.imagePath = "";
+      window.L.Icon.Default.mergeOptions(config.icons);
+    }
     const map = window.L.map(node, { keyboard: true, keyboardPanDelta: 40 });
     map.attributionControl.setPrefix(false);
     map.setView(FALLBACK_CENTRE, 5);

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budget.roles import ADMINISTRATOR, FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER
-from tests.factories import make_authority, make_user
+from tests.factories import make_authority, make_budget, make_user
 from tests.territory_data import give_territory, territory_bytes
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,13 @@ def test_an_authority_without_territory_has_no_geojson(client):
     response = client.get(reverse("budget:territory", kwargs={"slug": authority.slug}))
 
     assert response.status_code == 404
+
+
+def test_the_back_office_index_links_to_each_territory(client):
+    budget = make_budget()
+    client.force_login(make_user(roles=(ADMINISTRATOR,)))
+
+    html = client.get(reverse("budget:backoffice")).content.decode()
+
+    assert url(budget.authority) in html
+    assert "Charger (GeoJSON)" in html
