@@ -81,7 +81,7 @@ def agenda_admin(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(slug)
-    form = EventForm(request.POST or None)
+    form = EventForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             event = event_create(
@@ -107,7 +107,7 @@ def event_create_view(request: HttpRequest, slug: str) -> HttpResponse:
 def event_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = _campaign(slug)
     event = _event(campaign, pk)
-    form = EventForm(request.POST or None, instance=event)
+    form = EventForm(request.POST if request.method == "POST" else None, instance=event)
     if request.method == "POST" and form.is_valid():
         try:
             event_update(

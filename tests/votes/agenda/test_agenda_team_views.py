@@ -157,3 +157,14 @@ def test_an_event_of_another_campaign_is_not_found(client):
     )
 
     assert response.status_code == 404
+
+
+def test_an_empty_form_says_what_is_required(client):
+    campaign = make_campaign()
+    client.force_login(make_user(roles=(ADMINISTRATOR,)))
+
+    response = client.post(reverse("votes:agenda_event_create", kwargs={"slug": campaign.slug}))
+
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire." in response.content.decode()
+    assert not Event.objects.exists()
