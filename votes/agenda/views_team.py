@@ -55,7 +55,7 @@ def _pick_map(campaign: Campaign):
         authority=campaign.authority,
         points=[],
         label=_("Carte : cliquez pour placer le lieu, ou utilisez le clavier"),
-        pick=picker(),
+        pick=picker(marker_label=_("Lieu du rendez-vous")),
         div_id="location-map",
         described_by="map-pick-help",
     )

@@ -67,12 +67,14 @@ def proposal_points(proposals: Iterable[Proposal]) -> list[MapPoint]:
     ]
 
 
-def picker(*, lat_input: str = "id_latitude", lon_input: str = "id_longitude") -> Pick:
+def picker(*, marker_label: str = "") -> Pick:
+    """The picking of a point on a form with `latitude` and `longitude` fields (the deposit
+    of a proposal, an event of the agenda)."""
     return Pick(
-        lat_input=lat_input,
-        lon_input=lon_input,
+        lat_input="id_latitude",
+        lon_input="id_longitude",
         status="map-pick-status",
         placed_text=_("Point placé : latitude {lat}, longitude {lon}."),
         cleared_text=_("Point retiré de la carte."),
-        marker_label=_("Emplacement de la proposition"),
+        marker_label=marker_label or _("Emplacement de la proposition"),
     )

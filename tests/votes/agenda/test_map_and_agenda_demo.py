@@ -24,18 +24,18 @@ def test_the_demo_loads_the_territory_the_locations_and_the_agenda(settings):
 
     authority = Authority.objects.get()
     assert neighbourhood_names(authority.territory) == [
-        "Bords de Lorme",
         "Centre-bourg",
-        "Les Aulnes",
-        "Les Tanneurs",
+        "Hameaux",
+        "La Gare",
+        "Les Prés",
     ]
     located = {p.title: p.neighbourhood for p in Proposal.objects.located()}
     assert len(located) == sum(isinstance(v, tuple) for v in demo_map.LOCATIONS.values())
-    assert located["Fermer la piscine le lundi"] == "Les Tanneurs"
-    assert located["Partager le gymnase du collège avec les clubs"] == "Les Aulnes"
-    assert located["Vendre le terrain de football synthétique"] == "Bords de Lorme"
+    assert located["Fermer la piscine le lundi"] == "Les Prés"
+    assert located["Partager le gymnase du collège avec les clubs"] == "La Gare"
+    assert located["Vendre le terrain de football synthétique"] == "Hameaux"
     assert located["Supprimer les jardinières suspendues du centre-bourg"] == "Centre-bourg"
-    assert Proposal.objects.filter(neighbourhood="Les Aulnes", latitude__isnull=True).exists()
+    assert Proposal.objects.filter(neighbourhood="Hameaux", latitude__isnull=True).exists()
     assert Event.objects.count() == 4
     assert Event.objects.filter(lsf_interpreter=True).exists()
     assert set(Event.objects.values_list("kind", flat=True)) == set(Event.Kind.values)
