@@ -77,3 +77,34 @@ class ParamsUploadForm(_SizeLimitedFileForm):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+class TerritoryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier GeoJSON du territoire"),
+        help_text=_(
+            "Une FeatureCollection de polygones (Polygon ou MultiPolygon), en WGS 84 : les "
+            "quartiers portent leur nom dans la propriété indiquée ci-dessous ; les objets sans "
+            "cette propriété dessinent le contour du territoire."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,application/geo+json"}),
+    )
+    name_property = forms.CharField(
+        label=_("Propriété portant le nom du quartier"),
+        max_length=60,
+        initial="nom",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["data-max-bytes"] = settings.TERRITORY_MAX_BYTES
+        self.fields["file"].widget.attrs["data-too-big"] = _(
+            "Ce fichier dépasse la taille maximale acceptée."
+        )
+
+    def clean_file(self) -> UploadedFile:
+        uploaded = self.cleaned_data["file"]
+        limit = settings.TERRITORY_MAX_BYTES
+        if uploaded.size > limit:
+            raise forms.ValidationError(size_problem(uploaded.size, limit))
+        return uploaded

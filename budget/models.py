@@ -32,6 +32,10 @@ class Authority(models.Model):
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.COMMUNE)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    # The outline and neighbourhoods the maps draw, checked and reduced by budget/territory.py
+    # (a GeoJSON FeatureCollection of MultiPolygons, each with {"name": …} or no property).
+    territory = models.JSONField(_("territoire (GeoJSON)"), null=True, blank=True)
+    territory_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("collectivité")

@@ -3,6 +3,7 @@ from django.urls import path
 from budget.explorer import views
 from budget.glossary import views as glossary_views
 from budget.imports import views as backoffice
+from budget.imports import views_territory as territory
 from budget.jobs import views as job_views
 
 app_name = "budget"
@@ -15,6 +16,8 @@ urlpatterns = [
 ]
 # Back-office pages live in budget/backoffice.py.
 urlpatterns += backoffice.urlpatterns
+# The territory of an authority on the maps (issue 15): its GeoJSON, uploaded and served.
+urlpatterns += territory.urlpatterns
 # The glossary: public page and team editing (issue 7).
 urlpatterns += glossary_views.urlpatterns
 # Background jobs: the page of each job (issue 13).

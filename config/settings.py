@@ -189,6 +189,8 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
         "proposal_flag": {"ip": (60, 3600), "target": (20, 3600)},
         # Open-data files of a large campaign prepared as jobs (votes/opendata/exports.py).
         "opendata_export": {"ip": (30, 3600)},
+        # Agenda registrations (votes/agenda/): target the e-mail address.
+        "event_register": {"ip": (30, 3600), "target": (5, 3600)},
     }
     for item in filter(None, (part.strip() for part in overrides.split(","))):
         key, _, value = item.partition("=")
@@ -303,6 +305,13 @@ UPLOAD_CHECK_IN_REQUEST_MAX_BYTES = int(
 # a job; a file built from live data (before the council snapshot) is reused this long.
 OPENDATA_EXPORT_JOB_MIN_BALLOTS = int(os.environ.get("OPENDATA_EXPORT_JOB_MIN_BALLOTS", "20000"))
 OPENDATA_EXPORT_FRESH_SECONDS = int(os.environ.get("OPENDATA_EXPORT_FRESH_SECONDS", "600"))
+# The territory of an authority (GeoJSON, budget/territory.py): the largest file accepted.
+TERRITORY_MAX_BYTES = int(os.environ.get("TERRITORY_MAX_BYTES", str(2 * 1024 * 1024)))
+# The base layer of the maps: a tile URL ({z}/{x}/{y}) and its attribution, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png and "© OpenStreetMap". Empty (the default,
+# and in tests): no tile is fetched, the maps draw the territory's GeoJSON and the points only.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -332,6 +341,19 @@ SECURE_CSP = {
 # serves the tablets over the room's Wi-Fi, in plain HTTP, with no certificate to be had
 # offline. Production settings otherwise; never set it on a server reachable from the internet.
 ROOM_HTTP = env_bool("ROOM_HTTP")
+
+
+def tile_origin(url: str) -> str:
+    """The origin of a tile URL template, as a CSP source ("{s}." subdomains as "*.")."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
+
+
+if MAP_TILE_URL:
+    # Tiles are images from the tile server: its origin only. Leaflet cancels the tiles it
+    # no longer needs by pointing them at a 1-pixel data: GIF, hence data: (an image, never a
+    # script), and only when a tile layer is in use.
+    SECURE_CSP["img-src"] = [CSP.SELF, tile_origin(MAP_TILE_URL), "data:"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not TESTING and not ROOM_HTTP)
     SESSION_COOKIE_SECURE = not TESTING and not ROOM_HTTP

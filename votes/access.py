@@ -38,6 +38,12 @@ def is_facilitator(user: User) -> bool:
     return has_role(user, FACILITATOR, ADMINISTRATOR)
 
 
+def can_edit_agenda(user: User) -> bool:
+    """The agenda of a campaign (votes/agenda/): the participation team and the facilitators
+    who run the workshops it lists."""
+    return has_role(user, ADMINISTRATOR, FACILITATOR)
+
+
 def is_officer(user: User) -> bool:
     return has_role(user, OFFICER)
 

@@ -11,6 +11,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from votes.accounts.models import Profile
+from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
 from votes.instruction.models import Instruction, Service
@@ -353,3 +354,21 @@ for _model in (
     WorkshopProposal,
 ):
     admin.site.register(_model, ReadOnlyAdmin)
+
+
+# The agenda (issue 15): its team screens create and edit; here they are records to look at.
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["title", "campaign", "kind", "starts_at", "place", "capacity"]
+    list_filter = ["kind", "campaign"]
+    list_select_related = ["campaign"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["name", "event", "created_at", "cancelled_at"]
+    list_filter = ["event__campaign"]
+    list_select_related = ["event"]
+    search_fields = ["name", "event__title"]

@@ -5,6 +5,7 @@ this module stays out of every import chain between the concept folders.
 """
 
 from votes.accounts.models import Profile
+from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
 from votes.instruction.models import Instruction, Service
@@ -36,6 +37,7 @@ __all__ = [
     "Category",
     "CouncilAnswer",
     "CouncilSnapshot",
+    "Event",
     "Flag",
     "FollowUp",
     "GroupArgument",
@@ -51,6 +53,7 @@ __all__ = [
     "Proposal",
     "ProposalAdjustment",
     "Quota",
+    "Registration",
     "Service",
     "Support",
     "TrainingCompletion",

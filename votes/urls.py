@@ -1,4 +1,6 @@
 from votes.accounts import views as accounts
+from votes.agenda import views as agenda
+from votes.agenda import views_team as agenda_team
 from votes.campaigns import views as campaigns
 from votes.council import views as council
 from votes.council import views_answers as answers
@@ -26,3 +28,4 @@ urlpatterns += panels.urlpatterns + training.urlpatterns
 # The transfer's fixed routes first: « importer » is no workshop number, but keep it clear.
 urlpatterns += workshop_transfer.urlpatterns
 urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns
+urlpatterns += agenda.urlpatterns + agenda_team.urlpatterns

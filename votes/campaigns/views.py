@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from votes.access import is_administrator, require
+from votes.access import can_edit_agenda, is_administrator, require
 from votes.campaigns.forms import (
     CampaignCreateForm,
     CampaignEditForm,
@@ -50,6 +50,8 @@ from votes.proposals.screening import supports_standing
 from votes.text import render_markdown
 
 View = Callable[..., HttpResponse]
+# The campaign page shows the next few events; the agenda page has them all.
+NEXT_EVENTS = 3
 
 
 def campaign_admin_view(view: View) -> View:
@@ -186,6 +188,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "links": campaign_links(campaign, steps),
         "standing": supports_standing(campaign) if campaign.phase == Phase.SUPPORTS else None,
         "is_administrator": is_administrator(request.user),
+        "next_events": list(campaign.events.upcoming()[:NEXT_EVENTS]),
+        "can_edit_agenda": can_edit_agenda(request.user),
     }
     return render(request, "votes/campaigns/detail.html", context)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import Commune
+from budget.territory import neighbourhood_names
 from simulator.models import Measure, Scenario
 from votes.campaigns.models import Campaign
 from votes.proposals.attachments import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
@@ -102,7 +103,38 @@ class ProposalFieldsForm(forms.Form):
         required=False,
         help_text=_("Une rue, un équipement, un quartier… Facultatif."),
     )
+    # On the map (votes/proposals/location.py): filled by clicking the map or with the
+    # keyboard, or typed; the neighbourhood list is the alternative to the map.
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=8,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "max_decimal_places": _("Six décimales au plus (environ 10 cm)."),
+            "max_digits": _("Six décimales au plus (environ 10 cm)."),
+        },
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "max_decimal_places": _("Six décimales au plus (environ 10 cm)."),
+            "max_digits": _("Six décimales au plus (environ 10 cm)."),
+        },
+    )
+    neighbourhood = forms.ChoiceField(label=_("Quartier"), required=False)
     attachments = MultipleFileField(label=_("Pièces jointes"))
+
+    LOCATION_FIELDS = ("latitude", "longitude", "neighbourhood")
 
     def __init__(self, campaign: Campaign, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -110,6 +142,24 @@ class ProposalFieldsForm(forms.Form):
         self.fields["category"].queryset = campaign.categories.all()
         self.fields["commune"].queryset = Commune.objects.filter(authority_id=campaign.authority_id)
         self.fields["attachments"].help_text = attachment_help()
+        names = neighbourhood_names(campaign.authority.territory)
+        if names:
+            self.fields["neighbourhood"].choices = [
+                ("", gettext("— Aucun, ou d'après le point —")),
+                *((name, name) for name in names),
+            ]
+            self.fields["neighbourhood"].help_text = gettext(
+                "Sans point sur la carte, le quartier suffit. Avec un point, il est trouvé "
+                "d'après le point si vous le laissez vide."
+            )
+        else:
+            del self.fields["neighbourhood"]
+
+    def other_fields(self) -> list:
+        return [f for f in self.visible_fields() if f.name not in self.LOCATION_FIELDS]
+
+    def location_fields(self) -> list:
+        return [f for f in self.visible_fields() if f.name in self.LOCATION_FIELDS]
 
 
 class ProposalCreateForm(ProposalFieldsForm):
@@ -216,6 +266,9 @@ class ProposalEditForm(ProposalFieldsForm):
                 "estimate": proposal.estimate,
                 "commune": proposal.commune_id,
                 "place": proposal.place,
+                "latitude": proposal.latitude,
+                "longitude": proposal.longitude,
+                "neighbourhood": proposal.neighbourhood,
             },
         )
         super().__init__(campaign, *args, **kwargs)

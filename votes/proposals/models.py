@@ -63,6 +63,10 @@ class ProposalQuerySet(models.QuerySet):
         )
         return self.annotate(hidden_reason=Subquery(last_hide))
 
+    def located(self) -> ProposalQuerySet:
+        """Placed on the map (a point)."""
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
     def adopted(self) -> ProposalQuerySet:
         """Adopted by the council, with or without changes (they carry the citizen label)."""
         return self.filter(council_answer__decision__in=ADOPTED_DECISIONS)
@@ -114,6 +118,15 @@ class Proposal(models.Model):
         Commune, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("commune")
     )
     place = models.CharField(_("lieu"), max_length=200, blank=True)
+    # On the map (issue 15): a point (WGS 84, both or neither) and a neighbourhood named in the
+    # authority's territory (budget/territory.py); see votes/proposals/location.py.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    neighbourhood = models.CharField(_("quartier"), max_length=100, blank=True)
     status = models.CharField(_("statut"), max_length=12, choices=Status, default=Status.PUBLISHED)
     scenario = models.ForeignKey(
         Scenario, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
@@ -164,6 +177,19 @@ class Proposal(models.Model):
                 | (~Q(lever="") & Q(lever_value__gte=0) & Q(kind="saving")),
                 name="votes_proposal_lever_with_value",
             ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="votes_proposal_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="votes_proposal_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="votes_proposal_point_complete",
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "status", "category"])]
 
@@ -178,6 +204,10 @@ class Proposal(models.Model):
     @property
     def public_reference(self) -> str:
         return f"P-{self.reference:04d}"
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def is_revenue(self) -> bool:

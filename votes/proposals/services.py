@@ -23,6 +23,7 @@ from simulator.models import Measure, Scenario
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
 from votes.proposals.attachments import check_attachments, store_attachments
+from votes.proposals.location import check_location
 from votes.proposals.models import Attachment, Proposal, ProposalAdjustment
 from votes.proposals.revenue import check_revenue
 from votes.proposals.savings import check_simulator_source, source_adjustments
@@ -126,6 +127,9 @@ def proposal_create(
     estimate: Decimal | None = None,
     commune: Commune | None = None,
     place: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    neighbourhood: str = "",
     scenario: Scenario | None = None,
     measure: Measure | None = None,
     lever: str = "",
@@ -138,6 +142,13 @@ def proposal_create(
     _require_profile(author)
     errors: dict[str, list[str]] = {}
     check_place(campaign, category=category, estimate=estimate, commune=commune, errors=errors)
+    neighbourhood = check_location(
+        campaign,
+        latitude=latitude,
+        longitude=longitude,
+        neighbourhood=neighbourhood,
+        errors=errors,
+    )
     if "category" not in errors:
         check_kind(campaign, category, kind, errors)
     check_simulator_source(campaign, kind=kind, scenario=scenario, measure=measure, errors=errors)
@@ -169,6 +180,9 @@ def proposal_create(
         estimate=estimate,
         commune=commune,
         place=place.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        neighbourhood=neighbourhood,
         scenario=scenario,
         measure=measure,
         lever=lever,
@@ -209,6 +223,9 @@ def proposal_update(
     estimate: Decimal | None = None,
     commune: Commune | None = None,
     place: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    neighbourhood: str = "",
     attachments: Sequence[UploadedFile] = (),
     remove_attachments: Iterable[Attachment] = (),
 ) -> Proposal:
@@ -221,6 +238,13 @@ def proposal_update(
         raise ValidationError(_("Une proposition retirée ne peut plus être modifiée."))
     errors: dict[str, list[str]] = {}
     check_place(campaign, category=category, estimate=estimate, commune=commune, errors=errors)
+    neighbourhood = check_location(
+        campaign,
+        latitude=latitude,
+        longitude=longitude,
+        neighbourhood=neighbourhood,
+        errors=errors,
+    )
     if "category" not in errors:
         check_kind(campaign, category, proposal.kind, errors)
         if "kind" in errors:
@@ -237,6 +261,8 @@ def proposal_update(
     proposal.estimate = estimate
     proposal.commune = commune
     proposal.place = place.strip()
+    proposal.latitude, proposal.longitude = latitude, longitude
+    proposal.neighbourhood = neighbourhood
     proposal.full_clean()
     proposal.save()
     for attachment in removed:

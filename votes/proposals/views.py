@@ -19,16 +19,19 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from budget.maps import map_div
 from simulator import charts
 from simulator.engine.levers import household_text
 from votes import ratelimits
 from votes.access import is_moderator, is_team
+from votes.agenda.maps import event_points
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
 from votes.instruction.publication import instruction_is_public
 from votes.proposals import revenue, savings
 from votes.proposals.filters import ProposalFilter
 from votes.proposals.forms import FlagForm, ModerationForm
+from votes.proposals.location import proposal_points
 from votes.proposals.models import Flag, Proposal, Support
 from votes.proposals.screening import supports_standing
 from votes.proposals.services_moderation import flag_create, support_toggle
@@ -113,6 +116,8 @@ def proposal_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         request.GET, queryset=proposals, campaign=campaign, statuses=team_statuses
     )
     page = Paginator(proposal_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
+    # The map shows every filtered proposal with a point, not only this page's.
+    located = list(proposal_filter.qs.located()) if proposal_filter.is_valid() else []
     template_name = "votes/proposals/list.html"
     if request.htmx:
         template_name += "#results"
@@ -128,6 +133,14 @@ def proposal_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "supports_shown": supports_shown(campaign),
             "threshold": _threshold_shown(campaign),
             "standing": supports_standing(campaign) if supports_shown(campaign) else None,
+            "located": located,
+            "map": map_div(
+                authority=campaign.authority,
+                # The campaign's coming events are on its map too (votes/agenda/).
+                points=proposal_points(located) + event_points(campaign.events.upcoming()),
+                label=_("Carte des propositions et des rendez-vous"),
+                div_id="proposals-map",
+            ),
         },
     )
 
@@ -254,6 +267,14 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra) -> dict:
         **_support_context(request, proposal),
         **_flag_context(request, proposal),
         **_impacts_context(proposal),
+        "map": map_div(
+            authority=campaign.authority,
+            points=proposal_points([proposal]),
+            label=_("Emplacement de la proposition sur la carte"),
+            div_id="proposal-map",
+        )
+        if proposal.has_point or proposal.neighbourhood
+        else None,
     }
     if moderator or (by_author and proposal.status == Proposal.Status.HIDDEN):
         context["moderation_actions"] = list(

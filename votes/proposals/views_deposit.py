@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from budget.maps import map_div
 from simulator.inputs import prepared_budget, run_measure_alone, run_scenario
 from simulator.models import Measure, Scenario
 from simulator.services import scenario_state
@@ -20,6 +21,7 @@ from votes.campaigns.models import Campaign
 from votes.campaigns.phases import PhaseError, require_phase
 from votes.proposals import services
 from votes.proposals.forms import ProposalCreateForm, ProposalEditForm
+from votes.proposals.location import picker
 from votes.proposals.models import Proposal
 from votes.proposals.savings import SimulationError
 from votes.proposals.views import add_errors, get_campaign, get_proposal, is_author
@@ -77,6 +79,17 @@ def _with_estimate(initial: dict, result) -> dict:
     return initial
 
 
+def location_map(campaign: Campaign):
+    return map_div(
+        authority=campaign.authority,
+        points=[],
+        label=_("Carte : cliquez pour placer votre proposition, ou utilisez le clavier"),
+        pick=picker(),
+        div_id="location-map",
+        described_by="map-pick-help",
+    )
+
+
 def _has_profile(request: HttpRequest) -> bool:
     try:
         request.user.profile  # noqa: B018 - created at sign-up for citizens
@@ -113,6 +126,9 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                     estimate=data["estimate"],
                     commune=data["commune"],
                     place=data["place"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    neighbourhood=data.get("neighbourhood") or "",
                     scenario=data["scenario"],
                     measure=data["measure"],
                     lever=data.get("lever") or "",
@@ -133,7 +149,12 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
         initial, source = _prefill(campaign, request)
         form = ProposalCreateForm(campaign, initial=initial)
     context.update(
-        {"form": form, "source": source, "phase_refusal": _phase_refusal(campaign, "propose")}
+        {
+            "form": form,
+            "source": source,
+            "phase_refusal": _phase_refusal(campaign, "propose"),
+            "map": location_map(campaign),
+        }
     )
     return render(request, "votes/proposals/form.html", context)
 
@@ -163,6 +184,9 @@ def proposal_edit(request: HttpRequest, slug: str, reference: int) -> HttpRespon
                     estimate=data["estimate"],
                     commune=data["commune"],
                     place=data["place"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    neighbourhood=data.get("neighbourhood") or "",
                     attachments=data["attachments"],
                     remove_attachments=data.get("remove_attachments") or (),
                 )
@@ -182,6 +206,7 @@ def proposal_edit(request: HttpRequest, slug: str, reference: int) -> HttpRespon
             "form": form,
             "mode": "edit",
             "phase_refusal": _phase_refusal(campaign, "edit_proposal"),
+            "map": location_map(campaign),
         },
     )
 

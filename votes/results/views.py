@@ -17,10 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from budget.maps import map_div
 from budget.templatetags.budget_tags import money
 from simulator.charts import Chart
 from votes.access import is_officer, is_team
 from votes.campaigns.models import Campaign, Phase
+from votes.proposals.location import proposal_points
+from votes.proposals.models import Proposal
 from votes.results import tally as rules
 from votes.results.charts import approvals_chart, envelope_chart, target_chart
 from votes.results.exports import results_csv, results_workbook
@@ -255,8 +258,29 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "turnout": counts,
         "turnout_rows": _turnout_rows(counts),
+        **_selected_map(campaign, computed),
     }
     return render(request, "votes/results/page.html", context)
+
+
+def _selected_map(campaign: Campaign, computed: CampaignResults) -> dict:
+    """The selected proposals placed on the map, as on the list of proposals."""
+    references = {ref for outcome in computed.categories for ref in outcome.result.selected}
+    located = list(
+        campaign.proposals.exclude(status=Proposal.Status.HIDDEN)
+        .filter(reference__in=references)
+        .located()
+        .select_related("campaign")
+    )
+    return {
+        "located": located,
+        "map": map_div(
+            authority=campaign.authority,
+            points=proposal_points(located),
+            label=_("Carte des propositions retenues"),
+            div_id="results-map",
+        ),
+    }
 
 
 def _filename(campaign: Campaign, extension: str) -> str:

@@ -19,10 +19,11 @@ from budget.imports.params import simulator_params_import
 from budget.imports.services import budget_import
 from budget.models import Authority, Budget, Commune
 from budget.templatetags.budget_tags import format_amount, money
+from budget.territory import authority_territory_set
 
 # The figures that must agree with the files (the 73111 line is base × rate) live beside the
 # generator, so that regenerating the files cannot leave this command behind.
-from fixtures import make_demo, make_demo_measures
+from fixtures import demo_map, make_demo, make_demo_measures
 from simulator.catalogue import measure_catalogue_import
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -119,6 +120,17 @@ def demo_load(*, fixtures_dir: Path | None = None) -> DemoLoad:
         raise DemoLoadFailed(
             _("Import du catalogue de mesures (%(file)s)") % {"file": measures_path.name},
             catalogue.errors,
+        )
+    # The outline and neighbourhoods every map of the demo draws, offline too (issue 15).
+    territory = authority_territory_set(
+        authority=authority,
+        data=demo_map.TERRITORY_PATH.read_bytes(),
+        name_property=demo_map.NAME_PROPERTY,
+    )
+    if not territory.ok:
+        raise DemoLoadFailed(
+            _("Territoire (%(file)s)") % {"file": demo_map.TERRITORY_PATH.name},
+            territory.errors,
         )
     commune, commune_created = Commune.objects.get_or_create(
         authority=authority,

@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 
 from budget import roles
 from budget.models import Budget, Commune
+from budget.territory import neighbourhood_at
 from fixtures import demo_campaign as data
-from fixtures import demo_panel, demo_training, demo_workshop, make_demo
+from fixtures import demo_map, demo_panel, demo_training, demo_workshop, make_demo
 from simulator.engine import SimulationError
 from simulator.inputs import prepared_budget, run_measure_alone
 from simulator.models import Measure
 from votes.accounts.models import Profile
+from votes.agenda.services import event_create
 from votes.campaigns.models import Campaign, Category, PhaseTransition
 from votes.campaigns.services import (
     campaign_create,
@@ -349,6 +351,7 @@ def demo_campaign_load() -> DemoCampaignLoad:
     for phase in data.MOVES:
         if phase == "supports":
             _proposals(campaign, commune=commune, voters=voters, services=services, staff=staff)
+            _locations(campaign)
         # Out of supports, the move's step marks the proposals below the threshold.
         transition = campaign_move(campaign=campaign, to_phase=phase, by=admin)
         # The log shows the move on the day the calendar announced.
@@ -358,8 +361,26 @@ def demo_campaign_load() -> DemoCampaignLoad:
         if phase == "instruction":
             _instructions(campaign, services=services, staff=staff)
     _voting_desk(campaign, commune)
+    for fields in demo_map.events():
+        event_create(campaign=campaign, by=admin, **fields)
     report.campaign = campaign
     return report
+
+
+def _locations(campaign: Campaign) -> None:
+    """Some proposals on the map: a point (its neighbourhood found from it) or a neighbourhood."""
+    territory = campaign.authority.territory
+    for proposal in campaign.proposals.filter(title__in=demo_map.LOCATIONS):
+        where = demo_map.LOCATIONS[proposal.title]
+        if isinstance(where, str):
+            proposal.neighbourhood = where
+        else:
+            proposal.latitude, proposal.longitude = (Decimal(v) for v in where)
+            proposal.neighbourhood = neighbourhood_at(
+                territory, lat=float(where[0]), lon=float(where[1])
+            )
+        proposal.full_clean()
+        proposal.save(update_fields=["latitude", "longitude", "neighbourhood"])
 
 
 def _voting_desk(campaign: Campaign, commune: Commune) -> None:
