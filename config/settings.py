@@ -188,6 +188,8 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
         "password_reset": {"ip": (10, 3600), "target": (3, 3600)},
         "proposal_create": {"ip": (30, 3600), "target": (10, 3600)},
         "proposal_flag": {"ip": (60, 3600), "target": (20, 3600)},
+        "comment_create": {"ip": (60, 3600), "target": (30, 3600)},
+        "comment_flag": {"ip": (60, 3600), "target": (20, 3600)},
     }
     for item in filter(None, (part.strip() for part in overrides.split(","))):
         key, _, value = item.partition("=")

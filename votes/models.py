@@ -7,7 +7,9 @@ this module stays out of every import chain between the concept folders.
 from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
+from votes.debate.models import Comment, CommentFlag, CommentModeration
 from votes.instruction.models import Instruction, Service
+from votes.notifications.models import Follow, Preferences, Sent
 from votes.panels.models import PanelDraw, Quota, Volunteer
 from votes.proposals.models import (
     Attachment,
@@ -34,9 +36,13 @@ __all__ = [
     "BallotLine",
     "Campaign",
     "Category",
+    "Comment",
+    "CommentFlag",
+    "CommentModeration",
     "CouncilAnswer",
     "CouncilSnapshot",
     "Flag",
+    "Follow",
     "FollowUp",
     "GroupArgument",
     "Instruction",
@@ -47,10 +53,12 @@ __all__ = [
     "PhaseSchedule",
     "PhaseTransition",
     "PollingStation",
+    "Preferences",
     "Profile",
     "Proposal",
     "ProposalAdjustment",
     "Quota",
+    "Sent",
     "Service",
     "Support",
     "TrainingCompletion",

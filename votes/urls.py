@@ -3,7 +3,9 @@ from votes.campaigns import views as campaigns
 from votes.council import views as council
 from votes.council import views_answers as answers
 from votes.council import views_report as report
+from votes.debate import views as debate
 from votes.instruction import views as instruction
+from votes.notifications import views as notifications
 from votes.opendata import views as opendata
 from votes.panels import views as panels
 from votes.proposals import urls as proposals
@@ -23,3 +25,4 @@ urlpatterns += results.urlpatterns + council.urlpatterns + report.urlpatterns
 urlpatterns += answers.urlpatterns + statistics.urlpatterns + opendata.urlpatterns
 urlpatterns += panels.urlpatterns + training.urlpatterns
 urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns
+urlpatterns += debate.urlpatterns + notifications.urlpatterns

@@ -25,6 +25,7 @@ from votes import ratelimits
 from votes.access import is_moderator, is_team
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
+from votes.debate.threads import debate_context
 from votes.instruction.publication import instruction_is_public
 from votes.proposals import revenue, savings
 from votes.proposals.filters import ProposalFilter
@@ -104,6 +105,7 @@ def proposal_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         # council_answer: the citizen label of each card, without a query per card.
         .select_related("campaign", "category", "commune", "author__profile", "council_answer")
         .with_support_count()
+        .with_comment_count()
         .order_by("-created_at", "-reference")
     )
     if is_moderator(request.user):
@@ -254,6 +256,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra) -> dict:
         **_support_context(request, proposal),
         **_flag_context(request, proposal),
         **_impacts_context(proposal),
+        **debate_context(request, proposal),
     }
     if moderator or (by_author and proposal.status == Proposal.Status.HIDDEN):
         context["moderation_actions"] = list(
