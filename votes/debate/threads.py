@@ -31,6 +31,8 @@ class Section:
     message: str = ""
     flagged: set[int] = field(default_factory=set)
     moderator: bool = False
+    # A refusal when the thread closed meanwhile (its form is gone): said above the thread.
+    refusal: str = ""
 
     @property
     def html_id(self) -> str:
@@ -120,6 +122,11 @@ def section(
         else:
             comment.reply_form = None
         threads.append(comment)
+    refusal = ""
+    if not is_open:
+        for bound in (form, bound_reply):
+            if bound is not None and bound.is_bound:
+                refusal = " ".join(bound.non_field_errors())
     answer = _answer(proposal) if topic == Comment.Topic.ANSWER else None
     return Section(
         topic=topic,
@@ -136,6 +143,7 @@ def section(
         message=message,
         flagged=flagged,
         moderator=moderator,
+        refusal=refusal,
     )
 
 
