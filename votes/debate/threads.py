@@ -153,4 +153,7 @@ def debate_context(request: HttpRequest, proposal: Proposal) -> dict:
     sections = [section(request, proposal, Comment.Topic.PROPOSAL)]
     if proposal.campaign.phase == Phase.ANSWERED and _answer(proposal) is not None:
         sections.append(section(request, proposal, Comment.Topic.ANSWER))
+    # A campaign without debate shows none, unless comments were written before it closed.
+    if not proposal.campaign.comments_enabled:
+        sections = [found for found in sections if found.threads]
     return {"debate": sections}

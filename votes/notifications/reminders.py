@@ -67,7 +67,7 @@ def reminder_candidates(campaign: Campaign) -> QuerySet:
         .exclude(email="")
         .exclude(voted)
         .exclude(reminded)
-        .select_related("profile")
+        .select_related("profile", "notification_preferences")
         .distinct()
         .order_by("pk")
     )

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
@@ -65,8 +66,12 @@ def wants(user: AbstractBaseUser, kind: str) -> bool:
         return False
     if kind == Kind.COUNCIL_ANSWERS:
         return bool(profile and profile.notify_results)
-    choices = Preferences.objects.filter(user=user).first()
-    return True if choices is None else bool(getattr(choices, kind))
+    # Through the relation, so that a list read with select_related costs no query per person.
+    try:
+        choices = user.notification_preferences
+    except Preferences.DoesNotExist:
+        return True
+    return bool(getattr(choices, kind))
 
 
 def notify_user(
@@ -78,8 +83,18 @@ def notify_user(
     context: dict,
     site_url: str = "",
 ) -> bool:
-    """One notification to one person, if they want it; returns whether it was enqueued."""
-    if not wants(user, kind):
+    """One notification to one person, if they want it; returns whether it was enqueued.
+
+    The person is read again: this may run after the commit of a long transaction, and a
+    choice made meanwhile (an unsubscribe link followed) must hold.
+    """
+    user = (
+        get_user_model()
+        .objects.select_related("profile", "notification_preferences")
+        .filter(pk=user.pk)
+        .first()
+    )
+    if user is None or not wants(user, kind):
         return False
     one = unsubscribe_url(user=user, kind=kind, site_url=site_url)
     every = unsubscribe_url(user=user, kind=ALL, site_url=site_url)
