@@ -112,6 +112,9 @@ def comment_create(
     _require_open(proposal, topic)
     body = _clean_body(body)
     if parent is not None:
+        # A moderator hiding the comment while someone replies to it: the row lock makes the
+        # reply wait for the decision and read the status it left (services' _moderate).
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
         if parent.proposal_id != proposal.pk:
             raise ValidationError(_("Ce commentaire n'est pas sur cette proposition."))
         if parent.parent_id is not None:

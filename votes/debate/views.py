@@ -17,10 +17,16 @@ from votes.access import is_moderator, require
 from votes.debate.forms import CommentFlagForm, CommentForm, ReplyForm
 from votes.debate.models import Comment, CommentModeration
 from votes.debate.services import comment_create, comment_flag, comment_hide, comment_restore
-from votes.debate.threads import section
+from votes.debate.threads import debate_context, section
 from votes.proposals.forms import ModerationForm
 from votes.proposals.models import Proposal
-from votes.proposals.views import HtmxHttpRequest, add_errors, get_campaign, get_proposal
+from votes.proposals.views import (
+    HtmxHttpRequest,
+    add_errors,
+    get_campaign,
+    get_proposal,
+    proposal_page,
+)
 
 THREAD = "votes/debate/thread.html#thread"
 QUEUE_LENGTH = 200
@@ -41,7 +47,7 @@ def _comment(proposal: Proposal, pk: int) -> Comment:
     return get_object_or_404(Comment.objects.select_related("author"), proposal=proposal, pk=pk)
 
 
-def _answer(request: HtmxHttpRequest, proposal: Proposal, topic: str, **bound) -> HttpResponse:
+def _respond(request: HtmxHttpRequest, proposal: Proposal, topic: str, **bound) -> HttpResponse:
     """The thread again: in place for htmx, else the proposal page at the thread."""
     if request.htmx:
         context = {
@@ -52,10 +58,13 @@ def _answer(request: HtmxHttpRequest, proposal: Proposal, topic: str, **bound) -
         return render(request, THREAD, context)
     if bound.get("message"):
         messages.success(request, bound["message"])
-    for form in (bound.get("form"), bound.get("bound_reply"), bound.get("bound_flag")):
-        for error in form.errors.values() if form is not None else ():
-            messages.error(request, " ".join(error))
-    return redirect(f"{proposal.get_absolute_url()}#debat-{topic}")
+        return redirect(f"{proposal.get_absolute_url()}#debat-{topic}")
+    # Refused without htmx: the whole page, this thread with the bound form and its errors.
+    sections = [
+        section(request, proposal, topic, **bound) if found.topic == topic else found
+        for found in debate_context(request, proposal)["debate"]
+    ]
+    return proposal_page(request, proposal, debate=sections)
 
 
 @require_POST
@@ -92,9 +101,9 @@ def comment_post(
             done = (
                 _("Votre réponse est publiée.") if replied else _("Votre commentaire est publié.")
             )
-            return _answer(request, proposal, topic, message=done)
+            return _respond(request, proposal, topic, message=done)
     bound = {"bound_reply": form} if replied is not None else {"form": form}
-    return _answer(request, proposal, topic, **bound)
+    return _respond(request, proposal, topic, **bound)
 
 
 @require_POST
@@ -114,8 +123,8 @@ def comment_flag_view(request: HtmxHttpRequest, slug: str, reference: int, pk: i
             add_errors(form, problem)
         else:
             thanks = _("Merci : votre signalement est transmis à la modération.")
-            return _answer(request, proposal, comment.topic, message=thanks)
-    return _answer(request, proposal, comment.topic, bound_flag=form)
+            return _respond(request, proposal, comment.topic, message=thanks)
+    return _respond(request, proposal, comment.topic, bound_flag=form)
 
 
 @login_required

@@ -269,6 +269,14 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra) -> dict:
     return context
 
 
+def proposal_page(request: HttpRequest, proposal: Proposal, **extra) -> HttpResponse:
+    """The proposal page with a bound form of another concept (the debate's, refused without
+    htmx): the same page, the text typed kept."""
+    return render(
+        request, "votes/proposals/detail.html", _detail_context(request, proposal, **extra)
+    )
+
+
 @require_safe
 def proposal_detail(request: HttpRequest, slug: str, reference: int) -> HttpResponse:
     campaign = get_campaign(request, slug)

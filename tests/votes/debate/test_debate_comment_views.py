@@ -227,3 +227,16 @@ def test_the_counts_cost_no_query_per_card(client):
     with CaptureQueriesContext(connection) as five:
         assert text(client.get(url)).count("1 commentaire<") == 5
     assert len(five) == len(one)
+
+
+def test_without_htmx_a_refused_comment_comes_back_on_the_page_with_its_text(client):
+    debate = Debate()
+    client.force_login(debate.reader)
+    long_text = "x" * 3001
+    response = client.post(post_url(debate), {"body": long_text, "topic": "proposal"})
+    assert response.status_code == 200
+    page = text(response)
+    assert "Votre commentaire fait 3001 caractères : 3000 au plus." in page
+    assert long_text in page
+    assert "Description" in page  # the whole proposal page
+    assert Comment.objects.count() == 0
