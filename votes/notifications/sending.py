@@ -26,6 +26,7 @@ from votes.notifications.models import Follow, Kind, Preferences
 
 UNSUBSCRIBE_SALT = "votes.notifications.unsubscribe"
 ALL = "all"
+ABOUT_MY_PROPOSALS = (Kind.PROPOSAL_ANSWER, Kind.PROPOSAL_COMMENT)
 
 
 def unsubscribe_token(*, user: AbstractBaseUser, kind: str) -> str:
@@ -54,15 +55,18 @@ def unsubscribe_url(*, user: AbstractBaseUser, kind: str, site_url: str = "") ->
 
 
 def wants(user: AbstractBaseUser, kind: str) -> bool:
-    """Whether this person receives this kind: an address, confirmed for a citizen account,
-    and their choice (no choice recorded: yes, except the council's answers, opt-in)."""
+    """Whether this person receives this kind: an address (confirmed for a citizen account,
+    but for their proposals' news) and their choice (none recorded: yes, except the council's
+    answers to voters, opt-in)."""
     if not user.email or not user.is_active:
         return False
     try:
         profile = user.profile
     except ObjectDoesNotExist:
         profile = None
-    if profile is not None and not profile.email_confirmed:
+    # Not confirmed yet: only what concerns the person's own proposals (deposited with this
+    # address, as the moderation's e-mails about them), never campaign news.
+    if profile is not None and not profile.email_confirmed and kind not in ABOUT_MY_PROPOSALS:
         return False
     if kind == Kind.COUNCIL_ANSWERS:
         return bool(profile and profile.notify_results)

@@ -128,7 +128,10 @@ def test_the_answers_e_mails_carry_an_unsubscribe_link(
         )
 
 
-def test_nothing_goes_to_an_address_not_confirmed_yet():
+def test_an_address_not_confirmed_yet_gets_only_its_proposals_news():
     person = make_voter(outside_territory=True, confirmed=False)
-    assert not wants(person, Kind.VOTE_RECORDED)
+    assert [kind for kind in Kind if wants(person, kind)] == [
+        Kind.PROPOSAL_ANSWER,
+        Kind.PROPOSAL_COMMENT,
+    ]
     assert wants(make_voter(outside_territory=True), Kind.VOTE_RECORDED)
