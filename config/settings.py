@@ -191,6 +191,8 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
         "opendata_export": {"ip": (30, 3600)},
         # Agenda registrations (votes/agenda/): target the e-mail address.
         "event_register": {"ip": (30, 3600), "target": (5, 3600)},
+        "comment_create": {"ip": (60, 3600), "target": (30, 3600)},
+        "comment_flag": {"ip": (60, 3600), "target": (20, 3600)},
     }
     for item in filter(None, (part.strip() for part in overrides.split(","))):
         key, _, value = item.partition("=")

@@ -14,7 +14,9 @@ from votes.accounts.models import Profile
 from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
+from votes.debate.models import Comment, CommentFlag, CommentModeration
 from votes.instruction.models import Instruction, Service
+from votes.notifications.models import PREFERENCE_KINDS, Follow, Preferences, Sent
 from votes.panels.models import PanelDraw, Quota, Volunteer
 from votes.proposals.models import (
     Attachment,
@@ -372,3 +374,22 @@ class RegistrationAdmin(ReadOnlyAdmin):
     list_filter = ["event__campaign"]
     list_select_related = ["event"]
     search_fields = ["name", "event__title"]
+
+
+# The debate: comments are moderated on the site (hide, restore, with a reason kept on record);
+# here they are read.
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "topic", "author", "status", "created_at"]
+    list_filter = ["status", "topic", "proposal__campaign"]
+    list_select_related = ["proposal", "author"]
+    search_fields = ["proposal__title", "body", "author__username"]
+
+
+for _model in (CommentFlag, CommentModeration, Follow, Sent):
+    admin.site.register(_model, ReadOnlyAdmin)
+
+
+@admin.register(Preferences)
+class PreferencesAdmin(ReadOnlyAdmin):
+    list_display = ["user", *(kind.value for kind in PREFERENCE_KINDS), "updated_at"]

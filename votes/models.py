@@ -8,7 +8,9 @@ from votes.accounts.models import Profile
 from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
+from votes.debate.models import Comment, CommentFlag, CommentModeration
 from votes.instruction.models import Instruction, Service
+from votes.notifications.models import Follow, Preferences, Sent
 from votes.panels.models import PanelDraw, Quota, Volunteer
 from votes.proposals.models import (
     Attachment,
@@ -35,10 +37,14 @@ __all__ = [
     "BallotLine",
     "Campaign",
     "Category",
+    "Comment",
+    "CommentFlag",
+    "CommentModeration",
     "CouncilAnswer",
     "CouncilSnapshot",
     "Event",
     "Flag",
+    "Follow",
     "FollowUp",
     "GroupArgument",
     "Instruction",
@@ -49,11 +55,13 @@ __all__ = [
     "PhaseSchedule",
     "PhaseTransition",
     "PollingStation",
+    "Preferences",
     "Profile",
     "Proposal",
     "ProposalAdjustment",
     "Quota",
     "Registration",
+    "Sent",
     "Service",
     "Support",
     "TrainingCompletion",

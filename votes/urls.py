@@ -5,7 +5,9 @@ from votes.campaigns import views as campaigns
 from votes.council import views as council
 from votes.council import views_answers as answers
 from votes.council import views_report as report
+from votes.debate import views as debate
 from votes.instruction import views as instruction
+from votes.notifications import views as notifications
 from votes.opendata import views as opendata
 from votes.panels import views as panels
 from votes.proposals import urls as proposals
@@ -29,3 +31,4 @@ urlpatterns += panels.urlpatterns + training.urlpatterns
 urlpatterns += workshop_transfer.urlpatterns
 urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns
 urlpatterns += agenda.urlpatterns + agenda_team.urlpatterns
+urlpatterns += debate.urlpatterns + notifications.urlpatterns

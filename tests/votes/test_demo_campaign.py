@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from fixtures import demo_campaign as data
 from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Phase, PhaseSchedule, PhaseTransition
+from votes.debate.models import Comment
 from votes.instruction.models import Instruction, Service
 from votes.proposals.models import (
     Flag,
@@ -55,6 +56,7 @@ def counts() -> dict:
         "moderation": ModerationAction.objects.count(),
         "flags": Flag.objects.count(),
         "supports": Support.objects.count(),
+        "comments": Counter(Comment.objects.values_list("status", flat=True)),
     }
 
 
@@ -242,3 +244,15 @@ def test_the_demo_has_a_polling_station_and_a_voter_ready_for_the_vote(settings)
     assert list(station.officers.values_list("username", flat=True)) == ["assesseur-demo"]
     profile = Profile.objects.get(user__username="votant-demo")
     assert profile.email_confirmed and profile.commune is not None
+
+
+def test_a_few_proposals_carry_a_debate_one_comment_hidden_with_its_reason(demo):
+    run("load_demo_campaign")
+    threads = Comment.objects.filter(parent__isnull=True)
+    assert threads.count() == len(data.COMMENTS)
+    assert Comment.objects.count() == len(data.COMMENTS) + sum(
+        len(spec.replies) for spec in data.COMMENTS
+    )
+    hidden = Comment.objects.with_hidden_reason().get(status=Comment.Status.HIDDEN)
+    assert hidden.hidden_reason == next(spec.hidden for spec in data.COMMENTS if spec.hidden)
+    assert all(comment.proposal.status == Proposal.Status.PUBLISHED for comment in threads)

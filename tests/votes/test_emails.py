@@ -39,15 +39,21 @@ def test_with_the_database_backend_the_request_only_enqueues_and_the_worker_send
 def test_a_recipient_the_server_refuses_is_logged_and_the_others_still_get_theirs(
     monkeypatch, mailoutbox, caplog
 ):
-    real = emails.send_mail
+    class RefusingB(emails.EmailMessage):
+        def send(self, fail_silently=False):
+            if self.to == ["b@exemple.fr"]:
+                raise ConnectionRefusedError("mail server down")
+            return super().send(fail_silently)
 
-    def refuse_b(subject, body, sender, to, **kwargs):
-        if to == ["b@exemple.fr"]:
-            raise ConnectionRefusedError("mail server down")
-        return real(subject, body, sender, to, **kwargs)
-
-    monkeypatch.setattr(emails, "send_mail", refuse_b)
+    monkeypatch.setattr(emails, "EmailMessage", RefusingB)
     with caplog.at_level(logging.ERROR, logger="votes.emails"):
         assert send(["a@exemple.fr", "b@exemple.fr", "c@exemple.fr"]) == 3
     assert [message.to[0] for message in mailoutbox] == ["a@exemple.fr", "c@exemple.fr"]
     assert "mail server down" in caplog.text
+
+
+def test_headers_ride_with_the_message(mailoutbox):
+    emails.enqueue(
+        subject="Bonjour", body="Texte", to="a@exemple.fr", headers={"List-Unsubscribe": "<u>"}
+    )
+    assert mailoutbox[0].extra_headers == {"List-Unsubscribe": "<u>"}

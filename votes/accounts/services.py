@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from budget.models import Authority, Commune
 from votes.accounts.models import Profile
 from votes.emails import notify
+from votes.notifications.models import PREFERENCE_KINDS
 from votes.proposals.models import Flag
 
 User = get_user_model()
@@ -415,6 +416,31 @@ def _scenarios_section(user: AbstractBaseUser) -> list[dict[str, Any]]:
     ]
 
 
+def _comments_section(user: AbstractBaseUser) -> list[dict[str, Any]]:
+    return [
+        {
+            **_proposal_ref(c.proposal),
+            "topic": c.topic,
+            "reply_to": c.parent_id,
+            "id": c.pk,
+            "body": c.body,
+            "status": c.status,
+            "created_at": c.created_at,
+        }
+        for c in user.comments.select_related("proposal__campaign").order_by("created_at", "pk")
+    ]
+
+
+def _notifications_section(user: AbstractBaseUser) -> dict[str, Any]:
+    choices = getattr(user, "notification_preferences", None)
+    return {
+        "followed_campaigns": [f.campaign.slug for f in user.follows.select_related("campaign")],
+        "choices": None
+        if choices is None
+        else {kind.value: getattr(choices, kind.value) for kind in PREFERENCE_KINDS},
+    }
+
+
 # One entry per kind of data held about a person. Later issues add theirs here (ballots,
 # voting codes, council answers...): a function taking the user and returning JSON-able data,
 # read through the user's related names so that this module needs no change elsewhere.
@@ -425,6 +451,8 @@ EXPORT_SECTIONS = {
     "supports": _supports_section,
     "flags": _flags_section,
     "scenarios": _scenarios_section,
+    "comments": _comments_section,
+    "notifications": _notifications_section,
 }
 
 

@@ -23,6 +23,7 @@ from votes import ratelimits
 from votes.accounts import services as services
 from votes.accounts.forms import DeleteAccountForm, EmailAuthenticationForm, ProfileForm, SignupForm
 from votes.accounts.models import Profile
+from votes.notifications.views import preferences_context
 
 # A freshly created account has no axes history to check: log it in with the model backend.
 SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -172,7 +173,7 @@ def account_mydata(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template_name,
-        {"profile": profile, "form": form, "saved": saved},
+        {"profile": profile, "form": form, "saved": saved, **preferences_context(request)},
     )
 
 

@@ -10,7 +10,12 @@ from budget.forms import AmountField
 from budget.models import Budget
 from votes.campaigns.models import PHASE_ORDER, Campaign, Category, Phase
 from votes.campaigns.phases import phase_allows
-from votes.campaigns.services import FRAMING_FIELDS, RULE_FIELDS, category_rule_errors
+from votes.campaigns.services import (
+    FRAMING_FIELDS,
+    OPEN_FIELDS,
+    RULE_FIELDS,
+    category_rule_errors,
+)
 from votes.campaigns.workflow import backward_phases
 
 
@@ -72,7 +77,7 @@ class CampaignEditForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = [*FRAMING_FIELDS, *RULE_FIELDS]
+        fields = [*FRAMING_FIELDS, *RULE_FIELDS, *OPEN_FIELDS]
         widgets = {"framing": forms.Textarea(attrs={"rows": 16})}
 
     def __init__(self, *args, **kwargs) -> None:

@@ -99,6 +99,28 @@ class Campaign(models.Model):
         ),
         **PERCENT,
     )
+    # The debate (votes/debate/): the phase rule says when comments are open
+    # (campaigns/phases.py); this switch lets the team close them at any time.
+    comments_enabled = models.BooleanField(
+        _("commentaires"),
+        default=True,
+        help_text=_(
+            "Les habitants commentent les propositions pendant le dépôt et l'instruction, et "
+            "les réponses du conseil une fois publiées ; décochez pour fermer le débat."
+        ),
+    )
+    # Notifications (votes/notifications/): the reminder to those who have not voted yet.
+    reminder_days = models.PositiveSmallIntegerField(
+        _("rappel avant la clôture du vote (jours)"),
+        null=True,
+        blank=True,
+        default=3,
+        help_text=_(
+            "Un e-mail de rappel part ce nombre de jours avant la fin du vote prévue au "
+            "calendrier, à qui suit la campagne ou y a participé sans avoir voté ; vide = "
+            "pas de rappel."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()

@@ -25,6 +25,10 @@ ALLOWED_PHASES: dict[str, tuple[str, ...]] = {
         Phase.SUPPORTS,
         Phase.INSTRUCTION,
     ),
+    # The debate (votes/debate/): comments on proposals while they are written and
+    # instructed, read-only afterwards; comments on the council's answers once published.
+    "comment": (Phase.PROPOSALS, Phase.SUPPORTS, Phase.INSTRUCTION),
+    "comment_answer": (Phase.ANSWERED,),
     "moderate": tuple(p for p in PHASE_ORDER if p != Phase.DRAFT),
     "flag": tuple(p for p in PHASE_ORDER if p != Phase.DRAFT),
 }
@@ -39,6 +43,8 @@ ACTION_NAMES = {
     "validate_instruction": gettext_lazy("valider une instruction"),
     "vote": gettext_lazy("voter"),
     "change_rules": gettext_lazy("modifier les règles de la campagne"),
+    "comment": gettext_lazy("commenter une proposition"),
+    "comment_answer": gettext_lazy("commenter une réponse du conseil"),
     "moderate": gettext_lazy("modérer"),
     "flag": gettext_lazy("signaler une proposition"),
 }

@@ -52,6 +52,9 @@ RULE_FIELDS = (
     "tally_rule",
     "savings_threshold",
 )
+# Settings of the debate and the notifications, not promises to voters: changeable in any
+# phase (closing a debate that turned sour, a reminder for a vote already open).
+OPEN_FIELDS = ("comments_enabled", "reminder_days")
 
 
 def _lock(campaign: Campaign) -> Campaign:
@@ -134,7 +137,7 @@ def campaign_create(
 def campaign_update(*, campaign: Campaign, by: AbstractBaseUser, **fields) -> Campaign:
     """Change the framing text (until the vote opens) and the rules (while the phase allows)."""
     require(is_administrator(by))
-    unknown = set(fields) - set(FRAMING_FIELDS) - set(RULE_FIELDS)
+    unknown = set(fields) - set(FRAMING_FIELDS) - set(RULE_FIELDS) - set(OPEN_FIELDS)
     if unknown:
         raise TypeError(f"campaign_update() got unexpected fields: {', '.join(sorted(unknown))}")
     # Locked: a phase move committed between our checks and our write would let the rules
@@ -145,7 +148,7 @@ def campaign_update(*, campaign: Campaign, by: AbstractBaseUser, **fields) -> Ca
         return locked
     if any(name in RULE_FIELDS for name in changed):
         require_phase(locked, "change_rules")
-    if _voting_started(locked):
+    if _voting_started(locked) and any(name not in OPEN_FIELDS for name in changed):
         raise ValidationError(
             _(
                 "Le contrat participatif ne peut plus changer une fois le vote ouvert : les "

@@ -46,6 +46,7 @@ from votes.campaigns.workflow import (
     next_phase,
     warnings_digest,
 )
+from votes.notifications.models import Follow
 from votes.proposals.screening import supports_standing
 from votes.text import render_markdown
 
@@ -190,6 +191,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "is_administrator": is_administrator(request.user),
         "next_events": list(campaign.events.upcoming()[:NEXT_EVENTS]),
         "can_edit_agenda": can_edit_agenda(request.user),
+        "following": request.user.is_authenticated
+        and Follow.objects.filter(user=request.user, campaign=campaign).exists(),
     }
     return render(request, "votes/campaigns/detail.html", context)
 

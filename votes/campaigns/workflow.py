@@ -49,6 +49,7 @@ from votes.council.models import CouncilSnapshot
 from votes.council.services import council_problems, snapshot_store
 from votes.instruction.choices import InstructionStatus, InstructionValidation
 from votes.instruction.publication import instruction_publish
+from votes.notifications.sending import phase_opened_notify
 from votes.proposals.models import Proposal
 from votes.proposals.screening import supports_screen
 from votes.voting.models import PollingStation, VotingCodeBatch
@@ -378,19 +379,27 @@ def notify_answers(move: Move) -> None:
     )
 
 
+def tell_followers(move: Move) -> None:
+    """Those who follow the campaign (and still want it) get an e-mail: a phase is open; sent
+    once the move is committed (votes/notifications/sending.py)."""
+    phase_opened_notify(
+        campaign=move.campaign, phase=move.transition.to_phase, site_url=move.site_url
+    )
+
+
 # By the phase entered, in the order of the graph; run in order, after the transition is
 # recorded, inside the move's transaction.
 STEPS: dict[str, list[Step]] = {
-    Phase.FRAMING: [],
-    Phase.PROPOSALS: [],
-    Phase.SUPPORTS: [],
+    Phase.FRAMING: [tell_followers],
+    Phase.PROPOSALS: [tell_followers],
+    Phase.SUPPORTS: [tell_followers],
     # Forward into instruction is out of supports when the contract has them.
-    Phase.INSTRUCTION: [screen_by_supports],
+    Phase.INSTRUCTION: [screen_by_supports, tell_followers],
     # Forward into voting is always out of instruction.
-    Phase.VOTING: [publish_instructions],
-    Phase.TALLY: [],
-    Phase.COUNCIL: [store_council_snapshot],
-    Phase.ANSWERED: [notify_answers],
+    Phase.VOTING: [publish_instructions, tell_followers],
+    Phase.TALLY: [tell_followers],
+    Phase.COUNCIL: [store_council_snapshot, tell_followers],
+    Phase.ANSWERED: [notify_answers, tell_followers],
 }
 
 

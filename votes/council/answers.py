@@ -14,7 +14,6 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -32,7 +31,8 @@ from votes.campaigns.phases import PhaseError
 from votes.council import answer_sheet as sheet
 from votes.council.models import CouncilAnswer, CouncilSnapshot
 from votes.council.services import snapshot_proposals
-from votes.emails import notify
+from votes.notifications.models import Kind
+from votes.notifications.sending import notify_on_commit, wants
 from votes.proposals.models import Proposal
 from votes.voting.models import Ballot, PaperVoter
 
@@ -419,6 +419,10 @@ def answers_notify_published(*, campaign: Campaign, site_url: str = "") -> Publi
         if not author.email:
             report.without_address += 1
             continue
+        # Told (not e-mailed again as a voter below) even when they chose no e-mail.
+        told.add(author_id)
+        if not wants(author, Kind.PROPOSAL_ANSWER):
+            continue
         items.sort(key=lambda item: item[0].reference)
         context = {
             "campaign": campaign,
@@ -436,16 +440,14 @@ def answers_notify_published(*, campaign: Campaign, site_url: str = "") -> Publi
             "campaign": campaign.title
         }
         # Sent once the publication is committed: no e-mail about a rolled-back move.
-        transaction.on_commit(
-            partial(
-                notify,
-                to=[author.email],
-                subject=subject,
-                template="votes/emails/answers_published_author.txt",
-                context=context,
-            )
+        notify_on_commit(
+            user=author,
+            kind=Kind.PROPOSAL_ANSWER,
+            subject=subject,
+            template="votes/emails/answers_published_author.txt",
+            context=context,
+            site_url=site_url,
         )
-        told.add(author_id)
         report.authors += 1
     voter_ids = set(
         Ballot.objects.filter(campaign=campaign, voter__isnull=False).values_list(
@@ -467,17 +469,17 @@ def answers_notify_published(*, campaign: Campaign, site_url: str = "") -> Publi
         .exclude(email="")
         .order_by("pk")
     )
-    addresses = [voter.email for voter in voters]
-    if addresses:
-        transaction.on_commit(
-            partial(
-                notify,
-                to=addresses,
-                subject=_("Le conseil a répondu aux propositions — %(campaign)s")
-                % {"campaign": campaign.title},
-                template="votes/emails/answers_published_voter.txt",
-                context={"campaign": campaign, "outcomes_url": outcomes_url},
-            )
+    subject = _("Le conseil a répondu aux propositions — %(campaign)s") % {
+        "campaign": campaign.title
+    }
+    for voter in voters:
+        notify_on_commit(
+            user=voter,
+            kind=Kind.COUNCIL_ANSWERS,
+            subject=subject,
+            template="votes/emails/answers_published_voter.txt",
+            context={"campaign": campaign, "outcomes_url": outcomes_url},
+            site_url=site_url,
         )
-    report.voters = len(addresses)
+        report.voters += 1
     return report

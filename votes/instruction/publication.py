@@ -5,7 +5,6 @@ phase (a step of the move to voting, campaigns/workflow.py) or earlier by an adm
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +13,10 @@ from django.utils.translation import gettext as _
 from votes import access
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import PhaseError
-from votes.emails import notify
 from votes.instruction.history import REASON_PUBLISH, history_save
 from votes.instruction.models import Instruction
+from votes.notifications.models import Kind
+from votes.notifications.sending import notify_on_commit, wants
 from votes.proposals.models import Proposal
 
 Validation = Instruction.Validation
@@ -103,15 +103,16 @@ def instruction_publish(*, campaign: Campaign, by, site_url: str = "") -> Publis
         subject = _("Votre proposition %(ref)s a été instruite") % {
             "ref": proposal.public_reference
         }
+        if not wants(proposal.author, Kind.PROPOSAL_ANSWER):
+            continue
         # Sent once the publication is committed: no e-mail about a rolled-back publication.
-        transaction.on_commit(
-            partial(
-                notify,
-                to=[address],
-                subject=subject,
-                template="votes/emails/instruction_published.txt",
-                context=context,
-            )
+        notify_on_commit(
+            user=proposal.author,
+            kind=Kind.PROPOSAL_ANSWER,
+            subject=subject,
+            template="votes/emails/instruction_published.txt",
+            context=context,
+            site_url=site_url,
         )
         report.emailed += 1
     return report

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,21 @@ class ProposalQuerySet(models.QuerySet):
 
     def with_support_count(self) -> ProposalQuerySet:
         return self.annotate(support_count=Count("supports"))
+
+    def with_comment_count(self) -> ProposalQuerySet:
+        """The published comments, as `comment_count` (a subquery: joined with the supports'
+        count, a second join would multiply both)."""
+        # The model through the relation: proposals/ does not import the debate, which
+        # imports proposals/.
+        comment = self.model._meta.get_field("comments").related_model
+        counted = (
+            comment.objects.filter(proposal=OuterRef("pk"), status="published")
+            .order_by()
+            .values("proposal")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(comment_count=Coalesce(Subquery(counted), 0))
 
     def with_hidden_reason(self) -> ProposalQuerySet:
         """The reason of the latest hiding, as `hidden_reason` (None when never hidden)."""

@@ -27,6 +27,7 @@ from votes.access import is_moderator, is_team
 from votes.agenda.maps import event_points
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
+from votes.debate.threads import debate_context
 from votes.instruction.publication import instruction_is_public
 from votes.proposals import revenue, savings
 from votes.proposals.filters import ProposalFilter
@@ -107,6 +108,7 @@ def proposal_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         # council_answer: the citizen label of each card, without a query per card.
         .select_related("campaign", "category", "commune", "author__profile", "council_answer")
         .with_support_count()
+        .with_comment_count()
         .order_by("-created_at", "-reference")
     )
     if is_moderator(request.user):
@@ -275,6 +277,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra) -> dict:
         )
         if proposal.has_point or proposal.neighbourhood
         else None,
+        **debate_context(request, proposal),
     }
     if moderator or (by_author and proposal.status == Proposal.Status.HIDDEN):
         context["moderation_actions"] = list(
@@ -285,6 +288,14 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra) -> dict:
         context["moderation_form"] = ModerationForm()
     context.update(extra)
     return context
+
+
+def proposal_page(request: HttpRequest, proposal: Proposal, **extra) -> HttpResponse:
+    """The proposal page with a bound form of another concept (the debate's, refused without
+    htmx): the same page, the text typed kept."""
+    return render(
+        request, "votes/proposals/detail.html", _detail_context(request, proposal, **extra)
+    )
 
 
 @require_safe

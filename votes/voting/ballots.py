@@ -27,6 +27,7 @@ from votes.accounts.models import Profile
 from votes.campaigns.freeze import frozen_error
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
+from votes.notifications.sending import vote_recorded_notify
 from votes.proposals.models import Proposal
 from votes.voting.models import Ballot, BallotLine, PaperVoter
 from votes.voting.rules import CategoryRule, Choice, addition_problem
@@ -385,6 +386,9 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
         ) from None
     if not created:
         ballot.save(update_fields=["updated_at"])
+    else:
+        # The first choice records the ballot: the voter is told (never what they chose).
+        vote_recorded_notify(user=user, campaign=campaign)
     log_event(
         logger,
         "vote_recorded",

@@ -36,6 +36,7 @@ from votes.campaigns.services import (
     phase_schedule_set,
 )
 from votes.campaigns.workflow import campaign_move
+from votes.debate.models import Comment, CommentFlag, CommentModeration
 from votes.instruction.models import Instruction, Service
 from votes.proposals.models import (
     Flag,
@@ -279,6 +280,41 @@ def _supports(campaign: Campaign, voters: list[User]) -> None:
         Support.objects.filter(pk=support.pk).update(created_at=_at(day, 12 + support.pk % 8))
 
 
+def _comments(campaign: Campaign, voters: list[User], staff: dict[str, User]) -> None:
+    """A few threads of the debate, dated within the supports phase, one hidden with its
+    reason. Written as records, not through comment_create: loading the demo e-mails nobody."""
+    start = data.SCHEDULE["supports"][0]
+    proposals = {p.reference: p for p in campaign.proposals.all()}
+    for n, spec in enumerate(data.COMMENTS):
+        proposal = proposals[spec.reference]
+        when = _at(start + dt.timedelta(days=n), 18)
+        thread = _comment(proposal, voters[spec.author], spec.body, when)
+        for k, (author, body) in enumerate(spec.replies, start=1):
+            _comment(proposal, voters[author], body, when + dt.timedelta(hours=k), parent=thread)
+        if spec.hidden:
+            thread.status = Comment.Status.HIDDEN
+            thread.save(update_fields=["status"])
+            CommentFlag.objects.create(
+                comment=thread, user=proposal.author, reason="Agressif", handled=True
+            )
+            CommentModeration.objects.create(
+                comment=thread,
+                moderator=staff[data.MODERATOR],
+                action=ModerationAction.Action.HIDE,
+                reason=spec.hidden,
+            )
+
+
+def _comment(
+    proposal: Proposal, author: User, body: str, when: dt.datetime, parent: Comment | None = None
+) -> Comment:
+    comment = Comment(proposal=proposal, author=author, body=body, parent=parent)
+    comment.full_clean()
+    comment.save()
+    Comment.objects.filter(pk=comment.pk).update(created_at=when)
+    return comment
+
+
 def _instructions(campaign: Campaign, *, services: dict[str, Service], staff: dict) -> None:
     """The instructions of the proposals the supports phase retained."""
     measures = {
@@ -358,6 +394,7 @@ def demo_campaign_load() -> DemoCampaignLoad:
         PhaseTransition.objects.filter(pk=transition.pk).update(at=_at(data.SCHEDULE[phase][0], 8))
         if phase == "supports":
             _supports(campaign, voters)
+            _comments(campaign, voters, staff)
         if phase == "instruction":
             _instructions(campaign, services=services, staff=staff)
     _voting_desk(campaign, commune)
