@@ -182,6 +182,16 @@ def test_a_page_size_outside_1_to_200_is_refused(client, size):
     assert response.json() == {"page_size": ["Nombre d'éléments par page : un entier de 1 à 200."]}
 
 
+@pytest.mark.parametrize("page", ["0", "", "deux", "last", "-1"])
+def test_a_page_number_that_is_not_a_whole_number_from_1_is_refused(client, page):
+    budget = make_budget()
+
+    response = client.get(api("budget_lines", slug=budget.slug), {"page": page})
+
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Numéro de page : un entier à partir de 1."]}
+
+
 def test_lines_are_read_in_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     budget = make_budget()
     for n in range(30):
