@@ -20,7 +20,7 @@ from tests.factories import make_line
 from tests.votes.api.builders import answered_campaign, draft_campaign, unpublished_budget
 from tests.votes.factories import make_campaign
 
-EXAMPLES = 20
+EXAMPLES = 40
 OPERATIONS = 11
 
 
