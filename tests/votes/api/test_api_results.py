@@ -86,3 +86,20 @@ def test_the_citizen_label_waits_for_the_publication_of_the_answers(client):
 
     assert [row["adopted"] for row in before] == [None, None, None]
     assert [row["adopted"] for row in after] == [True, False, False]
+
+
+def test_equal_shares_results_come_with_money_as_decimal_strings(client):
+    s = opendata_campaign(Phase.TALLY)
+    s.campaign.tally_rule = "mes"
+    s.campaign.save(update_fields=["tally_rule"])
+
+    body = results(client, s.campaign).json()
+    sport = body["categories"][0]
+
+    assert body["method"] == "mes"
+    assert sport["method"] == "mes"
+    assert sport["rows"][0]["reference"] == "P-0001"
+    assert sport["rows"][0]["status"] == "selected"
+    for value in (sport["spent"], sport["envelope_left"], sport["rows"][0]["amount"]):
+        assert isinstance(value, str) and value.count(".") == 1
+        assert len(value.split(".")[1]) == 2
