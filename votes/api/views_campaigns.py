@@ -23,6 +23,11 @@ from votes.campaigns.models import Phase
 from votes.results.services import campaign_results
 
 CAMPAIGNS = "campagnes"
+PROPOSALS = (
+    "Publiées, ou non retenues à l'étape des soutiens ; jamais masquées, retirées, ni d'un "
+    "brouillon. L'instruction une fois validée et publiée ; l'avis du conseil et le suivi une "
+    "fois les avis publiés."
+)
 
 
 @extend_schema_view(get=extend_schema(tags=[CAMPAIGNS], summary="Les campagnes publiques"))
@@ -45,7 +50,9 @@ class CampaignDetail(PublicDetail):
 
 @extend_schema_view(
     get=extend_schema(
-        tags=[CAMPAIGNS], summary="Les propositions publiques de toutes les campagnes"
+        tags=[CAMPAIGNS],
+        summary="Les propositions publiques de toutes les campagnes",
+        description=PROPOSALS,
     )
 )
 class ProposalList(PublicList):
@@ -57,7 +64,11 @@ class ProposalList(PublicList):
 
 
 @extend_schema_view(
-    get=extend_schema(tags=[CAMPAIGNS], summary="Une proposition publique, par son numéro")
+    get=extend_schema(
+        tags=[CAMPAIGNS],
+        summary="Une proposition publique, par son numéro",
+        description=PROPOSALS,
+    )
 )
 class ProposalDetail(PublicDetail):
     serializer_class = ProposalSerializer
