@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "axes",
     # Background jobs stored in the database (issue 13): `manage.py db_worker` runs them.
     "django_tasks_db",
+    # The public API (issue 16 §5, docs/api.md): read-only, its OpenAPI document, and the
+    # Swagger UI files served by the application (no CDN).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "budget",
     "simulator",
     "votes",
@@ -193,6 +198,8 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
         "event_register": {"ip": (30, 3600), "target": (5, 3600)},
         "comment_create": {"ip": (60, 3600), "target": (30, 3600)},
         "comment_flag": {"ip": (60, 3600), "target": (20, 3600)},
+        # The public API (votes/api/): every request counts, per address.
+        "api": {"ip": (300, 60)},
     }
     for item in filter(None, (part.strip() for part in overrides.split(","))):
         key, _, value = item.partition("=")
@@ -204,6 +211,49 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
 
 RATE_LIMITS = rate_limits(os.environ.get("RATE_LIMITS", ""))
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
+
+# The public API (votes/api/, docs/api.md): anonymous reads only, whoever is logged in (a
+# session never shows more than the public sees), JSON only, one rate limit per address
+# through votes/ratelimits.py, pages of 50.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["votes.api.throttling.AddressThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "votes.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Money travels as a decimal string ("1234.50"), never a float.
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Arbitrages — API publique",
+    "DESCRIPTION": (
+        "Données publiques des budgets et des campagnes de participation, en lecture seule. "
+        "Licence Ouverte / Open Licence 2.0 (Etalab). Voir docs/api.md."
+    ),
+    "VERSION": "1",
+    "LICENSE": {
+        "name": "Licence Ouverte / Open Licence 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "votes.api.filters.PUBLIC_STATUSES",
+        "InstructionStatusEnum": "votes.instruction.models.Instruction.Status",
+        "FollowUpStatusEnum": "votes.council.models.FollowUp.Status",
+        "ResultStatusEnum": "votes.api.serializers_results.STATUSES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "votes.api.schema.document_errors",
+    ],
+}
 
 # /healthz (config/health.py): a task waiting longer than this (seconds) means the worker is
 # late; it fails the check only if required (else it is reported, and the site stays up).

@@ -13,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("connexion/", account_login, name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # The public API (votes/api/, docs/api.md), before the site's routes.
+    path("api/v1/", include("votes.api.urls")),
     path("", include("votes.urls")),
     path("", include("simulator.urls")),
     path("", include("budget.urls")),

@@ -209,8 +209,8 @@ def failed(request: HttpRequest, name: str, *, target: str | None = None) -> Non
         _cache_down(name, error)
 
 
-def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
-    """The page that says when to come back: HTTP 429 with Retry-After, and one log line."""
+def log_refusal(request: HttpRequest, refusal: Refusal) -> None:
+    """One log line per refusal (the address as a keyed hash), the page's and the API's."""
     logger.warning(
         "rate limit refusal",
         extra={
@@ -221,6 +221,11 @@ def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
             "retry_after": refusal.retry_after,
         },
     )
+
+
+def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """The page that says when to come back: HTTP 429 with Retry-After, and one log line."""
+    log_refusal(request, refusal)
     response = render(request, "ratelimited.html", {"minutes": refusal.minutes}, status=429)
     response["Retry-After"] = str(refusal.retry_after)
     if getattr(request, "htmx", False):
