@@ -16,7 +16,8 @@ the volunteers of a profile evenly only averages their chances), hence:
 The computation is the library's (column generation, as in Flanigan et al., Nature 2021):
 a linear program chooses the profiles' weights; an integer program finds the panel profile
 that the weights favour most and adds it, until no profile would raise the smallest chance.
-Both run on HiGHS through the library's solver layer (seeded, one thread: deterministic).
+Both run on HiGHS through the library's solver layer (seeded; the constraints in a canonical
+order: the same model gives the same answer).
 Then one profile mix is drawn from the lottery with the seeded generator, and within each
 profile the volunteers are drawn in id order with the same generator.
 """
@@ -87,7 +88,9 @@ def _mix_model(profiles: list[Profile], attributes: Sequence[str], quotas, size:
     solver = _solver()
     counts = [solver.add_integer_var(lb=0.0, ub=float(len(p.members))) for p in profiles]
     solver.add_constr(solver_sum(counts) == size)
-    for quota in quotas:
+    # In a canonical order: the order of the constraints can change which optimal panel
+    # profile the solver returns, hence the lottery.
+    for quota in sorted(quotas, key=lambda q: (q.attribute, natural_key(q.value))):
         index = attributes.index(quota.attribute)
         having = [
             c for c, p in zip(counts, profiles, strict=True) if p.values[index] == quota.value
