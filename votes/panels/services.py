@@ -366,6 +366,8 @@ def panel_draw(
     at the end is atomic by itself."""
     today = today or timezone.localdate()
     seed = seed.strip()
+    if progress:
+        progress(_("Lecture du vivier et des quotas"), sortition.STEP_POOL, sortition.DRAW_STEPS)
     quotas = quota_specs(campaign)
     attributes = sorted({q.attribute for q in quotas})
     pool = pool_people(campaign, attributes, today=today)

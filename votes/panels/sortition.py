@@ -50,9 +50,10 @@ DEFAULT_ALGORITHM = MAXIMIN
 # the lottery even starts) take far too long: the team draws by profiles (bench/README.md).
 LIBRARY_POOL_LIMIT = 300
 
-# The draw's steps, for the job page: (number, total) with a French text.
-DRAW_STEPS = 5
-STEP_QUOTAS, STEP_LOTTERY, STEP_PANEL, STEP_RESERVE, STEP_SAVE = range(5)
+# The draw's steps, for the job page: (number, total) with a French text. The first (reading
+# the pool) and the last (saving) are the service's, around draw().
+DRAW_STEPS = 6
+STEP_POOL, STEP_QUOTAS, STEP_LOTTERY, STEP_PANEL, STEP_RESERVE, STEP_SAVE = range(DRAW_STEPS)
 
 Progress = Callable[[str, int, int], None]
 

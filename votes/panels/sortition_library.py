@@ -41,7 +41,7 @@ from votes.panels import sortition_profiles
 from votes.panels.sortition_types import InfeasibleQuotas, Labels, Person, QuotaSpec, natural_key
 
 PROFILES = "maximin-profils"  # sortition.PROFILES (not imported: sortition imports this module)
-LOTTERY_STEP, STEPS = 1, 5  # sortition.STEP_LOTTERY, sortition.DRAW_STEPS
+LOTTERY_STEP, STEPS = 2, 6  # sortition.STEP_LOTTERY, sortition.DRAW_STEPS
 Progress = Callable[[str, int, int], None]
 
 # The library logs its progress on stdout; what we need comes back as exceptions.

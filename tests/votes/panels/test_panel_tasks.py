@@ -65,7 +65,7 @@ def test_the_draw_task_shows_each_step_on_the_job(monkeypatch):
     monkeypatch.setattr(tasks, "job_progress", record)
     submit_draw(panel_campaign(), facilitator(), algorithm="maximin-profils")
     steps = [step for step, _done, _total in heard]
-    assert steps[0] == "Vérification des quotas"
+    assert steps[:2] == ["Lecture du vivier et des quotas", "Vérification des quotas"]
     assert any(s.startswith("Calcul de la loterie (maximin-profils) : ") for s in steps)
     assert steps[-3:] == [
         "Vérification du panel tiré",
@@ -73,7 +73,7 @@ def test_the_draw_task_shows_each_step_on_the_job(monkeypatch):
         "Enregistrement du tirage",
     ]
     assert [done for _step, done, _total in heard] == sorted(done for _s, done, _t in heard)
-    assert {total for *_rest, total in heard} == {5}
+    assert {total for *_rest, total in heard} == {6}
     assert Job.objects.get().status == Job.Status.SUCCEEDED
 
 

@@ -205,7 +205,7 @@ def test_the_steps_are_reported_in_order():
         progress=lambda step, done, total: heard.append((done, total, step)),
     )
     steps = [done for done, _total, _step in heard]
-    assert steps == sorted(steps) and {total for _done, total, _step in heard} == {5}
+    assert steps == sorted(steps) and {total for _done, total, _step in heard} == {6}
     assert heard[0][2] == "Vérification des quotas"
     assert any(text.startswith("Calcul de la loterie (maximin-profils)") for *_, text in heard)
     assert heard[-1][2] == "Liste de réserve"
