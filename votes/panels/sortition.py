@@ -14,9 +14,9 @@ The library draws its random numbers from one provider, seeded here with a numbe
 the published seed text (``seed_number``). And it keeps volunteers in Python sets, whose order
 follows the process's string hashing (random per process): ids are given to it as strings
 whose hash comes from their text, so the sets iterate in the same order everywhere (both in
-votes/panels/sortition_library.py, the only module, with sortition_profiles.py, that imports
-the library). The draw by profiles uses no set: profiles and ids are sorted, its solvers
-seeded, and its lottery drawn with a generator seeded with the same number.
+votes/panels/sortition_library.py, the only module that imports the library). The draw by
+profiles uses no set: profiles and ids are sorted, its solver (HiGHS) seeded, and its lottery
+drawn with a generator seeded with the same number.
 
 The reserve is not a second lottery: the volunteers not drawn are ranked by the SHA-256 of
 « seed:id » (``reserve_order``), which anyone can recompute by hand, and the first ones form

@@ -1,7 +1,6 @@
 """The Sortition Foundation's library (sortition-algorithms), driven for reproducible draws.
 
-Only ``sortition.draw()`` imports this module (and votes/panels/sortition_profiles.py, which
-uses the library's solver layer), on the first draw (the library pulls gspread
+Only ``sortition.draw()`` imports this module, on the first draw (the library pulls gspread
 and google-auth: a second or more), and calls it one draw at a time (its lock): the library's
 random provider is process-wide. Why each piece is here:
 

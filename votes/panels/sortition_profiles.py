@@ -16,8 +16,8 @@ the volunteers of a profile evenly only averages their chances), hence:
 The computation is the library's (column generation, as in Flanigan et al., Nature 2021):
 a linear program chooses the profiles' weights; an integer program finds the panel profile
 that the weights favour most and adds it, until no profile would raise the smallest chance.
-Both run on HiGHS through the library's solver layer (seeded; the constraints in a canonical
-order: the same model gives the same answer).
+Both run on HiGHS, the library's default solver, driven here with whole arrays (seeded; the
+constraints in a canonical order: the same model gives the same answer).
 Then one profile mix is drawn from the lottery with the seeded generator, and within each
 profile the volunteers are drawn in id order with the same generator.
 """
@@ -28,12 +28,8 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sortition_algorithms.committee_generation.solver import (
-    SolverSense,
-    SolverStatus,
-    create_solver,
-    solver_sum,
-)
+import highspy
+import numpy as np
 
 from votes.panels.sortition_types import Person, QuotaSpec, natural_key
 
@@ -78,32 +74,56 @@ def profiles_of(pool: Sequence[Person], attributes: Sequence[str]) -> list[Profi
     ]
 
 
-def _solver():
-    # Seeded: HiGHS otherwise takes its random seed from the library's provider.
-    return create_solver(backend="highspy", seed=0)
+class _Program:
+    """A HiGHS model driven with whole arrays: building solver expressions term by term (the
+    library's way) costs more than solving, once there are hundreds of profiles."""
+
+    def __init__(self, lower, upper, *, integer: bool = False) -> None:
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("random_seed", 0)
+        self.size = len(lower)
+        self.columns = np.arange(self.size, dtype=np.int32)
+        self.highs.addVars(self.size, np.asarray(lower, float), np.asarray(upper, float))
+        if integer:
+            kinds = np.array([highspy.HighsVarType.kInteger] * self.size)
+            self.highs.changeColsIntegrality(self.size, self.columns, kinds)
+
+    def row(self, lower: float, upper: float, columns, values) -> None:
+        columns = np.asarray(columns, dtype=np.int32)
+        self.highs.addRow(lower, upper, len(columns), columns, np.asarray(values, float))
+
+    def solve(self, costs, *, maximise: bool) -> list[float] | None:
+        """The optimal values of the columns, or None when the model is infeasible."""
+        self.highs.changeColsCost(self.size, self.columns, np.asarray(costs, float))
+        sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
+        self.highs.changeObjectiveSense(sense)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"HiGHS ended with {status}")
+        return list(self.highs.getSolution().col_value)
 
 
 def _mix_model(profiles: list[Profile], attributes: Sequence[str], quotas, size: int):
     """Integer program over panel profiles: how many of each volunteer profile."""
-    solver = _solver()
-    counts = [solver.add_integer_var(lb=0.0, ub=float(len(p.members))) for p in profiles]
-    solver.add_constr(solver_sum(counts) == size)
+    model = _Program([0] * len(profiles), [len(p.members) for p in profiles], integer=True)
+    everybody = range(len(profiles))
+    model.row(size, size, everybody, [1] * len(profiles))
     # In a canonical order: the order of the constraints can change which optimal panel
     # profile the solver returns, hence the lottery.
     for quota in sorted(quotas, key=lambda q: (q.attribute, natural_key(q.value))):
         index = attributes.index(quota.attribute)
-        having = [
-            c for c, p in zip(counts, profiles, strict=True) if p.values[index] == quota.value
-        ]
-        if not having:
-            continue  # no volunteer has it: a minimum above 0 was refused before
-        solver.add_constr(solver_sum(having) >= quota.minimum)
-        solver.add_constr(solver_sum(having) <= quota.maximum)
-    return solver, counts
+        having = [i for i, p in enumerate(profiles) if p.values[index] == quota.value]
+        if having:  # else no volunteer has it: a minimum above 0 was refused before
+            model.row(quota.minimum, quota.maximum, having, [1] * len(having))
+    return model
 
 
-def _mix_of(solver, counts) -> tuple[int, ...]:
-    return tuple(round(solver.get_value(c)) for c in counts)
+def _mix(values: list[float]) -> tuple[int, ...]:
+    return tuple(round(v) for v in values)
 
 
 def maximin_lottery(
@@ -115,11 +135,11 @@ def maximin_lottery(
     progress: Progress,
 ) -> Lottery:
     """The maximin lottery over panel profiles. Raises Infeasible when no panel exists."""
-    solver, counts = _mix_model(profiles, attributes, quotas, size)
-    solver.set_objective(solver_sum(counts), SolverSense.MAXIMIZE)
-    if solver.optimize() != SolverStatus.OPTIMAL:
+    count = len(profiles)
+    model = _mix_model(profiles, attributes, quotas, size)
+    if model.solve([1.0] * count, maximise=True) is None:
         raise Infeasible
-    sizes = [len(p.members) for p in profiles]
+    sizes = np.array([len(p.members) for p in profiles], dtype=float)
     mixes: list[tuple[int, ...]] = []
     known: set[tuple[int, ...]] = set()
 
@@ -130,43 +150,52 @@ def maximin_lottery(
         mixes.append(mix)
         return True
 
-    # Start from, for every profile, a panel with as many of it as the quotas allow: the
-    # profiles that stay at 0 there can be in no panel (their chance is 0, as in the library).
-    covered = []
-    for index, count in enumerate(counts):
-        solver.set_objective(count, SolverSense.MAXIMIZE)
-        solver.optimize()
-        mix = _mix_of(solver, counts)
-        if mix[index] > 0:
-            covered.append(index)
+    # Every profile that some panel can hold gets into one of the starting panel profiles
+    # (the most of it the quotas allow); those that stay at 0 can be in no panel: their
+    # chance is 0, as in the library.
+    covered_by_some: set[int] = set()
+    uncoverable: set[int] = set()
+    for index in range(count):
+        if index in covered_by_some:
+            continue
+        costs = [0.0] * count
+        costs[index] = 1.0
+        mix = _mix(model.solve(costs, maximise=True) or [0] * count)
+        if mix[index] == 0:
+            uncoverable.add(index)
         add(mix)
-    progress(f"{len(profiles)} profils, {len(mixes)} panels types de départ")
+        covered_by_some.update(i for i, n in enumerate(mix) if n)
+        if len(mixes) % 20 == 0:
+            progress(f"{count} profils, {len(mixes)} panels types de départ")
+    covered = [i for i in range(count) if i not in uncoverable]
+    progress(f"{count} profils, {len(mixes)} panels types de départ")
 
     # The dual (the library's "incremental model"): weights y on profiles, minimise z such
     # that every known panel profile's weighted share Σ y·count/size stays below z.
-    dual = _solver()
-    upper = dual.add_continuous_var(lb=0.0, ub=float("inf"))
-    weights = {i: dual.add_continuous_var(lb=0.0, ub=1.0) for i in covered}
-    dual.add_constr(solver_sum(weights.values()) == 1)
+    # Column 0 is z, then one column per covered profile.
+    dual = _Program([0.0] * (len(covered) + 1), [highspy.kHighsInf] + [1.0] * len(covered))
+    dual.row(1, 1, range(1, len(covered) + 1), [1] * len(covered))
+    dual_costs = [1.0] + [0.0] * len(covered)
+    share = {i: 1 / sizes[i] for i in covered}
 
     def constrain(mix: tuple[int, ...]) -> None:
-        dual.add_constr(solver_sum(weights[i] * (mix[i] / sizes[i]) for i in covered) <= upper)
+        columns = [0] + [k + 1 for k, i in enumerate(covered) if mix[i]]
+        values = [-1.0] + [mix[i] * share[i] for i in covered if mix[i]]
+        dual.row(-highspy.kHighsInf, 0, columns, values)
 
     for mix in mixes:
         constrain(mix)
     for iteration in range(1, MAX_ITERATIONS + 1):
-        dual.set_objective(upper, SolverSense.MINIMIZE)
-        if dual.optimize() != SolverStatus.OPTIMAL:
-            raise RuntimeError("the maximin dual program has no optimum")
-        values = {i: dual.get_value(weights[i]) for i in covered}
-        bound = dual.get_value(upper)
-        solver.set_objective(
-            solver_sum((values[i] / sizes[i]) * counts[i] for i in covered), SolverSense.MAXIMIZE
-        )
-        solver.optimize()
-        mix = _mix_of(solver, counts)
-        value = sum(values[i] * mix[i] / sizes[i] for i in covered)
-        if iteration % 5 == 1:
+        solution = dual.solve(dual_costs, maximise=False)
+        if solution is None:
+            raise RuntimeError("the maximin dual program is infeasible")
+        bound, weights = solution[0], solution[1:]
+        costs = [0.0] * count
+        for k, i in enumerate(covered):
+            costs[i] = weights[k] * share[i]
+        mix = _mix(model.solve(costs, maximise=True) or [0] * count)
+        value = sum(costs[i] * mix[i] for i in covered)
+        if iteration % 10 == 1:
             progress(f"itération {iteration}, {len(mixes)} panels types")
         if value <= bound + TOLERANCE or not add(mix):
             break
@@ -175,20 +204,20 @@ def maximin_lottery(
 
 
 def _primal(profiles: list[Profile], covered: list[int], mixes: list[tuple[int, ...]]) -> Lottery:
-    """The panel profiles' probabilities that maximise the smallest chance of a volunteer."""
-    solver = _solver()
-    shares = [solver.add_continuous_var(lb=0.0, ub=1.0) for _ in mixes]
-    solver.add_constr(solver_sum(shares) == 1)
-    lowest = solver.add_continuous_var(lb=0.0, ub=1.0)
+    """The panel profiles' probabilities that maximise the smallest chance of a volunteer.
+    Columns: one per panel profile, then the smallest chance."""
+    lowest = len(mixes)
+    model = _Program([0.0] * (lowest + 1), [1.0] * (lowest + 1))
+    model.row(1, 1, range(lowest), [1] * lowest)
     for i in covered:
         size = len(profiles[i].members)
-        solver.add_constr(
-            lowest <= solver_sum(s * (mix[i] / size) for s, mix in zip(shares, mixes, strict=True))
-        )
-    solver.set_objective(lowest, SolverSense.MAXIMIZE)
-    if solver.optimize() != SolverStatus.OPTIMAL:
-        raise RuntimeError("the maximin program has no optimum")
-    raw = [max(solver.get_value(s), 0.0) for s in shares]
+        holding = [j for j, mix in enumerate(mixes) if mix[i]]
+        values = [mixes[j][i] / size for j in holding]
+        model.row(0, highspy.kHighsInf, [*holding, lowest], [*values, -1.0])
+    solution = model.solve([0.0] * lowest + [1.0], maximise=True)
+    if solution is None:
+        raise RuntimeError("the maximin program is infeasible")
+    raw = [max(v, 0.0) for v in solution[:lowest]]
     kept = [(mix, p) for mix, p in zip(mixes, raw, strict=True) if p >= NEGLIGIBLE]
     kept.sort()  # a canonical order for the draw below, whatever the solver's
     total = sum(p for _mix, p in kept)
@@ -196,7 +225,7 @@ def _primal(profiles: list[Profile], covered: list[int], mixes: list[tuple[int, 
         profiles=profiles,
         mixes=[mix for mix, _p in kept],
         probabilities=[p / total for _mix, p in kept],
-        smallest_chance=solver.get_value(lowest),
+        smallest_chance=solution[lowest],
     )
 
 
