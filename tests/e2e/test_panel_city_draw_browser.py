@@ -15,12 +15,19 @@ import pytest
 
 from budget.jobs.models import Job
 from tests.e2e.conftest import PASSWORD, assert_accessible, log_in, submit
-from tests.e2e.test_jobs_browser import database_tasks, start_worker, waiting_page
+from tests.e2e.test_jobs_browser import (
+    database_tasks,  # noqa: F401 (the fixture, below)
+    start_worker,
+    waiting_page,
+)
 from tests.votes.factories import make_campaign
 from tests.votes.panels.factories import bulk_pool, facilitator, proportional_quotas
 from votes.panels.models import PanelDraw
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("database_tasks"),
+]
 POOL, PANEL, RESERVE = 5_000, 500, 50
 DRAW_STEPS = (
     "Lecture du vivier et des quotas",
@@ -30,7 +37,6 @@ DRAW_STEPS = (
     "Liste de réserve",
     "Enregistrement du tirage",
 )
-__all__ = ["database_tasks"]  # the fixture, used by name
 
 
 def watch_until_finished(page, timeout: float = 180) -> list[tuple[str, str, str | None]]:
@@ -53,7 +59,7 @@ def watch_until_finished(page, timeout: float = 180) -> list[tuple[str, str, str
 
 
 def test_five_hundred_among_five_thousand_are_drawn_in_the_background_with_their_steps(
-    live_server, open_page, database_tasks
+    live_server, open_page
 ):
     campaign = make_campaign()
     bulk_pool(campaign, POOL, seed=13)

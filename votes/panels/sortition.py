@@ -29,7 +29,7 @@ import hashlib
 import importlib.util
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -38,24 +38,38 @@ from django.utils.translation import ngettext
 from budget.spreadsheets import writer
 
 # Re-exported: callers name them sortition.Person, sortition.QuotaSpec...
-from votes.panels.sortition_types import InfeasibleQuotas, Labels, Person, QuotaSpec, natural_key
+from votes.panels.sortition_types import (
+    DRAW_STEPS,
+    PROFILES,
+    STEP_PANEL,
+    STEP_QUOTAS,
+    STEP_RESERVE,
+    InfeasibleQuotas,
+    Labels,
+    Person,
+    Progress,
+    QuotaSpec,
+    natural_key,
+)
+from votes.panels.sortition_types import (
+    STEP_LOTTERY as STEP_LOTTERY,
+)
+from votes.panels.sortition_types import (
+    STEP_POOL as STEP_POOL,
+)
+from votes.panels.sortition_types import (
+    STEP_SAVE as STEP_SAVE,
+)
 
 MAXIMIN = "maximin"
 NASH = "nash"
 LEXIMIN = "leximin"
-PROFILES = "maximin-profils"
 ALGORITHMS = (MAXIMIN, NASH, LEXIMIN, PROFILES)
 DEFAULT_ALGORITHM = MAXIMIN
 # Above this many volunteers the library's algorithms (one solver run per volunteer before
 # the lottery even starts) take far too long: the team draws by profiles (bench/README.md).
 LIBRARY_POOL_LIMIT = 300
 
-# The draw's steps, for the job page: (number, total) with a French text. The first (reading
-# the pool) and the last (saving) are the service's, around draw().
-DRAW_STEPS = 6
-STEP_POOL, STEP_QUOTAS, STEP_LOTTERY, STEP_PANEL, STEP_RESERVE, STEP_SAVE = range(DRAW_STEPS)
-
-Progress = Callable[[str, int, int], None]
 
 # The library's random provider is process-wide: one draw at a time.
 _LOCK = threading.Lock()

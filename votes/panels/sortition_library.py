@@ -22,7 +22,7 @@ import logging
 import os
 import random
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from django.utils.translation import gettext as _
 from sortition_algorithms import utils
@@ -37,11 +37,17 @@ from sortition_algorithms.features import (
 from sortition_algorithms.people import People
 
 from votes.panels import sortition_profiles
-from votes.panels.sortition_types import InfeasibleQuotas, Labels, Person, QuotaSpec, natural_key
-
-PROFILES = "maximin-profils"  # sortition.PROFILES (not imported: sortition imports this module)
-LOTTERY_STEP, STEPS = 2, 6  # sortition.STEP_LOTTERY, sortition.DRAW_STEPS
-Progress = Callable[[str, int, int], None]
+from votes.panels.sortition_types import (
+    DRAW_STEPS,
+    PROFILES,
+    STEP_LOTTERY,
+    InfeasibleQuotas,
+    Labels,
+    Person,
+    Progress,
+    QuotaSpec,
+    natural_key,
+)
 
 # The library logs its progress on stdout; what we need comes back as exceptions.
 for _name in ("sortition_algorithms", "sortition_algorithms_user"):
@@ -155,7 +161,9 @@ class _StepReporter:
         self.algorithm, self.progress = algorithm, progress
         self.name, self.total = "", None
 
-    def start_phase(self, name: str, total: int | None = None, *, message: str | None = None):
+    def start_phase(
+        self, name: str, total: int | None = None, *, message: str | None = None
+    ) -> None:
         self.name, self.total = name, total
         self.update(0)
 
@@ -167,7 +175,7 @@ class _StepReporter:
             }
         else:
             detail = _("optimisation, itération %(count)s") % {"count": current}
-        self.progress(_lottery_text(self.algorithm, detail), LOTTERY_STEP, STEPS)
+        self.progress(_lottery_text(self.algorithm, detail), STEP_LOTTERY, DRAW_STEPS)
 
     def end_phase(self) -> None:
         pass
@@ -203,7 +211,7 @@ def _by_profiles(
     profiles = sortition_profiles.profiles_of(people_sorted, attributes)
 
     def report(detail: str) -> None:
-        progress(_lottery_text(PROFILES, detail), LOTTERY_STEP, STEPS)
+        progress(_lottery_text(PROFILES, detail), STEP_LOTTERY, DRAW_STEPS)
 
     try:
         lottery = sortition_profiles.maximin_lottery(
