@@ -3,8 +3,8 @@
 while a database worker runs it; the panel of 500 and its reserve are there at the end.
 
 The pool is inserted in one go (bulk_create); the draw by profiles takes seconds: the test
-itself took 40 s on a loaded 2-core machine (load average 10), plus the test database and the
-browser's start.
+itself took 23 s to 40 s on a loaded 2-core machine (load average 8–11), plus the test
+database and the browser's start.
 """
 
 from __future__ import annotations
