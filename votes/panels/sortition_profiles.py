@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from django.utils.translation import gettext as _
 
 from votes.panels.sortition_types import Person, QuotaSpec, natural_key
 
@@ -122,6 +123,13 @@ def _mix_model(profiles: list[Profile], attributes: Sequence[str], quotas, size:
     return model
 
 
+def _start_text(profiles: int, mixes: int) -> str:
+    return _("%(profiles)s profils, %(mixes)s panels types de départ") % {
+        "profiles": profiles,
+        "mixes": mixes,
+    }
+
+
 def _mix(values: list[float]) -> tuple[int, ...]:
     return tuple(round(v) for v in values)
 
@@ -166,9 +174,9 @@ def maximin_lottery(
         add(mix)
         covered_by_some.update(i for i, n in enumerate(mix) if n)
         if len(mixes) % 20 == 0:
-            progress(f"{count} profils, {len(mixes)} panels types de départ")
+            progress(_start_text(count, len(mixes)))
     covered = [i for i in range(count) if i not in uncoverable]
-    progress(f"{count} profils, {len(mixes)} panels types de départ")
+    progress(_start_text(count, len(mixes)))
 
     # The dual (the library's "incremental model"): weights y on profiles, minimise z such
     # that every known panel profile's weighted share Σ y·count/size stays below z.
@@ -196,7 +204,10 @@ def maximin_lottery(
         mix = _mix(model.solve(costs, maximise=True) or [0] * count)
         value = sum(costs[i] * mix[i] for i in covered)
         if iteration % 10 == 1:
-            progress(f"itération {iteration}, {len(mixes)} panels types")
+            progress(
+                _("itération %(count)s, %(mixes)s panels types")
+                % {"count": iteration, "mixes": len(mixes)}
+            )
         if value <= bound + TOLERANCE or not add(mix):
             break
         constrain(mix)

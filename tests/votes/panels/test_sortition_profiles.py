@@ -207,7 +207,14 @@ def test_the_steps_are_reported_in_order():
     steps = [done for done, _total, _step in heard]
     assert steps == sorted(steps) and {total for _done, total, _step in heard} == {6}
     assert heard[0][2] == "Vérification des quotas"
-    assert any(text.startswith("Calcul de la loterie (maximin-profils)") for *_, text in heard)
+    lottery = [text for *_, text in heard if text.startswith("Calcul de la loterie")]
+    assert lottery and all(
+        t.startswith("Calcul de la loterie (maximin-profils) : ") for t in lottery
+    )
+    assert any(t.endswith(" panels types de départ") for t in lottery)
+    assert any(
+        t.startswith("Calcul de la loterie (maximin-profils) : itération 1, ") for t in lottery
+    )
     assert heard[-1][2] == "Liste de réserve"
 
 
