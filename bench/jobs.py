@@ -2,12 +2,14 @@
 
     .venv/bin/python bench/jobs.py                       # pool 5,000 → panel 500; 50,000 lines
     .venv/bin/python bench/jobs.py --pool 1000 --panel 100 --lines 5000
+    .venv/bin/python bench/jobs.py --only draw --pool 300 --panel 30 --algorithm maximin
 
 Migrates a throwaway SQLite file under /tmp (or uses DATABASE_URL: give it an empty database),
 switches the tasks to the database backend (TASKS_BACKEND=database), and times through the
 real pages (Django's test client, logged in):
 
-1. the draw form's POST (enqueue and redirect), then `db_worker --batch` drawing the panel;
+1. the draw form's POST (enqueue and redirect), then `db_worker --batch` drawing the panel
+   (maximin by profiles unless --algorithm; the browser test's pool and the demo's 12 quotas);
 2. the budget file's upload (the request keeps the file and enqueues its check), the check
    by `db_worker --batch`, the preview page it leads to, the confirmation (enqueue and
    redirect), then `db_worker --batch` importing it.
@@ -18,14 +20,11 @@ Never run by the test suite.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import random
 import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -34,8 +33,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(ROOT))
 
 IMPORT = "/gestion/import/"
-AGES = ["16-17", "18-24", "25-34", "35-49", "50-64", "65+"]
-AREAS = ["Nord", "Sud", "Est", "Ouest"]
 
 
 def setup_django(database_file: Path) -> str:
@@ -68,58 +65,32 @@ def worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
-def bench_draw(client, pool_size: int, panel: int) -> None:
-    from django.utils import timezone
-
+def bench_draw(client, pool_size: int, panel: int, algorithm: str) -> None:
     from budget.jobs.models import Job
     from tests.votes.factories import make_campaign
-    from votes.panels.models import Quota, Volunteer
+    from tests.votes.panels.factories import bulk_pool, proportional_quotas
 
     campaign = make_campaign()
-    rng = random.Random(0)
-    now = timezone.now()
-    keep = timezone.localdate() + dt.timedelta(days=365)
-    Volunteer.objects.bulk_create(
-        Volunteer(
-            campaign=campaign,
-            name=f"Volontaire {i}",
-            email=f"v{i}@example.org",
-            gender=rng.choice(["woman", "man"]),
-            age_band=rng.choices(AGES, weights=[1, 3, 4, 5, 5, 5])[0],
-            area=rng.choice(AREAS),
-            consented_at=now,
-            retain_until=keep,
-        )
-        for i in range(pool_size)
-    )
-    quotas = [
-        Quota(campaign=campaign, attribute="gender", value=v, minimum=panel // 2, maximum=panel)
-        for v in ("woman", "man")
-    ]
-    for attribute in ("age_band", "area"):
-        counts = Counter(Volunteer.objects.values_list(attribute, flat=True))
-        for value, count in counts.items():
-            share = round(panel * count / pool_size)
-            quotas.append(
-                Quota(
-                    campaign=campaign,
-                    attribute=attribute,
-                    value=value,
-                    minimum=max(0, share - 1),
-                    maximum=share + 1,
-                )
-            )
-    Quota.objects.bulk_create(quotas)
+    # The browser test's city (tests/e2e/test_panel_city_draw_browser.py): genders, six age
+    # bands, four areas, the demo's 12 quotas around the pool's shares.
+    bulk_pool(campaign, pool_size, seed=13)
+    quotas = proportional_quotas(campaign, panel)
     url = f"/gestion/campagnes/{campaign.slug}/panel/tirages/"
-    # The form lists the solver's algorithms: its first display imports the library (cvxpy…),
-    # once per process; timed apart so that the POST below is the enqueueing alone.
-    timed("page des tirages (1er affichage : import du solveur)", lambda: client.get(url))
-    data = {"size": panel, "reserve_size": 0, "seed": "bench 1 2 3", "algorithm": "maximin"}
+    timed("page des tirages (1er affichage)", lambda: client.get(url))
+    data = {
+        "size": panel,
+        "reserve_size": panel // 10,
+        "seed": "bench 1 2 3",
+        "algorithm": algorithm,
+    }
     response, _ = timed(
-        f"tirage {panel} parmi {pool_size} : requête (mise en file)", lambda: client.post(url, data)
+        f"tirage {panel} parmi {pool_size} ({len(quotas)} quotas) : requête (mise en file)",
+        lambda: client.post(url, data),
     )
     assert response.status_code == 302 and "/gestion/taches/" in response.url, response
-    timed(f"tirage {panel} parmi {pool_size} : exécutant (db_worker)", worker)
+    cpu = time.process_time()
+    timed(f"tirage {panel} parmi {pool_size} : exécutant ({algorithm}, db_worker)", worker)
+    print(f"  dont temps CPU du processus : {time.process_time() - cpu:.2f} s", flush=True)
     job = Job.objects.get(kind=Job.Kind.PANEL_DRAW)
     print(f"  tâche : {job.get_status_display()} {job.error}".rstrip(), flush=True)
 
@@ -164,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pool", type=int, default=5_000)
     parser.add_argument("--panel", type=int, default=500)
     parser.add_argument("--lines", type=int, default=50_000)
+    parser.add_argument("--algorithm", default="maximin-profils")
     parser.add_argument("--only", choices=["draw", "import"], help="one of the two benchmarks")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="arbitrages-bench-jobs-"))
@@ -179,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
         client = Client()
         client.force_login(make_user(roles=(ADMINISTRATOR, FACILITATOR, FINANCE)))
         if args.only != "import":
-            bench_draw(client, args.pool, args.panel)
+            bench_draw(client, args.pool, args.panel, args.algorithm)
         if args.only != "draw":
             bench_import(client, args.lines)
     finally:

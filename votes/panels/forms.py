@@ -18,8 +18,8 @@ from votes.panels.services import OCCUPATIONS
 MAX_PANEL = 500
 ALGORITHM_LABELS = {
     sortition.MAXIMIN: _(
-        "maximin (recommandé) : la plus petite chance d'être tiré au sort est rendue aussi "
-        "grande que les quotas le permettent"
+        "maximin (recommandé jusqu'à 300 volontaires) : la plus petite chance d'être tiré au "
+        "sort est rendue aussi grande que les quotas le permettent"
     ),
     sortition.NASH: _(
         "nash : maximise le produit des chances, ce qui les rend proches les unes des autres"
@@ -28,7 +28,14 @@ ALGORITHM_LABELS = {
         "leximin : comme maximin, puis la deuxième plus petite chance, etc. (solveur Gurobi, "
         "sous licence)"
     ),
+    sortition.PROFILES: _(
+        "maximin par profils (recommandé au-delà de 300 volontaires) : la même plus petite "
+        "chance que maximin, calculée sur les profils (genre, âge, quartier…) plutôt que "
+        "personne par personne ; deux volontaires de même profil ont exactement la même "
+        "chance ; quelques secondes même pour des milliers de volontaires"
+    ),
 }
+LIBRARY_ALGORITHMS = {sortition.MAXIMIN, sortition.NASH, sortition.LEXIMIN}
 
 
 class VolunteerForm(forms.Form):
@@ -176,12 +183,31 @@ class DrawForm(forms.Form):
     )
     algorithm = forms.ChoiceField(label=_("Algorithme"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, pool_size: int = 0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.pool_size = pool_size
         self.fields["algorithm"].choices = [
             (name, ALGORITHM_LABELS[name]) for name in sortition.available_algorithms()
         ]
-        self.fields["algorithm"].initial = sortition.DEFAULT_ALGORITHM
+        self.fields["algorithm"].initial = sortition.recommended_algorithm(pool_size)
+
+    def clean_algorithm(self) -> str:
+        algorithm = self.cleaned_data["algorithm"]
+        if algorithm in LIBRARY_ALGORITHMS and self.pool_size > sortition.LIBRARY_POOL_LIMIT:
+            raise forms.ValidationError(
+                _(
+                    "Avec %(count)s volontaires, l'algorithme « %(algorithm)s » prendrait des "
+                    "heures : il calcule la loterie personne par personne (au-delà de "
+                    "%(limit)s volontaires). Choisissez « maximin par profils », qui garantit "
+                    "la même plus petite chance que maximin en quelques secondes."
+                ),
+                params={
+                    "count": self.pool_size,
+                    "algorithm": algorithm,
+                    "limit": sortition.LIBRARY_POOL_LIMIT,
+                },
+            )
+        return algorithm
 
     def clean_seed(self) -> str:
         seed = self.cleaned_data["seed"].strip()

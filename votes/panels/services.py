@@ -358,6 +358,7 @@ def panel_draw(
     algorithm: str,
     by: AbstractBaseUser,
     today: dt.date | None = None,
+    progress: sortition.Progress | None = None,
 ) -> PanelDraw:
     """Draws the panel and records everything needed to check it (not yet public).
 
@@ -365,6 +366,8 @@ def panel_draw(
     at the end is atomic by itself."""
     today = today or timezone.localdate()
     seed = seed.strip()
+    if progress:
+        progress(_("Lecture du vivier et des quotas"), sortition.STEP_POOL, sortition.DRAW_STEPS)
     quotas = quota_specs(campaign)
     attributes = sorted({q.attribute for q in quotas})
     pool = pool_people(campaign, attributes, today=today)
@@ -378,11 +381,14 @@ def panel_draw(
             reserve=reserve_size,
             algorithm=algorithm,
             labels=labels,
+            progress=progress,
         )
     except sortition.InfeasibleQuotas as error:
         raise ValidationError(error.problems) from error
     except ValueError as error:
         raise ValidationError(str(error)) from error
+    if progress:
+        progress(_("Enregistrement du tirage"), sortition.STEP_SAVE, sortition.DRAW_STEPS)
     ordered = sorted(pool, key=lambda person: sortition.natural_key(person.id))
     draw = PanelDraw(
         campaign=campaign,

@@ -5,13 +5,18 @@ No ORM here: the services (votes/panels/services.py) and the ``draw_panel`` comm
 its fair algorithms: maximin (default: raises the smallest chance of being drawn as high as
 the quotas allow), nash (maximises the product of the chances), leximin (maximin, then the
 next smallest chance, and so on: needs the Gurobi solver, offered only where it is installed).
+These three work volunteer by volunteer: beyond a few hundred volunteers they take hours.
+« maximin-profils » reaches the same smallest chance as maximin, computed over the
+volunteers' profiles (votes/panels/sortition_profiles.py): seconds for a pool of thousands.
 
 Same pool, quotas, size, seed and algorithm: same panel, in any process. Two things make it so.
 The library draws its random numbers from one provider, seeded here with a number derived from
 the published seed text (``seed_number``). And it keeps volunteers in Python sets, whose order
 follows the process's string hashing (random per process): ids are given to it as strings
 whose hash comes from their text, so the sets iterate in the same order everywhere (both in
-votes/panels/sortition_library.py, the only module that imports the library).
+votes/panels/sortition_library.py, the only module that imports the library). The draw by
+profiles uses no set: profiles and ids are sorted, its solver (HiGHS) seeded, and its lottery
+drawn with a generator seeded with the same number.
 
 The reserve is not a second lottery: the volunteers not drawn are ranked by the SHA-256 of
 « seed:id » (``reserve_order``), which anyone can recompute by hand, and the first ones form
@@ -33,13 +38,38 @@ from django.utils.translation import ngettext
 from budget.spreadsheets import writer
 
 # Re-exported: callers name them sortition.Person, sortition.QuotaSpec...
-from votes.panels.sortition_types import InfeasibleQuotas, Labels, Person, QuotaSpec, natural_key
+from votes.panels.sortition_types import (
+    DRAW_STEPS,
+    PROFILES,
+    STEP_PANEL,
+    STEP_QUOTAS,
+    STEP_RESERVE,
+    InfeasibleQuotas,
+    Labels,
+    Person,
+    Progress,
+    QuotaSpec,
+    natural_key,
+)
+from votes.panels.sortition_types import (
+    STEP_LOTTERY as STEP_LOTTERY,
+)
+from votes.panels.sortition_types import (
+    STEP_POOL as STEP_POOL,
+)
+from votes.panels.sortition_types import (
+    STEP_SAVE as STEP_SAVE,
+)
 
 MAXIMIN = "maximin"
 NASH = "nash"
 LEXIMIN = "leximin"
-ALGORITHMS = (MAXIMIN, NASH, LEXIMIN)
+ALGORITHMS = (MAXIMIN, NASH, LEXIMIN, PROFILES)
 DEFAULT_ALGORITHM = MAXIMIN
+# Above this many volunteers the library's algorithms (one solver run per volunteer before
+# the lottery even starts) take far too long: the team draws by profiles (bench/README.md).
+LIBRARY_POOL_LIMIT = 300
+
 
 # The library's random provider is process-wide: one draw at a time.
 _LOCK = threading.Lock()
@@ -280,6 +310,14 @@ def available_algorithms() -> list[str]:
     return [a for a in ALGORITHMS if a != LEXIMIN or leximin_available()]
 
 
+def recommended_algorithm(pool_size: int) -> str:
+    return PROFILES if pool_size > LIBRARY_POOL_LIMIT else MAXIMIN
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    pass
+
+
 # --- the draw --------------------------------------------------------------------------------
 
 
@@ -292,11 +330,17 @@ def draw(
     reserve: int = 0,
     algorithm: str = DEFAULT_ALGORITHM,
     labels: Labels | None = None,
+    progress: Progress | None = None,
 ) -> DrawResult:
     """The panel (ids in id order) and its reserve (in replacement order).
 
+    ``progress(step, done, total)`` hears each step (French text) as it starts, and the
+    solver's iterations within the lottery's step.
+
     Raises InfeasibleQuotas (the message names the quotas) and ValueError (bad input)."""
     labels = labels or Labels()
+    progress = progress or _no_progress
+    progress(_("Vérification des quotas"), STEP_QUOTAS, DRAW_STEPS)
     if size < 1 or reserve < 0:
         raise ValueError(_("La taille du panel doit être d'au moins 1 et la réserve positive."))
     if not seed.strip():
@@ -317,10 +361,13 @@ def draw(
             seed=seed_number(seed),
             algorithm=algorithm,
             labels=labels,
+            progress=progress,
         )
+    progress(_("Vérification du panel tiré"), STEP_PANEL, DRAW_STEPS)
     missed = [row for row in composition(people_sorted, quotas, selected) if not row.met]
     if len(selected) != size or missed:  # the library guarantees it; a broken promise stops here
         raise RuntimeError(f"sortition-algorithms returned a panel off its quotas: {missed}")
+    progress(_("Liste de réserve"), STEP_RESERVE, DRAW_STEPS)
     chosen = set(selected)
     rest = [person.id for person in people_sorted if person.id not in chosen]
     return DrawResult(

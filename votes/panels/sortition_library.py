@@ -10,7 +10,8 @@ random provider is process-wide. Why each piece is here:
   library's public switch (``set_random_provider``) would seed;
 - the solvers' banners on the C-level stdout are silenced (they would corrupt ``--json``);
 - the library's infeasibility report (a relaxed copy of the quotas) becomes a French sentence
-  naming the quotas to relax.
+  naming the quotas to relax;
+- the library's progress events (its ``ProgressReporter``) become French steps for the job page.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Iterator, Sequence
 
 from django.utils.translation import gettext as _
 from sortition_algorithms import utils
+from sortition_algorithms.committee_generation.common import setup_committee_generation
 from sortition_algorithms.core import find_random_sample
 from sortition_algorithms.errors import InfeasibleQuotasCantRelaxError, InfeasibleQuotasError
 from sortition_algorithms.features import (
@@ -34,7 +36,18 @@ from sortition_algorithms.features import (
 )
 from sortition_algorithms.people import People
 
-from votes.panels.sortition_types import InfeasibleQuotas, Labels, Person, QuotaSpec, natural_key
+from votes.panels import sortition_profiles
+from votes.panels.sortition_types import (
+    DRAW_STEPS,
+    PROFILES,
+    STEP_LOTTERY,
+    InfeasibleQuotas,
+    Labels,
+    Person,
+    Progress,
+    QuotaSpec,
+    natural_key,
+)
 
 # The library logs its progress on stdout; what we need comes back as exceptions.
 for _name in ("sortition_algorithms", "sortition_algorithms_user"):
@@ -140,6 +153,80 @@ def _relaxation_message(
     return InfeasibleQuotas(message, [message])
 
 
+class _StepReporter:
+    """The library's progress events as the lottery step's text on the job page. Its phases
+    are named in English by the library; the known ones get a French text."""
+
+    def __init__(self, algorithm: str, progress: Progress) -> None:
+        self.algorithm, self.progress = algorithm, progress
+        self.name, self.total = "", None
+
+    def start_phase(
+        self, name: str, total: int | None = None, *, message: str | None = None
+    ) -> None:
+        self.name, self.total = name, total
+        self.update(0)
+
+    def update(self, current: int, *, message: str | None = None) -> None:
+        if self.name == "multiplicative_weights" and self.total:
+            detail = _("recherche de panels variés, %(done)s sur %(total)s") % {
+                "done": current,
+                "total": self.total,
+            }
+        else:
+            detail = _("optimisation, itération %(count)s") % {"count": current}
+        self.progress(_lottery_text(self.algorithm, detail), STEP_LOTTERY, DRAW_STEPS)
+
+    def end_phase(self) -> None:
+        pass
+
+
+def _lottery_text(algorithm: str, detail: str) -> str:
+    return _("Calcul de la loterie (%(algorithm)s) : %(detail)s") % {
+        "algorithm": algorithm,
+        "detail": detail,
+    }
+
+
+def _library_people(
+    people_sorted: Sequence[Person], quota_attributes: list[str], features: FeatureCollection
+) -> People:
+    people = People([])
+    for row, person in enumerate(people_sorted, start=2):
+        data = {name: person.attributes[name] for name in quota_attributes}
+        people.add(_StableId(person.id), data, features, row)
+    return people
+
+
+def _by_profiles(
+    people_sorted: Sequence[Person],
+    quotas: Sequence[QuotaSpec],
+    *,
+    size: int,
+    seed: int,
+    features: FeatureCollection,
+    progress: Progress,
+) -> list[str]:
+    attributes = sorted({q.attribute for q in quotas})
+    profiles = sortition_profiles.profiles_of(people_sorted, attributes)
+
+    def report(detail: str) -> None:
+        progress(_lottery_text(PROFILES, detail), STEP_LOTTERY, DRAW_STEPS)
+
+    try:
+        lottery = sortition_profiles.maximin_lottery(
+            profiles, attributes, quotas, size=size, progress=report
+        )
+    except sortition_profiles.Infeasible:
+        # The library's own check, volunteer by volunteer: it raises InfeasibleQuotasError
+        # with the smallest relaxation of the quotas that would do, named to the team.
+        setup_committee_generation(
+            features, _library_people(people_sorted, attributes, features), size, []
+        )
+        raise InfeasibleQuotasCantRelaxError("no panel by profiles") from None
+    return sortition_profiles.draw_from(lottery, random.Random(seed))
+
+
 def select(
     people_sorted: Sequence[Person],
     quotas: Sequence[QuotaSpec],
@@ -148,22 +235,34 @@ def select(
     seed: int,
     algorithm: str,
     labels: Labels,
+    progress: Progress,
 ) -> list[str]:
     """The panel's ids (in id order), drawn by the library with the given integer seed."""
     quota_attributes = sorted({q.attribute for q in quotas})
     features = _features(people_sorted, quotas, size)
-    people = People([])
-    for row, person in enumerate(people_sorted, start=2):
-        data = {name: person.attributes[name] for name in quota_attributes}
-        people.add(_StableId(person.id), data, features, row)
     previous = utils._random_provider
     # Private to the library but pinned (0.12.15): its public switch seeds the global
     # ``random`` module instead of a generator of our own.
     utils._random_provider = _SeededProvider(seed)
     try:
         with _c_stdout_silenced():
+            if algorithm == PROFILES:
+                return _by_profiles(
+                    people_sorted,
+                    quotas,
+                    size=size,
+                    seed=seed,
+                    features=features,
+                    progress=progress,
+                )
+            people = _library_people(people_sorted, quota_attributes, features)
             committees, _report = find_random_sample(
-                features, people, size, [], selection_algorithm=algorithm
+                features,
+                people,
+                size,
+                [],
+                selection_algorithm=algorithm,
+                progress_reporter=_StepReporter(algorithm, progress),
             )
     except InfeasibleQuotasError as error:
         raise _relaxation_message(features, error.features, labels) from error

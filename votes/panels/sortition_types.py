@@ -7,8 +7,18 @@ the driver on the first draw: the two then depend on this one, not on each other
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+# The draw by profiles (votes/panels/sortition_profiles.py), for large pools.
+PROFILES = "maximin-profils"
+
+# The draw's steps, for the job page: (number, total) with a French text. The first (reading
+# the pool) and the last (saving) are the service's, around draw().
+DRAW_STEPS = 6
+STEP_POOL, STEP_QUOTAS, STEP_LOTTERY, STEP_PANEL, STEP_RESERVE, STEP_SAVE = range(DRAW_STEPS)
+# progress(step, done, total): the step's French text, its number, the number of steps.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

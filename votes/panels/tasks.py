@@ -4,6 +4,7 @@ of thousands) and the import of a volunteers file after its validation."""
 from __future__ import annotations
 
 import logging
+import time
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -17,11 +18,14 @@ from budget.jobs.models import Job
 from budget.jobs.services import JobRefused, job_finish, job_progress, job_run
 from votes.campaigns.models import Campaign
 from votes.panels import services as panels
+from votes.panels import sortition
 from votes.panels.imports import volunteers_import
 
 logger = logging.getLogger(__name__)
 
-DRAW_STEPS = 2
+# The library reports every solver run (thousands on a large pool): one write of the job's
+# progress per interval is enough for a page polled every second.
+PROGRESS_INTERVAL = 0.5
 
 
 @task
@@ -34,12 +38,6 @@ def panel_draw_work(job: Job) -> None:
     params = job.params
     campaign = Campaign.objects.get(pk=params["campaign"])
     by = get_user_model().objects.get(pk=params["by"])
-    job_progress(
-        job=job,
-        step=_("Tirage parmi le vivier (%(algorithm)s)") % {"algorithm": params["algorithm"]},
-        done=0,
-        total=DRAW_STEPS,
-    )
     try:
         draw = panels.panel_draw(
             campaign=campaign,
@@ -48,6 +46,7 @@ def panel_draw_work(job: Job) -> None:
             seed=params["seed"],
             algorithm=params["algorithm"],
             by=by,
+            progress=_throttled_progress(job),
         )
     except ValidationError as error:
         raise JobRefused(
@@ -59,6 +58,20 @@ def panel_draw_work(job: Job) -> None:
         url=reverse("votes:panel_draw", kwargs={"slug": campaign.slug, "pk": draw.pk}),
         label=_("Voir le tirage"),
     )
+
+
+def _throttled_progress(job: Job) -> sortition.Progress:
+    """Writes each new step at once, and the updates within a step at most every interval."""
+    last = {"done": -1, "at": 0.0}
+
+    def progress(step: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == last["done"] and now - last["at"] < PROGRESS_INTERVAL:
+            return
+        last.update(done=done, at=now)
+        job_progress(job=job, step=step, done=done, total=total)
+
+    return progress
 
 
 def _messages_of(error: ValidationError) -> list[str]:

@@ -364,7 +364,8 @@ def quota_delete(request: HttpRequest, campaign: Campaign, pk: int) -> HttpRespo
 @panel_team_view
 @require_http_methods(["GET", "POST"])
 def panel_draws(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    form = DrawForm(request.POST or None)
+    pool_size = panels.drawable(campaign, today=timezone.localdate()).count()
+    form = DrawForm(request.POST or None, pool_size=pool_size)
     if request.method == "POST" and form.is_valid():
         # The solver may take minutes on a large pool: the draw runs as a task, and its
         # page shows the progress, a refusal (infeasible quotas) or the link to the draw.
@@ -382,9 +383,10 @@ def panel_draws(request: HttpRequest, campaign: Campaign) -> HttpResponse:
             "campaign": campaign,
             "form": form,
             "draws": PanelDraw.objects.filter(campaign=campaign).select_related("created_by"),
-            "pool_size": panels.drawable(campaign, today=timezone.localdate()).count(),
+            "pool_size": pool_size,
             "quota_count": Quota.objects.filter(campaign=campaign).count(),
             "leximin_available": sortition.leximin_available(),
+            "library_pool_limit": sortition.LIBRARY_POOL_LIMIT,
         },
         status=400 if form.errors else 200,
     )

@@ -77,6 +77,25 @@ def test_the_page_shows_the_draw_but_no_name(client, published):
     assert "draw_panel --pool vivier.csv --quotas quotas.csv --size 4 --reserve 2" in html
 
 
+def test_a_draw_by_profiles_states_its_method_and_its_guarantee(client):
+    campaign = panel_campaign(women=4, men=4)
+    result = panels.panel_draw(
+        campaign=campaign,
+        size=4,
+        reserve_size=1,
+        seed="Loto",
+        algorithm="maximin-profils",
+        by=facilitator(),
+    )
+    panels.panel_draw_publish(draw=result)
+    html = client.get(panel_url(campaign)).content.decode()
+    assert "Algorithme « maximin-profils » : la méthode maximin" in html
+    assert "la même que celle de maximin" in html
+    assert "deux volontaires de même profil ont exactement la même chance" in html
+    assert "--algorithm maximin-profils --json" in html
+    assert "(maximin) ou que les chances soient les plus proches possible (nash)" not in html
+
+
 def test_the_fingerprint_is_the_sha256_of_the_published_pool_file(client, published):
     _campaign, result = published
     response = client.get(file_url(result, "vivier.csv"))

@@ -52,6 +52,43 @@ def test_the_draw_task_records_the_draw_and_links_to_it():
     assert draw.created_by == user and len(draw.selected) == 4 and len(draw.reserve) == 2
 
 
+def test_the_draw_task_shows_each_step_on_the_job(monkeypatch):
+    from votes.panels import tasks
+
+    heard = []
+    real = tasks.job_progress
+
+    def record(*, job, step, done=0, total=0):
+        heard.append((step, done, total))
+        real(job=job, step=step, done=done, total=total)
+
+    monkeypatch.setattr(tasks, "job_progress", record)
+    submit_draw(panel_campaign(), facilitator(), algorithm="maximin-profils")
+    steps = [step for step, _done, _total in heard]
+    assert steps[:2] == ["Lecture du vivier et des quotas", "Vérification des quotas"]
+    assert any(s.startswith("Calcul de la loterie (maximin-profils) : ") for s in steps)
+    assert steps[-3:] == [
+        "Vérification du panel tiré",
+        "Liste de réserve",
+        "Enregistrement du tirage",
+    ]
+    assert [done for _step, done, _total in heard] == sorted(done for _s, done, _t in heard)
+    assert {total for *_rest, total in heard} == {6}
+    assert Job.objects.get().status == Job.Status.SUCCEEDED
+
+
+def test_the_library_rounds_within_a_step_are_written_at_most_twice_a_second(monkeypatch):
+    from votes.panels import tasks
+
+    writes = []
+    monkeypatch.setattr(tasks, "job_progress", lambda **kwargs: writes.append(kwargs["step"]))
+    progress = tasks._throttled_progress(Job(pk=1))
+    for round_ in range(100):
+        progress(f"Calcul de la loterie : {round_}", 1, 5)
+    progress("Liste de réserve", 3, 5)
+    assert writes == ["Calcul de la loterie : 0", "Liste de réserve"]
+
+
 def test_a_draw_that_fails_midway_writes_nothing_and_can_be_retried(monkeypatch):
     campaign, user = panel_campaign(), facilitator()
     real_draw = sortition.draw

@@ -12,7 +12,14 @@ from openpyxl import load_workbook
 from budget.jobs.models import Job
 from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER
 from tests.factories import make_user
-from tests.votes.panels.factories import facilitator, make_volunteer, panel_campaign
+from tests.votes.factories import make_campaign
+from tests.votes.panels.factories import (
+    bulk_pool,
+    facilitator,
+    make_volunteer,
+    panel_campaign,
+    proportional_quotas,
+)
 from votes.panels.models import PanelDraw, Quota, Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +168,57 @@ def test_an_infeasible_draw_is_shown_on_the_job_page_and_nothing_is_written(clie
         "compte que 1." in response.content.decode()
     )
     assert not PanelDraw.objects.exists()
+
+
+def test_a_large_pool_is_offered_the_draw_by_profiles_first(client):
+    campaign = make_campaign()
+    bulk_pool(campaign, 301)
+    client.force_login(facilitator())
+    url = reverse("votes:panel_draws", kwargs={"slug": campaign.slug})
+    response = client.get(url)
+    assert response.context["form"]["algorithm"].initial == "maximin-profils"
+    html = response.content.decode()
+    assert "maximin par profils (recommandé au-delà de 300 volontaires)" in html
+    assert "au-delà de 300 volontaires, cela prendrait des heures" in html
+
+
+def test_a_small_pool_is_offered_the_library_maximin_first(client):
+    campaign = panel_campaign()
+    client.force_login(facilitator())
+    response = client.get(reverse("votes:panel_draws", kwargs={"slug": campaign.slug}))
+    assert response.context["form"]["algorithm"].initial == "maximin"
+
+
+@pytest.mark.parametrize("algorithm", ["maximin", "nash"])
+def test_the_library_algorithms_are_refused_on_a_large_pool_and_nothing_is_queued(
+    client, algorithm
+):
+    campaign = make_campaign()
+    bulk_pool(campaign, 301)
+    client.force_login(facilitator())
+    url = reverse("votes:panel_draws", kwargs={"slug": campaign.slug})
+    data = {"size": "30", "reserve_size": "0", "seed": "Loto", "algorithm": algorithm}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert (
+        f"Avec 301 volontaires, l&#x27;algorithme « {algorithm} » prendrait des heures"
+        in response.content.decode()
+    )
+    assert response.context["form"]["seed"].value() == "Loto"  # nothing typed is lost
+    assert not Job.objects.exists() and not PanelDraw.objects.exists()
+
+
+def test_a_large_pool_is_drawn_by_profiles_from_the_form(client):
+    campaign = make_campaign()
+    bulk_pool(campaign, 1_000)
+    proportional_quotas(campaign, 100)
+    client.force_login(facilitator())
+    url = reverse("votes:panel_draws", kwargs={"slug": campaign.slug})
+    data = {"size": "100", "reserve_size": "10", "seed": "Loto", "algorithm": "maximin-profils"}
+    response = client.post(url, data)
+    draw = PanelDraw.objects.get()
+    assert response.url == Job.objects.get().get_absolute_url()
+    assert (draw.algorithm, len(draw.selected), len(draw.reserve)) == ("maximin-profils", 100, 10)
 
 
 def test_a_bad_draw_form_is_shown_again_and_nothing_is_written(client):

@@ -153,7 +153,7 @@ def test_bad_inputs_are_value_errors():
 
 def test_leximin_is_refused_without_its_solver(monkeypatch):
     monkeypatch.setattr(sortition, "leximin_available", lambda: False)
-    assert sortition.available_algorithms() == ["maximin", "nash"]
+    assert sortition.available_algorithms() == ["maximin", "nash", "maximin-profils"]
     with pytest.raises(ValueError, match="Gurobi"):
         draw(a_pool(8), [], size=2, seed="x", algorithm="leximin")
 

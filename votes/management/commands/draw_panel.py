@@ -146,7 +146,7 @@ class Command(BaseCommand):
             "--algorithm",
             default=sortition.DEFAULT_ALGORITHM,
             choices=sortition.ALGORITHMS,
-            help=_("maximin (défaut), nash ou leximin (Gurobi)"),
+            help=_("maximin (défaut), nash, leximin (Gurobi) ou maximin-profils (grands viviers)"),
         )
         parser.add_argument("--json", action="store_true", help=_("sortie JSON"))
 
