@@ -7,6 +7,7 @@ this module stays out of every import chain between the concept folders.
 from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
+from votes.guarantor.models import Guarantor, GuarantorRemark
 from votes.instruction.models import Instruction, Service
 from votes.panels.models import PanelDraw, Quota, Volunteer
 from votes.proposals.models import (
@@ -39,6 +40,8 @@ __all__ = [
     "Flag",
     "FollowUp",
     "GroupArgument",
+    "Guarantor",
+    "GuarantorRemark",
     "Instruction",
     "Milestone",
     "ModerationAction",

@@ -3,6 +3,7 @@ from votes.campaigns import views as campaigns
 from votes.council import views as council
 from votes.council import views_answers as answers
 from votes.council import views_report as report
+from votes.guarantor import views as guarantor
 from votes.instruction import views as instruction
 from votes.opendata import views as opendata
 from votes.panels import views as panels
@@ -21,5 +22,5 @@ urlpatterns = accounts.urlpatterns + campaigns.urlpatterns + proposals.urlpatter
 urlpatterns += instruction.urlpatterns + ballots.urlpatterns + codes.urlpatterns
 urlpatterns += results.urlpatterns + council.urlpatterns + report.urlpatterns
 urlpatterns += answers.urlpatterns + statistics.urlpatterns + opendata.urlpatterns
-urlpatterns += panels.urlpatterns + training.urlpatterns
+urlpatterns += panels.urlpatterns + training.urlpatterns + guarantor.urlpatterns
 urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns
