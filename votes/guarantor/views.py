@@ -25,7 +25,7 @@ from votes.guarantor import oversight
 from votes.guarantor.forms import AssignForm, RemarkForm
 from votes.guarantor.models import Guarantor, GuarantorRemark
 from votes.guarantor.services import guarantor_assign, guarantor_remove, remark_publish
-from votes.results.rule_words import savings_threshold_rule
+from votes.results.rule_words import percent_text, savings_threshold_rule
 
 
 def _overseen(request: HttpRequest, slug: str) -> Campaign:
@@ -56,6 +56,11 @@ def guarantor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "anomaly_count": len(oversight.campaign_anomalies(campaign)),
         "remarks": GuarantorRemark.objects.of_campaign(campaign),
         "savings_rule": savings_threshold_rule(),
+        "savings_threshold": (
+            percent_text(campaign.savings_threshold)
+            if campaign.savings_threshold is not None
+            else None
+        ),
         "after_tally": campaign.reached(Phase.TALLY),
         "categories": campaign.categories.all(),
     }
