@@ -318,4 +318,5 @@ class GlossaryTerm(models.Model):
 
 
 # The job record lives with its services and views in budget/jobs/; Django finds it here.
+from budget.accessibility.models import AccessibilityStatement  # noqa: E402, F401
 from budget.jobs.models import Job  # noqa: E402, F401
