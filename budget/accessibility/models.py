@@ -107,6 +107,13 @@ class AccessibilityStatement(models.Model):
     def __str__(self) -> str:
         return f"{self.entity} — {self.get_level_display()}"
 
+    @property
+    def rate_text(self) -> str:
+        """72.50 → "72,5" (French decimal comma, no trailing zero)."""
+        if self.rate is None:
+            return ""
+        return format(Decimal(self.rate).normalize(), "f").replace(".", ",")
+
     def clean(self) -> None:
         # The friendly side of budget_accessibility_level_matches_rate, on the field.
         rate = self.rate
