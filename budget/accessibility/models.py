@@ -42,7 +42,7 @@ class AccessibilityStatement(models.Model):
         _("état de conformité"), max_length=8, choices=Level, default=Level.NONE
     )
     rate = models.DecimalField(
-        _("taux de conformité (% des critères RGAA respectés)"),
+        _("taux de conformité (pourcentage des critères RGAA respectés)"),
         max_digits=5,
         decimal_places=2,
         null=True,

@@ -17,7 +17,7 @@ def test_a_guarantor_reads_everything_and_publishes_a_remark(live_server, open_p
     base = live_server.url
     slug = demo.slug
     admin = make_user(username="admin-garant", roles=(ADMINISTRATOR,))
-    make_user(username="claire", first_name="Claire", last_name="Dupré")
+    make_user(username="paul", first_name="Paul", last_name="Martin")
 
     team = open_page()
     log_in(
@@ -27,13 +27,13 @@ def test_a_guarantor_reads_everything_and_publishes_a_remark(live_server, open_p
         username=admin.username,
         password=PASSWORD,
     )
-    team.get_by_label("Compte du garant (identifiant ou adresse électronique)").fill("claire")
-    team.get_by_label("Qualité").fill("Garante de la concertation")
+    team.get_by_label("Compte du garant (identifiant ou adresse électronique)").fill("paul")
+    team.get_by_label("Qualité").fill("Garant désigné par la CNDP")
     submit(team, team.get_by_role("button", name="Désigner"))
-    assert "Claire Dupré" in team.locator("table").inner_text()
+    assert "Paul Martin" in team.locator("table").inner_text()
 
     guarantor = open_page()
-    log_in(guarantor, base, f"/garant/{slug}/", username="claire", password=PASSWORD)
+    log_in(guarantor, base, f"/garant/{slug}/", username="paul", password=PASSWORD)
     for path in ("propositions/", "anomalies/", "registres/"):
         visit(guarantor, f"{base}/garant/{slug}/{path}")
     visit(guarantor, f"{base}/gestion/instruction/{slug}/")
@@ -48,7 +48,7 @@ def test_a_guarantor_reads_everything_and_publishes_a_remark(live_server, open_p
     visit(citizen, f"{base}/campagnes/{slug}/")
     remark = citizen.locator("#garant").inner_text()
     assert "Les réunions publiques ont eu lieu comme annoncé." in remark
-    assert "— Claire Dupré, Garante de la concertation, le" in remark
+    assert "— Paul Martin, Garant désigné par la CNDP, le" in remark
 
 
 def test_the_team_edits_the_accessibility_statement(live_server, open_page, demo):
@@ -59,7 +59,7 @@ def test_the_team_edits_the_accessibility_statement(live_server, open_page, demo
 
     team.get_by_label("Entité responsable").fill("Communauté de communes du Val de Lorme")
     team.get_by_label("État de conformité").select_option("partial")
-    team.get_by_label("Taux de conformité (% des critères RGAA respectés)").fill("75")
+    team.get_by_label("Taux de conformité (pourcentage des critères RGAA respectés)").fill("75")
     team.get_by_label("Déclaration établie le").fill("2026-11-02")
     team.get_by_label("Adresse de contact").fill("accessibilite@val-de-lorme.example")
     submit(team, team.get_by_role("button", name="Enregistrer et publier"))
