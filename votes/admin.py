@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
+from votes.guarantor.models import Guarantor, GuarantorRemark
 from votes.instruction.models import Instruction, Service
 from votes.panels.models import PanelDraw, Quota, Volunteer
 from votes.proposals.models import (
@@ -353,3 +354,8 @@ for _model in (
     WorkshopProposal,
 ):
     admin.site.register(_model, ReadOnlyAdmin)
+
+# The guarantor (issue 16 §2): assigned on the management page (which refuses a team member)
+# and remarks written once by the guarantor; here, records to look at, never to edit.
+admin.site.register(Guarantor, ReadOnlyAdmin)
+admin.site.register(GuarantorRemark, ReadOnlyAdmin)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import get_resolver
 
+from tests.factories import make_user
 from tests.votes.factories import make_campaign
 from tests.votes.guarantor.factories import make_guarantor
 from votes.campaigns.models import Phase
@@ -50,11 +52,18 @@ def test_a_campaign_without_a_guarantor_shows_no_section(client):
 
 def test_no_url_and_no_admin_edit_or_hide_a_remark():
     # The one remark URL publishes (tested in test_guarantor_remark_view.py); none takes a
-    # remark to change, and the Django admin does not list them.
-    remark_urls = [name for name in _all_url_names() if "remark" in name]
+    # remark to change, and the Django admin shows them read-only, even to a superuser.
+    remark_urls = [
+        name for name in _all_url_names() if "remark" in name and not name.startswith("admin:")
+    ]
+    model_admin = admin.site._registry[GuarantorRemark]
+    request = RequestFactory().get("/")
+    request.user = make_user(is_staff=True, is_superuser=True)
 
     assert remark_urls == ["votes:guarantor_remark"]
-    assert GuarantorRemark not in admin.site._registry
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    assert not model_admin.has_add_permission(request)
 
 
 def test_deleting_the_campaign_is_refused_while_it_has_remarks():
