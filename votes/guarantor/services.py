@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from budget.roles import ROLES as TEAM_ROLES
@@ -47,13 +47,20 @@ def guarantor_assign(
                 }
             }
         )
+    already = ValidationError(
+        {"user": _("« %(name)s » est déjà garant de cette campagne.") % {"name": user}}
+    )
     if Guarantor.objects.filter(campaign=campaign, user=user).exists():
-        raise ValidationError(
-            {"user": _("« %(name)s » est déjà garant de cette campagne.") % {"name": user}}
-        )
+        raise already
     guarantor = Guarantor(campaign=campaign, user=user, title=title, assigned_by=by)
-    guarantor.full_clean()
-    guarantor.save()
+    guarantor.full_clean(validate_constraints=False)
+    try:
+        # A savepoint: two administrators assigning the same person at once both pass the
+        # check above; votes_guarantor_unique_user refuses the second, who gets the message.
+        with transaction.atomic():
+            guarantor.save()
+    except IntegrityError:
+        raise already from None
     return guarantor
 
 

@@ -215,3 +215,19 @@ def test_a_published_remark_can_be_neither_changed_nor_deleted():
         remark.delete()
 
     assert GuarantorRemark.objects.get().text == "Dit."
+
+
+def test_a_duplicate_that_slips_past_the_check_gets_the_same_message(monkeypatch):
+    # Two administrators at once: both pass the existence check; the constraint decides.
+    campaign = make_campaign()
+    user = make_guarantor(campaign)
+    monkeypatch.setattr(Guarantor.objects, "filter", lambda **kw: Guarantor.objects.none())
+
+    with pytest.raises(ValidationError) as refused:
+        guarantor_assign(
+            campaign=campaign, user=user, title="Encore", by=make_user(roles=(ADMINISTRATOR,))
+        )
+
+    assert "est déjà garant de cette campagne" in refused.value.message_dict["user"][0]
+    monkeypatch.undo()
+    assert Guarantor.objects.count() == 1
