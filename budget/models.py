@@ -323,5 +323,6 @@ class GlossaryTerm(models.Model):
 
 # The job record lives with its services and views in budget/jobs/, the rate-limit counter in
 # budget/counters/; Django finds them here.
+from budget.accessibility.models import AccessibilityStatement  # noqa: E402, F401
 from budget.counters.models import Counter  # noqa: E402, F401
 from budget.jobs.models import Job  # noqa: E402, F401

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from budget.accessibility import views as accessibility_views
 from budget.explorer import views
 from budget.glossary import views as glossary_views
 from budget.imports import views as backoffice
@@ -22,3 +23,5 @@ urlpatterns += territory.urlpatterns
 urlpatterns += glossary_views.urlpatterns
 # Background jobs: the page of each job (issue 13).
 urlpatterns += job_views.urlpatterns
+# The accessibility statement (issue 16 §4), linked from every page's footer.
+urlpatterns += accessibility_views.urlpatterns

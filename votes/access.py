@@ -53,6 +53,26 @@ def is_team(user: User) -> bool:
     return has_role(user, ADMINISTRATOR, FINANCE, INSTRUCTOR, MODERATOR, FACILITATOR)
 
 
+def is_guarantor(user: User, campaign) -> bool:
+    """Object level: the guarantor of this very campaign (a per-campaign role, assigned by an
+    administrator; see votes/guarantor/). They read everything of it and change nothing: no
+    write view lets them in, since none asks for this role."""
+    if not user.is_authenticated:
+        return False
+    held = getattr(user, "_guaranteed_campaigns", None)
+    if held is None:
+        from votes.guarantor.models import Guarantor
+
+        held = set(Guarantor.objects.of_user(user).values_list("campaign_id", flat=True))
+        user._guaranteed_campaigns = held  # cached for the request, like the role names
+    return campaign.pk in held
+
+
+def can_oversee(user: User, campaign) -> bool:
+    """The guarantor's screens: their guarantor, and the administrators who assign one."""
+    return is_administrator(user) or is_guarantor(user, campaign)
+
+
 def can_instruct(user: User, proposal) -> bool:
     """Object level: an instructor instructs only the proposals assigned to their service."""
     if not is_instructor(user) or proposal.service_id is None:

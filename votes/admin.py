@@ -15,6 +15,7 @@ from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
 from votes.debate.models import Comment, CommentFlag, CommentModeration
+from votes.guarantor.models import Guarantor, GuarantorRemark
 from votes.instruction.models import Instruction, Service
 from votes.notifications.models import PREFERENCE_KINDS, Follow, Preferences, Sent
 from votes.panels.models import PanelDraw, Quota, Volunteer
@@ -393,3 +394,9 @@ for _model in (CommentFlag, CommentModeration, Follow, Sent):
 @admin.register(Preferences)
 class PreferencesAdmin(ReadOnlyAdmin):
     list_display = ["user", *(kind.value for kind in PREFERENCE_KINDS), "updated_at"]
+
+
+# The guarantor (issue 16 §2): assigned on the management page (which refuses a team member)
+# and remarks written once by the guarantor; here, records to look at, never to edit.
+admin.site.register(Guarantor, ReadOnlyAdmin)
+admin.site.register(GuarantorRemark, ReadOnlyAdmin)

@@ -9,6 +9,7 @@ from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
 from votes.debate.models import Comment, CommentFlag, CommentModeration
+from votes.guarantor.models import Guarantor, GuarantorRemark
 from votes.instruction.models import Instruction, Service
 from votes.notifications.models import Follow, Preferences, Sent
 from votes.panels.models import PanelDraw, Quota, Volunteer
@@ -47,6 +48,8 @@ __all__ = [
     "Follow",
     "FollowUp",
     "GroupArgument",
+    "Guarantor",
+    "GuarantorRemark",
     "Instruction",
     "Milestone",
     "ModerationAction",

@@ -6,6 +6,7 @@ from votes.council import views as council
 from votes.council import views_answers as answers
 from votes.council import views_report as report
 from votes.debate import views as debate
+from votes.guarantor import views as guarantor
 from votes.instruction import views as instruction
 from votes.notifications import views as notifications
 from votes.opendata import views as opendata
@@ -26,7 +27,7 @@ urlpatterns = accounts.urlpatterns + campaigns.urlpatterns + proposals.urlpatter
 urlpatterns += instruction.urlpatterns + ballots.urlpatterns + codes.urlpatterns
 urlpatterns += results.urlpatterns + council.urlpatterns + report.urlpatterns
 urlpatterns += answers.urlpatterns + statistics.urlpatterns + opendata.urlpatterns
-urlpatterns += panels.urlpatterns + training.urlpatterns
+urlpatterns += panels.urlpatterns + training.urlpatterns + guarantor.urlpatterns
 # The transfer's fixed routes first: « importer » is no workshop number, but keep it clear.
 urlpatterns += workshop_transfer.urlpatterns
 urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns

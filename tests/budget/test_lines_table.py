@@ -258,8 +258,9 @@ def test_the_number_of_queries_does_not_grow_with_the_lines(client, django_asser
     for n in range(200):
         make_line(budget, account=f"6{n:04d}", function=str(n % 7), amount=Decimal(n))
 
-    # 5: the page's tooltips check once that the glossary held in memory is current.
-    with django_assert_max_num_queries(5):
+    # 6: the page's tooltips check once that the glossary held in memory is current, and the
+    # footer reads the accessibility level.
+    with django_assert_max_num_queries(6):
         response = get(client, budget, "?sort=-amount&page=2")
     with django_assert_max_num_queries(4):
         export = get(client, budget, "?export=csv")

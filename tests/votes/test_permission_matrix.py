@@ -23,6 +23,7 @@ from tests.votes.factories import (
     make_service,
     make_voter,
 )
+from tests.votes.guarantor.factories import make_guarantor
 from votes.campaigns.models import Campaign, Phase
 from votes.instruction import assignment, finance, instructing, publication, sheet_services
 from votes.instruction.models import Instruction, Service
@@ -45,10 +46,13 @@ ROLES = [
     "administrator",
     "officer",
     "council",  # no role yet (the council's answers come with a later issue)
+    "guarantor",  # the campaign's guarantor (issue 16 §2): reads, changes nothing
+    "guarantor_other",  # guarantor of another campaign: nothing of this one
 ]
 LOGGED_OUT = {"anonymous", "panel"}
 LOGGED_IN = set(ROLES) - LOGGED_OUT
 TEAM = {"instructor", "instructor_other", "finance", "administrator"}
+READERS = TEAM | {"guarantor"}
 
 
 class World:
@@ -69,6 +73,8 @@ class World:
             "administrator": make_user(roles=(ADMINISTRATOR,)),
             "officer": make_user(roles=(OFFICER,)),
             "council": make_user(),
+            "guarantor": make_guarantor(self.campaign),
+            "guarantor_other": make_guarantor(make_campaign()),
         }
         self.service = make_service(authority, name="Voirie", members=[self.users["instructor"]])
         self.other_service = make_service(
@@ -91,11 +97,11 @@ PAGES = {
     "votes:instruction_services": (lambda w: {}, {"administrator"}),
     "votes:instruction_service_create": (lambda w: {}, {"administrator"}),
     "votes:instruction_service_edit": (lambda w: {"pk": w.service.pk}, {"administrator"}),
-    "votes:instruction_dashboard": (lambda w: {"slug": w.campaign.slug}, TEAM),
+    "votes:instruction_dashboard": (lambda w: {"slug": w.campaign.slug}, READERS),
     "votes:instruction_assign": (lambda w: {"slug": w.campaign.slug}, {"administrator"}),
     "votes:instruction_detail": (
         lambda w: {"slug": w.campaign.slug, "reference": w.proposal.reference},
-        {"instructor", "finance", "administrator"},
+        {"instructor", "finance", "administrator", "guarantor"},
     ),
     "votes:instruction_queue": (
         lambda w: {"slug": w.campaign.slug},
@@ -111,6 +117,14 @@ PAGES = {
     "votes:campaign_admin": (lambda w: {"slug": w.campaign.slug}, {"administrator"}),
     "votes:moderation_queue": (lambda w: {}, {"moderator", "administrator"}),
     "votes:account_mydata": (lambda w: {}, LOGGED_IN),
+    "votes:statistics": (
+        lambda w: {"slug": w.campaign.slug},
+        {"facilitator", "finance", "administrator", "guarantor"},
+    ),
+    "votes:guarantor_dashboard": (
+        lambda w: {"slug": w.campaign.slug},
+        {"administrator", "guarantor"},
+    ),
 }
 
 PAGE_CASES = [(name, role) for name in PAGES for role in ROLES]

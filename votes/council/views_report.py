@@ -16,16 +16,18 @@ from django.views.decorators.http import require_GET, require_POST
 from budget.jobs.models import Job
 from budget.jobs.services import job_submit
 from budget.spreadsheets import writer
-from votes.access import is_administrator, is_finance, require
+from votes.access import is_administrator, is_finance, is_guarantor, require
 from votes.campaigns.models import Campaign, Phase
 from votes.council.report import report_seal, report_sheets
 from votes.council.services import council_data
 from votes.council.tasks import council_file_task
 
 
-def _report_campaign(request: HttpRequest, slug: str) -> Campaign:
-    require(is_administrator(request.user) or is_finance(request.user))
+def _report_campaign(request: HttpRequest, slug: str, *, reading: bool = False) -> Campaign:
     campaign = get_object_or_404(Campaign.objects.select_related("authority"), slug=slug)
+    # The guarantor reads the report; the council file is a job written for the team.
+    guarantor = reading and is_guarantor(request.user, campaign)
+    require(is_administrator(request.user) or is_finance(request.user) or guarantor)
     # No results before the tally: there is nothing to report yet.
     if not campaign.reached(Phase.TALLY):
         raise Http404
@@ -35,12 +37,13 @@ def _report_campaign(request: HttpRequest, slug: str) -> Campaign:
 @login_required
 @require_GET
 def council_report(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = _report_campaign(request, slug)
+    campaign = _report_campaign(request, slug, reading=True)
     data, snapshot = council_data(campaign)
     seal = report_seal(data, snapshot.sha256 if snapshot else None)
     context = {
         "campaign": campaign,
         "can_manage": is_administrator(request.user),
+        "can_prepare_file": is_administrator(request.user) or is_finance(request.user),
         "seal": seal,
         "sheets": report_sheets(data, seal),
     }

@@ -207,8 +207,9 @@ def instruction_service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def instruction_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    access.require(_instruction_team(request.user))
     campaign = _campaign(slug)
+    # The campaign's guarantor reads it too (issue 16 §2); its forms are for the roles only.
+    access.require(_instruction_team(request.user) or access.is_guarantor(request.user, campaign))
     return render(
         request,
         "votes/instruction/dashboard.html",
@@ -307,7 +308,11 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
     campaign = _campaign(slug)
     proposal = _proposal(campaign, reference)
     can_instruct = access.can_instruct(user, proposal)
-    access.require(can_instruct or access.is_finance(user) or access.is_administrator(user))
+    # The campaign's guarantor reads it (its history included), but posts nothing.
+    reader = request.method == "GET" and access.is_guarantor(user, campaign)
+    access.require(
+        can_instruct or access.is_finance(user) or access.is_administrator(user) or reader
+    )
     instruction = Instruction.objects.filter(proposal=proposal).first()
     engine_error = ""
     try:

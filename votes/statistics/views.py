@@ -18,7 +18,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from budget.templatetags.budget_tags import format_amount
-from votes.access import is_administrator, is_facilitator, is_finance, require
+from votes.access import is_administrator, is_facilitator, is_finance, is_guarantor, require
 from votes.campaigns.models import Campaign
 from votes.statistics.charts import statistics_charts
 from votes.statistics.counts import reported_statistics
@@ -38,8 +38,10 @@ def can_analyse(user) -> bool:
 
 
 def _campaign(request: HttpRequest, slug: str) -> Campaign:
-    require(can_analyse(request.user))
-    return get_object_or_404(Campaign.objects.select_related("authority"), slug=slug)
+    campaign = get_object_or_404(Campaign.objects.select_related("authority"), slug=slug)
+    # The campaign's guarantor reads its statistics too (issue 16 §2).
+    require(can_analyse(request.user) or is_guarantor(request.user, campaign))
+    return campaign
 
 
 def _filename(campaign: Campaign, extension: str, *, final: bool) -> str:

@@ -22,6 +22,7 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, str]] = [
     ("moderateur-demo", roles.MODERATOR, "modérateur"),
     ("assesseur-demo", roles.OFFICER, "assesseur (bureau de vote)"),
     ("votant-demo", None, "votant"),
+    ("garant-demo", None, "garant de la campagne de démonstration (sans rôle d'équipe)"),
 ]
 # Unambiguous characters: the passwords are read off a terminal and typed by hand.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -23,7 +23,14 @@ from budget import roles
 from budget.models import Budget, Commune
 from budget.territory import neighbourhood_at
 from fixtures import demo_campaign as data
-from fixtures import demo_map, demo_panel, demo_training, demo_workshop, make_demo
+from fixtures import (
+    demo_guarantor,
+    demo_map,
+    demo_panel,
+    demo_training,
+    demo_workshop,
+    make_demo,
+)
 from simulator.engine import SimulationError
 from simulator.inputs import prepared_budget, run_measure_alone
 from simulator.models import Measure
@@ -493,6 +500,7 @@ class Command(BaseCommand):
         demo_panel.load(campaign, stdout=self.stdout)
         demo_workshop.load(campaign, stdout=self.stdout)
         demo_training.load(campaign, stdout=self.stdout)
+        demo_guarantor.load(campaign, stdout=self.stdout)
         if loaded.accounts_without_password:
             self.stdout.write(
                 self.style.WARNING(
