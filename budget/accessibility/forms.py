@@ -3,27 +3,14 @@ from __future__ import annotations
 from django import forms
 
 from budget.accessibility.models import AccessibilityStatement
+from budget.accessibility.services import FIELDS
 
 
 class StatementForm(forms.ModelForm):
     class Meta:
         model = AccessibilityStatement
-        fields = [
-            "entity",
-            "level",
-            "rate",
-            "rgaa_version",
-            "audited_by",
-            "established_on",
-            "non_compliant",
-            "derogations",
-            "exempt",
-            "technologies",
-            "test_environment",
-            "tested_pages",
-            "contact_email",
-            "contact_address",
-        ]
+        # The one list of what the team edits: the service writes exactly these.
+        fields = list(FIELDS)
         widgets = {
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **{

@@ -8,7 +8,8 @@ from django.db import transaction
 from budget.accessibility.models import SITE, AccessibilityStatement
 from budget.roles import ADMINISTRATOR, FACILITATOR, require_role
 
-FIELDS = {
+# In the order the team's form shows them (budget/accessibility/forms.py reads this list).
+FIELDS = (
     "entity",
     "level",
     "rate",
@@ -23,13 +24,13 @@ FIELDS = {
     "tested_pages",
     "contact_email",
     "contact_address",
-}
+)
 
 
 @transaction.atomic
 def accessibility_statement_save(*, by: AbstractBaseUser, **fields) -> AccessibilityStatement:
     require_role(by, ADMINISTRATOR, FACILITATOR)
-    unknown = set(fields) - FIELDS
+    unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"accessibility_statement_save() got unexpected fields: {sorted(unknown)}")
     # Two team members saving at once: the row lock makes the second one's save the last,

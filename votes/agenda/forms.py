@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from votes.agenda.models import Event
+from votes.agenda.services import EVENT_FIELDS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -27,21 +28,8 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "kind",
-            "title",
-            "description",
-            "starts_at",
-            "ends_at",
-            "place",
-            "latitude",
-            "longitude",
-            "step_free",
-            "lsf_interpreter",
-            "accessibility_notes",
-            "registration_enabled",
-            "capacity",
-        ]
+        # The one list of what the team edits: the service writes exactly these.
+        fields = list(EVENT_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),

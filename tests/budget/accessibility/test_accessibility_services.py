@@ -7,9 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from budget.accessibility.forms import StatementForm
 from budget.accessibility.models import AccessibilityStatement
-from budget.accessibility.services import FIELDS, accessibility_statement_save
+from budget.accessibility.services import accessibility_statement_save
 from budget.roles import ADMINISTRATOR, FACILITATOR, FINANCE
 from tests.factories import make_user
 
@@ -100,10 +99,6 @@ def test_no_audit_means_non_conforme():
     )
 
     assert AccessibilityStatement.objects.current().get_level_display() == "non conforme"
-
-
-def test_the_form_and_the_service_name_the_same_fields():
-    assert set(StatementForm.Meta.fields) == FIELDS
 
 
 def test_an_unknown_field_is_a_programming_error():
