@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from budget.imports.uploads import go, import_at_once, zone_template
-from budget.maps import map_div
 from budget.spreadsheets import writer
 from votes.access import is_administrator
 from votes.campaigns import workflow
@@ -45,7 +44,7 @@ from votes.council.outcomes import (
     snapshot_items,
 )
 from votes.council.services import council_data
-from votes.proposals.location import proposal_points
+from votes.proposals.location import proposals_map
 from votes.proposals.models import Proposal
 from votes.text import render_markdown
 
@@ -452,21 +451,12 @@ def outcomes(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _adopted_map(campaign: Campaign) -> dict:
     """The adopted proposals on the map: what the follow-up of the answers is about."""
-    located = list(
-        campaign.proposals.adopted()
-        .exclude(status=Proposal.Status.HIDDEN)
-        .located()
-        .select_related("campaign")
+    return proposals_map(
+        campaign,
+        campaign.proposals.adopted(),
+        label=_("Carte des propositions adoptées"),
+        div_id="outcomes-map",
     )
-    return {
-        "located": located,
-        "map": map_div(
-            authority=campaign.authority,
-            points=proposal_points(located),
-            label=_("Carte des propositions adoptées"),
-            div_id="outcomes-map",
-        ),
-    }
 
 
 urlpatterns = [

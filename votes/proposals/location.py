@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from budget.maps import MapPoint, Pick
+from budget.maps import MapPoint, Pick, map_div
 from budget.territory import neighbourhood_at, neighbourhood_names, territory_contains
 from votes.campaigns.models import Campaign
 from votes.proposals.models import Proposal
@@ -65,6 +65,23 @@ def proposal_points(proposals: Iterable[Proposal]) -> list[MapPoint]:
         for p in proposals
         if p.has_point
     ]
+
+
+def proposals_map(campaign: Campaign, proposals, *, label: str, div_id: str) -> dict:
+    """The context of a page's map of some of the campaign's proposals (never hidden ones):
+    `located`, the proposals with a point or a neighbourhood (the map's table), and `map`."""
+    located = list(
+        proposals.exclude(status=Proposal.Status.HIDDEN).located().select_related("campaign")
+    )
+    return {
+        "located": located,
+        "map": map_div(
+            authority=campaign.authority,
+            points=proposal_points(located),
+            label=label,
+            div_id=div_id,
+        ),
+    }
 
 
 def picker(*, marker_label: str = "") -> Pick:

@@ -17,13 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from budget.maps import map_div
 from budget.templatetags.budget_tags import money
 from simulator.charts import Chart
 from votes.access import is_officer, is_team
 from votes.campaigns.models import Campaign, Phase
-from votes.proposals.location import proposal_points
-from votes.proposals.models import Proposal
+from votes.proposals.location import proposals_map
 from votes.results import tally as rules
 from votes.results.charts import approvals_chart, envelope_chart, target_chart
 from votes.results.exports import results_csv, results_workbook
@@ -266,21 +264,12 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 def _selected_map(campaign: Campaign, computed: CampaignResults) -> dict:
     """The selected proposals placed on the map, as on the list of proposals."""
     references = {ref for outcome in computed.categories for ref in outcome.result.selected}
-    located = list(
-        campaign.proposals.exclude(status=Proposal.Status.HIDDEN)
-        .filter(reference__in=references)
-        .located()
-        .select_related("campaign")
+    return proposals_map(
+        campaign,
+        campaign.proposals.filter(reference__in=references),
+        label=_("Carte des propositions retenues"),
+        div_id="results-map",
     )
-    return {
-        "located": located,
-        "map": map_div(
-            authority=campaign.authority,
-            points=proposal_points(located),
-            label=_("Carte des propositions retenues"),
-            div_id="results-map",
-        ),
-    }
 
 
 def _filename(campaign: Campaign, extension: str) -> str:
