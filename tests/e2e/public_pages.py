@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.models import User
+from django.db.models import Count
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budget.models import Budget
@@ -93,6 +94,14 @@ NOT_IN_DEMO = {
     "votes:outcomes": "the council's answers: the demo campaign is at the instruction",
 }
 
+# What the demo puts on some of the new pages, so that a check of an empty page is not taken
+# for a check of the page: name → a CSS selector found there.
+SHOWN = {
+    "votes:proposal": "article.comment",  # the comment threads
+    "votes:proposal_list": "#proposals-map-list tbody th",  # the map's table of points
+    "votes:agenda": ".event-list li",
+}
+
 # After a valid voting code only (anonymously they send back to the code page).
 AFTER_A_CODE = {"votes:code_ballot", "votes:code_review", "votes:code_done"}
 
@@ -116,8 +125,12 @@ def public_pages(campaign) -> dict[str, str]:
     Every one answers 200."""
     slug = campaign.slug
     budget = Budget.objects.get(slug=campaign.budget.slug)
+    # The published proposal with the most debate: its page shows the comment threads.
     proposal = (
-        Proposal.objects.filter(campaign=campaign, status="published").order_by("reference").first()
+        Proposal.objects.filter(campaign=campaign, status="published")
+        .annotate(threads=Count("comments"))
+        .order_by("-threads", "reference")
+        .first()
     )
     line = budget.lines.filter(adjustable=True).first()
     draw = PanelDraw.objects.filter(campaign=campaign).exclude(selected=[]).first()

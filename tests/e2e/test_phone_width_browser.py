@@ -37,6 +37,8 @@ def all_pages(campaign) -> dict[str, str]:
         **voter_pages(campaign),
         **workshop_pages(),
         **{name: reverse(name, args=[slug]) for name in AFTER_A_CODE},
+        # Not shown before the council's answers, but it must not break the page's width.
+        "votes:outcomes": reverse("votes:outcomes", args=[slug]),
     }
 
 

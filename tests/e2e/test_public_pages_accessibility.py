@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.public_pages import public_pages, unclassified
+from tests.e2e.public_pages import SHOWN, public_pages, unclassified
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,6 +26,8 @@ def test_every_public_page_of_the_demo_passes_axe(live_server, page, demo):
         url = live_server.url + path
         response = page.goto(url)
         assert response.status == 200, f"{name} : {url} → {response.status}"
+        if name in SHOWN:
+            assert page.locator(SHOWN[name]).count() > 0, f"{name}: {SHOWN[name]} missing"
         assert_accessible(page)
         assert "Accessibilité :" in page.locator("footer").inner_text(), name
         visited.append(name)
