@@ -14,12 +14,8 @@ import time
 import pytest
 
 from budget.jobs.models import Job
-from tests.e2e.conftest import PASSWORD, assert_accessible, log_in, submit
-from tests.e2e.test_jobs_browser import (
-    database_tasks,  # noqa: F401 (the fixture, below)
-    start_worker,
-    waiting_page,
-)
+from tests.e2e.conftest import PASSWORD, assert_accessible, log_in, start_worker, submit
+from tests.e2e.test_jobs_browser import waiting_page
 from tests.votes.factories import make_campaign
 from tests.votes.panels.factories import bulk_pool, facilitator, proportional_quotas
 from votes.panels.models import PanelDraw

@@ -25,6 +25,7 @@ READ_ONLY = {
     "votes:council_report",
     "votes:instruction_dashboard",
     "votes:instruction_export",
+    "votes:instruction_export_ods",
     "votes:instruction_home",
     "votes:instruction_queue",
     "votes:instruction_services",
