@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from fixtures import demo_campaign as data
+from fixtures import demo_debate
 from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Phase, PhaseSchedule, PhaseTransition
 from votes.debate.models import Comment
@@ -249,10 +250,10 @@ def test_the_demo_has_a_polling_station_and_a_voter_ready_for_the_vote(settings)
 def test_a_few_proposals_carry_a_debate_one_comment_hidden_with_its_reason(demo):
     run("load_demo_campaign")
     threads = Comment.objects.filter(parent__isnull=True)
-    assert threads.count() == len(data.COMMENTS)
-    assert Comment.objects.count() == len(data.COMMENTS) + sum(
-        len(spec.replies) for spec in data.COMMENTS
+    assert threads.count() == len(demo_debate.COMMENTS)
+    assert Comment.objects.count() == len(demo_debate.COMMENTS) + sum(
+        len(spec.replies) for spec in demo_debate.COMMENTS
     )
     hidden = Comment.objects.with_hidden_reason().get(status=Comment.Status.HIDDEN)
-    assert hidden.hidden_reason == next(spec.hidden for spec in data.COMMENTS if spec.hidden)
+    assert hidden.hidden_reason == next(spec.hidden for spec in demo_debate.COMMENTS if spec.hidden)
     assert all(comment.proposal.status == Proposal.Status.PUBLISHED for comment in threads)

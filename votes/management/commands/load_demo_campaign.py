@@ -24,6 +24,7 @@ from budget.models import Budget, Commune
 from budget.territory import neighbourhood_at
 from fixtures import demo_campaign as data
 from fixtures import (
+    demo_debate,
     demo_guarantor,
     demo_map,
     demo_panel,
@@ -292,7 +293,7 @@ def _comments(campaign: Campaign, voters: list[User], staff: dict[str, User]) ->
     reason. Written as records, not through comment_create: loading the demo e-mails nobody."""
     start = data.SCHEDULE["supports"][0]
     proposals = {p.reference: p for p in campaign.proposals.all()}
-    for n, spec in enumerate(data.COMMENTS):
+    for n, spec in enumerate(demo_debate.COMMENTS):
         proposal = proposals[spec.reference]
         when = _at(start + dt.timedelta(days=n), 18)
         thread = _comment(proposal, voters[spec.author], spec.body, when)
