@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     # Swagger UI files served by the application (no CDN).
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "budget",
     "simulator",
     "votes",
