@@ -44,6 +44,12 @@ def can_edit_agenda(user: User) -> bool:
     return has_role(user, ADMINISTRATOR, FACILITATOR)
 
 
+def can_edit_evaluation(user: User) -> bool:
+    """The satisfaction questionnaire of a campaign (votes/evaluation/): the team that runs
+    the participation, and the facilitators who hand it out at the end of workshops."""
+    return has_role(user, ADMINISTRATOR, FACILITATOR)
+
+
 def is_officer(user: User) -> bool:
     return has_role(user, OFFICER)
 
