@@ -25,6 +25,7 @@ from simulator.charts import FONT
 from votes.campaigns.models import Campaign, Phase
 from votes.council.answer_sheet import IDENTIFIER_PREFIX
 from votes.council.report_method import kind_label, method_sheet
+from votes.evaluation.results import evaluation_tables
 from votes.council.report_tables import (
     COUNT,
     LONG,
@@ -471,5 +472,21 @@ def report_sheets(data: dict[str, Any], seal: Seal, *, figures: bool = True) -> 
         results_sheet(data),
         proposals_sheet(data),
         participation_sheet(data),
+        *evaluation_sheet(data),
         method_sheet(data, seal),
     ]
+
+
+def evaluation_sheet(data: dict[str, Any]) -> list[Sheet]:
+    """The satisfaction questionnaire as sent (snapshots older than it have none)."""
+    tables = [
+        Table(
+            table.code,
+            table.title,
+            [Column(table.headers[0], LONG, 60)]
+            + [Column(header, COUNT, 12) for header in table.headers[1:]],
+            [list(row) for row in table.rows],
+        )
+        for table in evaluation_tables(data.get("evaluation"))
+    ]
+    return [Sheet("evaluation", _("Satisfaction"), tables)] if tables else []

@@ -107,6 +107,7 @@ def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[s
         category_kind,
         savings_threshold_percent,
     )
+    from votes.evaluation.results import evaluation_counts
     from votes.statistics.counts import campaign_statistics
 
     computed = campaign_results(campaign=campaign)
@@ -240,6 +241,7 @@ def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[s
         },
         "results": results,
         "statistics": campaign_statistics(campaign),
+        "evaluation": evaluation_counts(campaign),
     }
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from budget.templatetags.budget_tags import format_amount
 from votes.access import is_administrator, is_facilitator, is_finance, is_guarantor, require
 from votes.campaigns.models import Campaign
+from votes.evaluation.results import evaluation_chart, evaluation_counts, evaluation_tables
 from votes.statistics.charts import statistics_charts
 from votes.statistics.counts import reported_statistics
 from votes.statistics.tables import (
@@ -77,6 +78,18 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
             replace(t, rows=_shown(t.rows)) for t in (origin_table(stats), paper_table(stats))
         ],
         "can_manage": is_administrator(request.user),
+    }
+    # The questionnaire is read live: answers keep coming after the results went to the
+    # council (workshops, late voters); the council file keeps its own copy, in the snapshot.
+    evaluation = evaluation_counts(campaign)
+    chart = evaluation_chart(evaluation)
+    context["evaluation"] = {
+        "chart": chart and replace(chart, rows=_shown(chart.rows)),
+        "tables": [
+            replace(t, rows=_shown(t.rows))
+            for t in evaluation_tables(evaluation)
+            if t.code != "evaluation-notes"
+        ],
     }
     return render(request, "votes/statistics/page.html", context)
 
