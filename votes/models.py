@@ -8,8 +8,8 @@ from votes.accounts.models import Profile
 from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
-from votes.evaluation.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from votes.debate.models import Comment, CommentFlag, CommentModeration
+from votes.evaluation.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from votes.guarantor.models import Guarantor, GuarantorRemark
 from votes.instruction.models import Instruction, Service
 from votes.notifications.models import Follow, Preferences, Sent

@@ -56,10 +56,17 @@ class EvaluationResponse(models.Model):
         verbose_name = _("réponse au questionnaire")
         verbose_name_plural = _("réponses au questionnaire")
 
+    def __str__(self) -> str:
+        return f"{self.get_moment_display()} ({self.given_on})"
+
 
 class EvaluationAnswer(models.Model):
-    response = models.ForeignKey(EvaluationResponse, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(EvaluationQuestion, on_delete=models.CASCADE, related_name="answers")
+    response = models.ForeignKey(
+        EvaluationResponse, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        EvaluationQuestion, on_delete=models.CASCADE, related_name="answers"
+    )
     scale = models.PositiveSmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
 
@@ -73,3 +80,6 @@ class EvaluationAnswer(models.Model):
                 name="votes_evaluation_scale_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return str(self.scale) if self.scale is not None else self.text[:50]

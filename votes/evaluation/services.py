@@ -74,9 +74,7 @@ def _checked(questions: list[EvaluationQuestion], raw: dict[int, str]) -> dict[i
 
 
 @transaction.atomic
-def evaluation_response_record(
-    *, campaign, moment: str, raw: dict[int, str]
-) -> EvaluationResponse:
+def evaluation_response_record(*, campaign, moment: str, raw: dict[int, str]) -> EvaluationResponse:
     """Record one anonymous response: nothing is written if any answer is refused. Who
     answers is not asked: the view keeps the answer-once guard in the visitor's session."""
     if moment not in EvaluationResponse.Moment.values:

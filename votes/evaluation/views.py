@@ -72,9 +72,7 @@ def evaluation_answer(request: HttpRequest, slug: str) -> HttpResponse:
     for field in fields:
         field["errors"] = errors.get(field["name"], [])
     context |= {"fields": fields, "form_errors": errors.get("__all__", [])}
-    return render(
-        request, "votes/evaluation/answer.html", context, status=400 if errors else 200
-    )
+    return render(request, "votes/evaluation/answer.html", context, status=400 if errors else 200)
 
 
 def evaluation_team_view(view: View) -> View:
@@ -94,7 +92,9 @@ def evaluation_questions(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
     form = QuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        question = evaluation_question_create(campaign=campaign, by=request.user, **form.cleaned_data)
+        question = evaluation_question_create(
+            campaign=campaign, by=request.user, **form.cleaned_data
+        )
         messages.success(request, _("Question « %(text)s » ajoutée.") % {"text": question.text})
         return redirect("votes:evaluation_questions", slug=campaign.slug)
     context = {

@@ -89,7 +89,10 @@ def test_a_response_is_recorded_with_no_user_and_no_address():
         "text",
     }
     assert response.moment == "workshop"
-    assert dict(response.answers.values_list("question_id", "scale")) == {scale.pk: 4, text.pk: None}
+    assert dict(response.answers.values_list("question_id", "scale")) == {
+        scale.pk: 4,
+        text.pk: None,
+    }
     assert response.answers.get(question=text).text == "Très bien & utile"
 
 
