@@ -25,7 +25,6 @@ from simulator.charts import FONT
 from votes.campaigns.models import Campaign, Phase
 from votes.council.answer_sheet import IDENTIFIER_PREFIX
 from votes.council.report_method import kind_label, method_sheet
-from votes.evaluation.results import evaluation_tables
 from votes.council.report_tables import (
     COUNT,
     LONG,
@@ -41,6 +40,7 @@ from votes.council.report_tables import (
     write_workbook,
     yes_no,
 )
+from votes.evaluation.results import evaluation_tables
 from votes.proposals.models import Proposal
 from votes.results import tally as rules
 from votes.results.charts import STATUS_COLOURS, envelope_chart, target_chart

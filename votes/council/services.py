@@ -101,13 +101,13 @@ def snapshot_proposals(campaign: Campaign) -> list[Proposal]:
 
 def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything the council receives, as JSON-ready data (reads only)."""
+    from votes.evaluation.results import evaluation_counts
     from votes.results.services import (
         approvals_by_channel,
         campaign_results,
         category_kind,
         savings_threshold_percent,
     )
-    from votes.evaluation.results import evaluation_counts
     from votes.statistics.counts import campaign_statistics
 
     computed = campaign_results(campaign=campaign)
