@@ -14,6 +14,12 @@ class QuestionForm(forms.ModelForm):
         fields = ["kind", "text", "low_label", "high_label"]
 
 
+class QuestionWordingForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationQuestion
+        fields = ["text", "low_label", "high_label"]
+
+
 def answer_fields(questions: list[EvaluationQuestion], data=None) -> list[dict]:
     """What the answer form prints per question: its name, its choices, the value sent back
     (so that nothing typed is lost when the form is refused)."""

@@ -38,6 +38,20 @@ def evaluation_question_create(
 
 
 @transaction.atomic
+def evaluation_question_update(
+    *, question: EvaluationQuestion, by, text: str, low_label: str = "", high_label: str = ""
+) -> EvaluationQuestion:
+    """The wording only: its kind stays, so that the answers already given still fit it."""
+    require(can_edit_evaluation(by))
+    is_scale = question.kind == EvaluationQuestion.Kind.SCALE
+    question.text = plain_text(text)
+    question.low_label = plain_text(low_label) if is_scale else ""
+    question.high_label = plain_text(high_label) if is_scale else ""
+    question.save(update_fields=["text", "low_label", "high_label"])
+    return question
+
+
+@transaction.atomic
 def evaluation_question_delete(*, question: EvaluationQuestion, by) -> None:
     # Its answers go with it: a question removed is no longer reported.
     require(can_edit_evaluation(by))

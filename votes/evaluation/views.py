@@ -23,11 +23,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from votes import ratelimits
 from votes.access import can_edit_evaluation, require
 from votes.campaigns.models import Campaign
-from votes.evaluation.forms import TEXT_HELP, QuestionForm, answer_fields
+from votes.evaluation.forms import TEXT_HELP, QuestionForm, QuestionWordingForm, answer_fields
 from votes.evaluation.models import EvaluationResponse
 from votes.evaluation.services import (
     evaluation_question_create,
     evaluation_question_delete,
+    evaluation_question_update,
     evaluation_response_record,
 )
 
@@ -111,6 +112,27 @@ def evaluation_questions(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @evaluation_team_view
+@require_http_methods(["GET", "POST"])
+def evaluation_question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    question = get_object_or_404(campaign.evaluation_questions.all(), pk=pk)
+    form = QuestionWordingForm(
+        request.POST if request.method == "POST" else None,
+        instance=campaign.evaluation_questions.get(pk=pk),  # the form's own copy
+    )
+    if request.method == "POST" and form.is_valid():
+        evaluation_question_update(question=question, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Question modifiée."))
+        return redirect("votes:evaluation_questions", slug=campaign.slug)
+    return render(
+        request,
+        "votes/evaluation/question_edit.html",
+        {"campaign": campaign, "question": question, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@evaluation_team_view
 @require_POST
 def evaluation_question_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
@@ -126,6 +148,11 @@ urlpatterns = [
         "gestion/campagnes/<slug:slug>/evaluation/questions/",
         evaluation_questions,
         name="evaluation_questions",
+    ),
+    path(
+        "gestion/campagnes/<slug:slug>/evaluation/questions/<int:pk>/",
+        evaluation_question_edit,
+        name="evaluation_question_edit",
     ),
     path(
         "gestion/campagnes/<slug:slug>/evaluation/questions/<int:pk>/supprimer/",

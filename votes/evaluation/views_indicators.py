@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET
 from votes.access import can_read_evaluation, require
 from votes.campaigns.models import Campaign
 from votes.evaluation.indicators import evaluation_indicators, indicator_notes
-from votes.evaluation.results import evaluation_counts, evaluation_tables
+from votes.evaluation.models import EvaluationQuestion
+from votes.evaluation.results import evaluation_counts, evaluation_tables, evaluation_texts
 from votes.statistics.tables import statistics_workbook
 from votes.statistics.views import XLSX_TYPE, french_numbers
 
@@ -40,6 +41,11 @@ def evaluation_page(request: HttpRequest, slug: str) -> HttpResponse:
         "campaign": campaign,
         "tables": [replace(t, rows=french_numbers(t.rows)) for t in _tables(campaign)],
         "notes": indicator_notes(),
+        # Free answers stay off the XLSX and the council file: read here, from 5 of them.
+        "texts": [
+            (question, evaluation_texts(campaign, question))
+            for question in campaign.evaluation_questions.filter(kind=EvaluationQuestion.Kind.TEXT)
+        ],
     }
     return render(request, "votes/evaluation/indicators.html", context)
 

@@ -90,3 +90,21 @@ def test_the_xlsx_has_one_sheet_per_table_with_the_figures(client, campaign):
     rows = list(book["Devenir des propositions"].iter_rows(values_only=True))
     assert ("Propositions publiées", 1, 100) in rows
     assert book.sheetnames[-1] == "Notes"
+
+
+def test_free_answers_are_read_escaped_and_only_from_five(client, campaign):
+    question = make_question(campaign, kind="text", text="Un mot ?")
+    client.force_login(make_user(roles=(FACILITATOR,)))
+    for n in range(4):
+        answer(question, text=f"avis {n} <b>gras</b>")
+
+    page = client.get(url("votes:evaluation", campaign)).content.decode()
+
+    assert "Moins de 5 réponses écrites" in page
+    assert "avis 0" not in page
+
+    answer(question, text="avis 4")
+    page = client.get(url("votes:evaluation", campaign)).content.decode()
+
+    assert "avis 0 &lt;b&gt;gras&lt;/b&gt;" in page
+    assert "<b>gras</b>" not in page

@@ -23,6 +23,7 @@ def screens(question) -> dict[str, str]:
     slug = question.campaign.slug
     return {
         "list": reverse("votes:evaluation_questions", kwargs={"slug": slug}),
+        "edit": reverse("votes:evaluation_question_edit", kwargs={"slug": slug, "pk": question.pk}),
         "delete": reverse(
             "votes:evaluation_question_delete", kwargs={"slug": slug, "pk": question.pk}
         ),
@@ -33,7 +34,7 @@ def form_data(**extra) -> dict:
     return {"kind": "scale", "text": "Piraté", "low_label": "", "high_label": "", **extra}
 
 
-@pytest.mark.parametrize("screen", ["list", "delete"])
+@pytest.mark.parametrize("screen", ["list", "edit", "delete"])
 def test_anonymous_visitors_are_sent_to_log_in(client, screen):
     question = make_question(make_campaign())
 
@@ -45,7 +46,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, screen):
 
 
 @pytest.mark.parametrize("roles", DENIED)
-@pytest.mark.parametrize("screen", ["list", "delete"])
+@pytest.mark.parametrize("screen", ["list", "edit", "delete"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_roles_outside_the_questionnaire_get_403(client, roles, screen, method):
     question = make_question(make_campaign())
@@ -65,6 +66,7 @@ def test_a_citizen_and_the_guarantor_get_403(client):
     for user in (make_voter(commune=make_commune(campaign.authority)), guarantor):
         client.force_login(user)
         assert client.post(screens(question)["list"], form_data()).status_code == 403
+        assert client.post(screens(question)["edit"], form_data()).status_code == 403
         assert client.post(screens(question)["delete"]).status_code == 403
     assert EvaluationQuestion.objects.count() == 1
 
@@ -116,3 +118,32 @@ def test_an_unknown_kind_is_refused_and_nothing_written(client):
     assert response.status_code == 400
     assert "Sélectionnez un choix valide." in html.unescape(response.content.decode())
     assert not EvaluationQuestion.objects.exists()
+
+
+def test_the_wording_is_edited_and_the_kind_kept(client):
+    question = make_question(make_campaign())
+    client.force_login(make_user(roles=(FACILITATOR,)))
+
+    response = client.post(
+        screens(question)["edit"],
+        {"kind": "text", "text": "Clair ?", "low_label": "non", "high_label": "oui"},
+        follow=True,
+    )
+
+    assert "Question modifiée." in html.unescape(response.content.decode())
+    question.refresh_from_db()
+    assert (question.kind, question.text, question.low_label) == ("scale", "Clair ?", "non")
+
+
+def test_an_emptied_wording_is_refused_in_place_and_nothing_written(client):
+    question = make_question(make_campaign())
+    client.force_login(make_user(roles=(ADMINISTRATOR,)))
+
+    response = client.post(screens(question)["edit"], {"text": "", "low_label": "gardé"})
+
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Ce champ est obligatoire." in page
+    assert 'value="gardé"' in page
+    question.refresh_from_db()
+    assert (question.text, question.low_label) == ("Êtes-vous satisfait de la démarche ?", "")

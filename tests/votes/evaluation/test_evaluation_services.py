@@ -13,6 +13,7 @@ from votes.evaluation.models import EvaluationAnswer, EvaluationQuestion, Evalua
 from votes.evaluation.services import (
     evaluation_question_create,
     evaluation_question_delete,
+    evaluation_question_update,
     evaluation_response_record,
 )
 
@@ -55,13 +56,15 @@ def test_a_text_question_keeps_no_scale_labels():
 
 
 @pytest.mark.parametrize("roles", [(), (FINANCE,), (INSTRUCTOR,), (MODERATOR,), (OFFICER,)])
-def test_other_roles_can_neither_add_nor_remove_a_question(roles):
+def test_other_roles_can_neither_add_edit_nor_remove_a_question(roles):
     campaign = make_campaign()
     question = make_question(campaign)
     user = make_user(roles=roles)
 
     with pytest.raises(PermissionDenied):
         evaluation_question_create(campaign=campaign, by=user, kind="scale", text="Piraté")
+    with pytest.raises(PermissionDenied):
+        evaluation_question_update(question=question, by=user, text="Piraté")
     with pytest.raises(PermissionDenied):
         evaluation_question_delete(question=question, by=user)
 
