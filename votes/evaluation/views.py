@@ -66,6 +66,9 @@ def evaluation_answer(request: HttpRequest, slug: str) -> HttpResponse:
             if not errors:
                 errors = {"__all__": refusal_error.messages}
         else:
+            # Race: two posts of one session at once may both be kept (the flag is read, then
+            # written). Accepted: the guard is a courtesy against double clicks and re-sends,
+            # the address's rate limit bounds the rest.
             request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), campaign.pk]
             messages.success(request, _("Merci : votre réponse anonyme est enregistrée."))
             return redirect("votes:evaluation_answer", slug=campaign.slug)
