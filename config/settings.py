@@ -199,6 +199,8 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
         "comment_flag": {"ip": (60, 3600), "target": (20, 3600)},
         # The public API (votes/api/): every request counts, per address.
         "api": {"ip": (300, 60)},
+        # The anonymous satisfaction questionnaire (votes/evaluation/): floods of answers.
+        "evaluation_answer": {"ip": (20, 3600)},
     }
     for item in filter(None, (part.strip() for part in overrides.split(","))):
         key, _, value = item.partition("=")

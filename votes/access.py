@@ -44,6 +44,18 @@ def can_edit_agenda(user: User) -> bool:
     return has_role(user, ADMINISTRATOR, FACILITATOR)
 
 
+def can_edit_evaluation(user: User) -> bool:
+    """The satisfaction questionnaire of a campaign (votes/evaluation/): the team that runs
+    the participation, and the facilitators who hand it out at the end of workshops."""
+    return has_role(user, ADMINISTRATOR, FACILITATOR)
+
+
+def can_read_evaluation(user: User, campaign) -> bool:
+    """The evaluation page of a campaign: those who read its statistics (the administrator,
+    finance, the facilitators) and the campaign's guarantor, who oversees the process."""
+    return has_role(user, ADMINISTRATOR, FINANCE, FACILITATOR) or is_guarantor(user, campaign)
+
+
 def is_officer(user: User) -> bool:
     return has_role(user, OFFICER)
 

@@ -9,6 +9,7 @@ from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
 from votes.debate.models import Comment, CommentFlag, CommentModeration
+from votes.evaluation.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from votes.guarantor.models import Guarantor, GuarantorRemark
 from votes.instruction.models import Instruction, Service
 from votes.notifications.models import Follow, Preferences, Sent
@@ -37,6 +38,9 @@ __all__ = [
     "Ballot",
     "BallotLine",
     "Campaign",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationResponse",
     "Category",
     "Comment",
     "CommentFlag",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -42,3 +44,9 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def plain_text(text: str) -> str:
+    """User text kept as plain text: every tag removed by nh3 (its content kept), entities
+    turned back into characters, since the template escapes it when printed."""
+    return html.unescape(nh3.clean(text or "", tags=set())).strip()

@@ -6,6 +6,8 @@ from votes.council import views as council
 from votes.council import views_answers as answers
 from votes.council import views_report as report
 from votes.debate import views as debate
+from votes.evaluation import views as evaluation
+from votes.evaluation import views_indicators as evaluation_indicators
 from votes.guarantor import views as guarantor
 from votes.instruction import views as instruction
 from votes.notifications import views as notifications
@@ -33,3 +35,4 @@ urlpatterns += workshop_transfer.urlpatterns
 urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns
 urlpatterns += agenda.urlpatterns + agenda_team.urlpatterns
 urlpatterns += debate.urlpatterns + notifications.urlpatterns
+urlpatterns += evaluation.urlpatterns + evaluation_indicators.urlpatterns

@@ -197,6 +197,7 @@ def public_pages(campaign) -> dict[str, str]:
             "votes:unsubscribe", args=[unsubscribe_token(user=voter, kind=Kind.VOTE_RECORDED)]
         ),
         "votes:workshop_join": reverse("votes:workshop_join"),
+        "votes:evaluation_answer": reverse("votes:evaluation_answer", args=[slug]),
     }
 
 

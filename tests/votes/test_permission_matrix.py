@@ -125,6 +125,15 @@ PAGES = {
         lambda w: {"slug": w.campaign.slug},
         {"administrator", "guarantor"},
     ),
+    # Issue 16 §3: the questionnaire's team screen, and the evaluation page.
+    "votes:evaluation_questions": (
+        lambda w: {"slug": w.campaign.slug},
+        {"facilitator", "administrator"},
+    ),
+    "votes:evaluation": (
+        lambda w: {"slug": w.campaign.slug},
+        {"facilitator", "finance", "administrator", "guarantor"},
+    ),
 }
 
 PAGE_CASES = [(name, role) for name in PAGES for role in ROLES]

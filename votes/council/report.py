@@ -40,6 +40,7 @@ from votes.council.report_tables import (
     write_workbook,
     yes_no,
 )
+from votes.evaluation.results import evaluation_tables
 from votes.proposals.models import Proposal
 from votes.results import tally as rules
 from votes.results.charts import STATUS_COLOURS, envelope_chart, target_chart
@@ -471,5 +472,21 @@ def report_sheets(data: dict[str, Any], seal: Seal, *, figures: bool = True) -> 
         results_sheet(data),
         proposals_sheet(data),
         participation_sheet(data),
+        *evaluation_sheet(data),
         method_sheet(data, seal),
     ]
+
+
+def evaluation_sheet(data: dict[str, Any]) -> list[Sheet]:
+    """The satisfaction questionnaire as sent (snapshots older than it have none)."""
+    tables = [
+        Table(
+            table.code,
+            table.title,
+            [Column(table.headers[0], LONG, 60)]
+            + [Column(header, COUNT, 12) for header in table.headers[1:]],
+            [list(row) for row in table.rows],
+        )
+        for table in evaluation_tables(data.get("evaluation"))
+    ]
+    return [Sheet("evaluation", _("Satisfaction"), tables)] if tables else []

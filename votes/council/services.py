@@ -101,6 +101,7 @@ def snapshot_proposals(campaign: Campaign) -> list[Proposal]:
 
 def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything the council receives, as JSON-ready data (reads only)."""
+    from votes.evaluation.results import evaluation_counts
     from votes.results.services import (
         approvals_by_channel,
         campaign_results,
@@ -240,6 +241,7 @@ def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[s
         },
         "results": results,
         "statistics": campaign_statistics(campaign),
+        "evaluation": evaluation_counts(campaign),
     }
 
 

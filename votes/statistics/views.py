@@ -18,8 +18,16 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from budget.templatetags.budget_tags import format_amount
-from votes.access import is_administrator, is_facilitator, is_finance, is_guarantor, require
+from votes.access import (
+    can_edit_evaluation,
+    is_administrator,
+    is_facilitator,
+    is_finance,
+    is_guarantor,
+    require,
+)
 from votes.campaigns.models import Campaign
+from votes.evaluation.results import evaluation_chart, evaluation_counts, evaluation_tables
 from votes.statistics.charts import statistics_charts
 from votes.statistics.counts import reported_statistics
 from votes.statistics.tables import (
@@ -50,7 +58,7 @@ def _filename(campaign: Campaign, extension: str, *, final: bool) -> str:
     return f"statistiques-{campaign.slug}{suffix}.{extension}"
 
 
-def _shown(rows: list[list]) -> list[list[str]]:
+def french_numbers(rows: list[list]) -> list[list[str]]:
     """Numbers as French readers write them: 1 234 people, 12,5 per 1,000."""
     return [
         [
@@ -72,11 +80,25 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         "campaign": campaign,
         "stats": stats,
         "snapshot": snapshot,
-        "charts": [replace(c, rows=_shown(c.rows)) for c in statistics_charts(stats)],
+        "charts": [replace(c, rows=french_numbers(c.rows)) for c in statistics_charts(stats)],
         "tables": [
-            replace(t, rows=_shown(t.rows)) for t in (origin_table(stats), paper_table(stats))
+            replace(t, rows=french_numbers(t.rows))
+            for t in (origin_table(stats), paper_table(stats))
         ],
         "can_manage": is_administrator(request.user),
+    }
+    # The questionnaire is read live: answers keep coming after the results went to the
+    # council (workshops, late voters); the council file keeps its own copy, in the snapshot.
+    evaluation = evaluation_counts(campaign)
+    chart = evaluation_chart(evaluation)
+    context["evaluation"] = {
+        "can_edit": can_edit_evaluation(request.user),
+        "chart": chart and replace(chart, rows=french_numbers(chart.rows)),
+        "tables": [
+            replace(t, rows=french_numbers(t.rows))
+            for t in evaluation_tables(evaluation)
+            if t.code != "evaluation-notes"
+        ],
     }
     return render(request, "votes/statistics/page.html", context)
 

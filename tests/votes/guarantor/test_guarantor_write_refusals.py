@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 READ_ONLY = {
     "budget:glossary_manage",
     "votes:council_report",
+    "votes:evaluation",
+    "votes:evaluation_xlsx",
     "votes:instruction_dashboard",
     "votes:instruction_export",
     "votes:instruction_export_ods",

@@ -25,6 +25,7 @@ from budget.territory import neighbourhood_at
 from fixtures import demo_campaign as data
 from fixtures import (
     demo_debate,
+    demo_evaluation,
     demo_guarantor,
     demo_map,
     demo_panel,
@@ -502,6 +503,7 @@ class Command(BaseCommand):
         demo_workshop.load(campaign, stdout=self.stdout)
         demo_training.load(campaign, stdout=self.stdout)
         demo_guarantor.load(campaign, stdout=self.stdout)
+        demo_evaluation.load(campaign, stdout=self.stdout)
         if loaded.accounts_without_password:
             self.stdout.write(
                 self.style.WARNING(
