@@ -15,6 +15,7 @@ from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
 from votes.debate.models import Comment, CommentFlag, CommentModeration
+from votes.evaluation.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from votes.guarantor.models import Guarantor, GuarantorRemark
 from votes.instruction.models import Instruction, Service
 from votes.notifications.models import PREFERENCE_KINDS, Follow, Preferences, Sent
@@ -400,3 +401,9 @@ class PreferencesAdmin(ReadOnlyAdmin):
 # and remarks written once by the guarantor; here, records to look at, never to edit.
 admin.site.register(Guarantor, ReadOnlyAdmin)
 admin.site.register(GuarantorRemark, ReadOnlyAdmin)
+
+
+# The evaluation (issue 16 §3): questions are edited on the team's screen, answers are
+# anonymous; here, records to look at.
+for _model in (EvaluationQuestion, EvaluationResponse, EvaluationAnswer):
+    admin.site.register(_model, ReadOnlyAdmin)

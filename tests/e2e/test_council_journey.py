@@ -305,11 +305,14 @@ def test_the_demo_campaign_goes_from_the_explorer_to_the_councils_published_answ
             )
         )
     )
-    assert workbook.sheetnames[:5] == [
+    # The demo asks its satisfaction questions (votes/evaluation/): their sheet comes before
+    # the method.
+    assert workbook.sheetnames[:6] == [
         "Synthèse",
         "Résultats",
         "Propositions et instruction",
         "Participation",
+        "Satisfaction",
         "Méthode",
     ]
     method = [cell for row in workbook["Méthode"].iter_rows(values_only=True) for cell in row]
