@@ -13,7 +13,14 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import Q
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone, translation
@@ -123,7 +130,15 @@ def job_progress(*, job: Job, step: str, done: int = 0, total: int = 0) -> None:
     beside = connection.in_atomic_block and connection.vendor == "postgresql"
     if beside and _update_beside(job.pk, values):
         return
-    Job.objects.filter(pk=job.pk).update(**values)
+    try:
+        # A savepoint: a refused progress line must not spoil the job's own transaction.
+        with transaction.atomic():
+            Job.objects.filter(pk=job.pk).update(**values)
+    except OperationalError:
+        # Progress is news, never a reason to fail the work: SQLite may refuse the write for an
+        # instant ("database table is locked" while the page reads the job); the next step's
+        # line says where the job is.
+        logger.warning("Job %s: progress not written (%s)", job.pk, step, exc_info=True)
 
 
 def _update_beside(pk, values: dict) -> bool:

@@ -84,6 +84,26 @@ def test_progress_is_written_at_once_and_kept_within_the_total():
     assert (job.done, job.total, job.percent) == (0, 0, 0)
 
 
+def test_a_refused_progress_write_leaves_the_job_going(monkeypatch, caplog):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    job = make_job(status=Job.Status.RUNNING)
+
+    def locked(self, **values):
+        raise OperationalError("database table is locked: budget_job")
+
+    monkeypatch.setattr(QuerySet, "update", locked)
+    with caplog.at_level(logging.WARNING, logger="budget.jobs"):
+        job_progress(job=job, step="Vérification des quotas", done=1, total=6)
+    monkeypatch.undo()
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING
+    assert job.step != "Vérification des quotas"
+    assert "progress not written" in caplog.text
+
+
 def test_finishing_records_the_result_and_drops_the_input():
     job = make_job(status=Job.Status.RUNNING, input_data=b"file")
     job_finish(job=job, message="Fait.", url="/x/", label="Voir")
