@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from budget.imports.levers import LEVER_COLUMNS
 from budget.models import Budget
 from fixtures import make_demo
 from simulator.inputs import budget_levers, run_scenario
@@ -22,6 +23,11 @@ def budget(settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())
     return Budget.objects.get()
+
+
+def test_the_demo_generator_writes_the_lever_columns_the_import_reads():
+    # make_demo.py runs without Django, so it keeps its own copy of the header: held equal here.
+    assert make_demo.LEVER_HEADER == LEVER_COLUMNS
 
 
 def test_the_demo_defines_the_levers_of_its_sheet(budget):
