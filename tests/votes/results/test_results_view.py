@@ -197,6 +197,8 @@ def test_every_chart_is_followed_by_its_data_table(client):
         "Consommation de l'enveloppe",
     ]
     assert body.count('<details class="data-table">') == 2
+    # Each chart's title sits one level under its category's heading.
+    assert body.count('-title">Voix par proposition</h4>') == 1
     assert 'id="rubrique-1-voix"' in body
     assert view.charts[0].rows[0] == [s.p1.public_reference, s.p1.title, 5, "retenu"]
     assert view.charts[1].rows[-1] == ["Reste", "", "10\u202f000\u00a0€", ""]
