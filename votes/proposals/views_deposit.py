@@ -98,6 +98,22 @@ def _has_profile(request: HttpRequest) -> bool:
     return True
 
 
+def _described(data: dict) -> dict:
+    """What the author writes about a proposal, the same on the deposit and the edit forms."""
+    return {
+        "category": data["category"],
+        "title": data["title"],
+        "description": data["description"],
+        "estimate": data["estimate"],
+        "commune": data["commune"],
+        "place": data["place"],
+        "latitude": data["latitude"],
+        "longitude": data["longitude"],
+        "neighbourhood": data.get("neighbourhood") or "",
+        "attachments": data["attachments"],
+    }
+
+
 @login_required
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign(request, slug)
@@ -119,21 +135,12 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                 proposal = services.proposal_create(
                     campaign=campaign,
                     author=request.user,
-                    category=data["category"],
                     kind=data["kind"],
-                    title=data["title"],
-                    description=data["description"],
-                    estimate=data["estimate"],
-                    commune=data["commune"],
-                    place=data["place"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    neighbourhood=data.get("neighbourhood") or "",
                     scenario=data["scenario"],
                     measure=data["measure"],
                     lever=data.get("lever") or "",
                     lever_value=data.get("lever_value"),
-                    attachments=data["attachments"],
+                    **_described(data),
                 )
             except ValidationError as refusal:
                 add_errors(form, refusal)
@@ -178,17 +185,8 @@ def proposal_edit(request: HttpRequest, slug: str, reference: int) -> HttpRespon
                 services.proposal_update(
                     proposal=proposal,
                     user=request.user,
-                    category=data["category"],
-                    title=data["title"],
-                    description=data["description"],
-                    estimate=data["estimate"],
-                    commune=data["commune"],
-                    place=data["place"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    neighbourhood=data.get("neighbourhood") or "",
-                    attachments=data["attachments"],
                     remove_attachments=data.get("remove_attachments") or (),
+                    **_described(data),
                 )
             except ValidationError as refusal:
                 add_errors(form, refusal)
