@@ -26,6 +26,7 @@ from budget.events import log_event
 from budget.models import Commune
 from budget.spreadsheets.reader import decode_text, read_csv_text
 from votes.access import is_officer
+from votes.accounts.models import Profile
 from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign
 from votes.campaigns.phases import require_phase
@@ -33,6 +34,7 @@ from votes.voting.ballots import campaign_held_open
 from votes.voting.closing import require_station_open
 from votes.voting.codes import BallotItem, ballot_items, selection_problems
 from votes.voting.models import Ballot, BallotLine, PaperVoter, PollingStation, VotingCode
+from votes.voting.shared import selection_commune_problems
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +218,10 @@ def _write(
         voter["code"].save(update_fields=["used_at"])
     if references:
         problems = selection_problems(campaign=campaign, references=references, items=items)
+        problems += selection_commune_problems(
+            categories=(items[ref].proposal.category for ref in references if ref in items),
+            voter_commune_id=_voter_commune_id(voter),
+        )
     else:
         problems = [_("Bulletin blanc : aucune proposition cochée.")]
     ballot = Ballot.objects.create(
@@ -246,6 +252,17 @@ def _write(
         void=ballot.is_void,
     )
     return ballot
+
+
+def _voter_commune_id(voter: dict) -> int | None:
+    """The commune a paper voter lives in (shared campaigns), None for a voting code's."""
+    if voter.get("user") is not None:
+        return (
+            Profile.objects.filter(user=voter["user"]).values_list("commune_id", flat=True).first()
+        )
+    if voter.get("commune") is not None:
+        return voter["commune"].pk
+    return None
 
 
 def require_station_officer(station: PollingStation, officer: User) -> None:
