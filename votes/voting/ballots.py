@@ -31,7 +31,7 @@ from votes.notifications.sending import vote_recorded_notify
 from votes.proposals.models import Proposal
 from votes.voting.models import Ballot, BallotLine, PaperVoter
 from votes.voting.rules import CategoryRule, Choice, addition_problem
-from votes.voting.shared import category_open_to
+from votes.voting.shared import category_open_to, resides_in
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
             )
             % {"authority": authority.name},
         )
-    if profile.commune.authority_id != campaign.authority_id:
+    if not resides_in(commune=profile.commune, authority=authority):
         return Ineligibility(
             "territory",
             _(

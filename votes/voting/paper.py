@@ -26,7 +26,6 @@ from budget.events import log_event
 from budget.models import Commune
 from budget.spreadsheets.reader import decode_text, read_csv_text
 from votes.access import is_officer
-from votes.accounts.models import Profile
 from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign
 from votes.campaigns.phases import require_phase
@@ -34,7 +33,7 @@ from votes.voting.ballots import campaign_held_open
 from votes.voting.closing import require_station_open
 from votes.voting.codes import BallotItem, ballot_items, selection_problems
 from votes.voting.models import Ballot, BallotLine, PaperVoter, PollingStation, VotingCode
-from votes.voting.shared import selection_commune_problems
+from votes.voting.shared import selection_commune_problems, voter_insee
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +219,7 @@ def _write(
         problems = selection_problems(campaign=campaign, references=references, items=items)
         problems += selection_commune_problems(
             categories=(items[ref].proposal.category for ref in references if ref in items),
-            voter_commune_id=_voter_commune_id(voter),
+            voter_insee=_voter_insee(voter),
         )
     else:
         problems = [_("Bulletin blanc : aucune proposition cochée.")]
@@ -254,14 +253,12 @@ def _write(
     return ballot
 
 
-def _voter_commune_id(voter: dict) -> int | None:
-    """The commune a paper voter lives in (shared campaigns), None for a voting code's."""
+def _voter_insee(voter: dict) -> str | None:
+    """The INSEE code of a paper voter's commune (shared campaigns), None for a voting code."""
     if voter.get("user") is not None:
-        return (
-            Profile.objects.filter(user=voter["user"]).values_list("commune_id", flat=True).first()
-        )
+        return voter_insee(voter["user"])
     if voter.get("commune") is not None:
-        return voter["commune"].pk
+        return voter["commune"].insee_code
     return None
 
 

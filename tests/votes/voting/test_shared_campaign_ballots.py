@@ -140,3 +140,29 @@ def test_a_paper_ballot_of_the_own_commune_and_the_territory_is_valid(shared):
 
     assert not ballot.is_void
     assert sorted(ballot.lines.values_list("proposal__reference", flat=True)) == [1, 2]
+
+
+def test_a_resident_registered_under_their_member_commune_votes_in_its_part(shared):
+    campaign, saran, _ormes, (territory, own, other) = shared
+    # The commune of Saran lists itself too: the same INSEE code, another authority's row.
+    town = make_authority(name="Ville de Saran", member_of=campaign.authority)
+    voter = make_voter(commune=make_commune(town, name="Saran", insee_code=saran.insee_code))
+
+    ballot_add(campaign=campaign, user=voter, proposal=territory)
+    ballot_add(campaign=campaign, user=voter, proposal=own)
+    with pytest.raises(ValidationError) as refusal:
+        ballot_add(campaign=campaign, user=voter, proposal=other)
+
+    assert refusal.value.messages == [REFUSAL]
+    assert sorted(BallotLine.objects.values_list("proposal__reference", flat=True)) == [1, 2]
+
+
+def test_a_resident_of_a_commune_outside_the_metropolis_is_still_refused(shared):
+    campaign, _saran, _ormes, (territory, _own, _other) = shared
+    voter = make_voter(commune=make_commune(make_authority(name="Tours"), name="Tours"))
+
+    with pytest.raises(ValidationError) as refusal:
+        ballot_add(campaign=campaign, user=voter, proposal=territory)
+
+    assert "ne fait pas partie du territoire" in refusal.value.messages[0]
+    assert not Ballot.objects.exists()
