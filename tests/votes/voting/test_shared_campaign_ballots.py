@@ -36,6 +36,10 @@ REFUSAL = (
 
 @pytest.fixture
 def shared():
+    return shared_campaign()
+
+
+def shared_campaign():
     """A metropolis's campaign: one whole-territory category (reference 1) and one per commune
     (Saran: 2, Ormes: 3)."""
     epci = make_authority(name="Orléans Métropole", kind=Authority.Kind.EPCI)
