@@ -201,6 +201,9 @@ def test_the_campaign_pages_of_the_metropolis_and_its_members_link_to_it(client,
     for campaign in Campaign.objects.filter(title__in=["Saran 2026", "Métropole partagée"]):
         page = client.get(reverse("votes:campaign", args=[campaign.slug])).content.decode()
         assert f'href="{url}"' in page
+    shared = Campaign.objects.get(title="Métropole partagée")
+    page = client.get(reverse("votes:campaign", args=[shared.slug])).content.decode()
+    assert "réservée aux habitants de Saran" in page
     tours = Campaign.objects.get(title="Tours 2026")
     assert url not in client.get(reverse("votes:campaign", args=[tours.slug])).content.decode()
     assert Authority.objects.get(name="Tours").member_of is None
