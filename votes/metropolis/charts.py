@@ -51,7 +51,7 @@ def groups_chart(consolidation: Consolidation, *, chart_id: str = "metropole-com
         figure=figure,
         columns=[
             _("Commune"),
-            _("Campagnes"),
+            _("Campagnes ou parts"),
             _("Bulletins"),
             _("Propositions adoptées"),
             _("Projets adoptés (coût)"),
