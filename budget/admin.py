@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from budget.forms import AuthorityForm
 from budget.models import Authority, Budget, BudgetLine, Commune, ImpactRule, Job
 
 
@@ -12,8 +13,10 @@ class CommuneInline(admin.TabularInline):
 
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "siren", "population"]
-    list_filter = ["kind"]
+    form = AuthorityForm
+    list_display = ["name", "kind", "member_of", "siren", "population"]
+    list_filter = ["kind", "member_of"]
+    list_select_related = ["member_of"]
     search_fields = ["name", "siren", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CommuneInline]

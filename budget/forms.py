@@ -108,3 +108,46 @@ class TerritoryUploadForm(forms.Form):
         if uploaded.size > limit:
             raise forms.ValidationError(size_problem(uploaded.size, limit))
         return uploaded
+
+
+class AuthorityForm(forms.ModelForm):
+    """The authority as the team edits it (the admin): its EPCI must be an EPCI."""
+
+    class Meta:
+        model = Authority
+        fields = [
+            "name",
+            "slug",
+            "siren",
+            "kind",
+            "member_of",
+            "population",
+            "territory",
+            "territory_updated_at",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "member_of" in self.fields:
+            self.fields["member_of"].queryset = Authority.objects.filter(
+                kind=Authority.Kind.EPCI
+            ).exclude(pk=self.instance.pk)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        parent = data.get("member_of")
+        if parent is None:
+            return data
+        if self.instance.pk is not None and parent.pk == self.instance.pk:
+            self.add_error("member_of", _("Une collectivité ne peut pas être membre d'elle-même."))
+        elif parent.kind != Authority.Kind.EPCI:
+            self.add_error(
+                "member_of",
+                _("%(name)s n'est pas un EPCI : une collectivité n'est membre que d'un EPCI.")
+                % {"name": parent.name},
+            )
+        elif data.get("kind") == Authority.Kind.EPCI:
+            self.add_error(
+                "member_of", _("Un EPCI n'est membre d'aucun autre : laissez ce champ vide.")
+            )
+        return data

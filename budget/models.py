@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,16 @@ class Authority(models.Model):
     # (a GeoJSON FeatureCollection of MultiPolygons, each with {"name": …} or no property).
     territory = models.JSONField(_("territoire (GeoJSON)"), null=True, blank=True)
     territory_updated_at = models.DateTimeField(null=True, blank=True)
+    # The EPCI (métropole, communauté) a commune belongs to: its page consolidates the
+    # members' campaigns. Only an EPCI has members (AuthorityForm says so in French).
+    member_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("membre de (EPCI)"),
+    )
 
     class Meta:
         verbose_name = _("collectivité")
@@ -45,6 +55,10 @@ class Authority(models.Model):
             models.CheckConstraint(
                 condition=Q(siren="") | Q(siren__regex=r"^[0-9]{9}$"),
                 name="budget_authority_siren_9_digits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(member_of=F("pk")),
+                name="budget_authority_not_own_member",
             ),
         ]
 

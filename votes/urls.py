@@ -10,6 +10,7 @@ from votes.evaluation import views as evaluation
 from votes.evaluation import views_indicators as evaluation_indicators
 from votes.guarantor import views as guarantor
 from votes.instruction import views as instruction
+from votes.metropolis import views as metropolis
 from votes.notifications import views as notifications
 from votes.opendata import views as opendata
 from votes.panels import views as panels
@@ -36,3 +37,4 @@ urlpatterns += workshops.urlpatterns + workshop_compare.urlpatterns
 urlpatterns += agenda.urlpatterns + agenda_team.urlpatterns
 urlpatterns += debate.urlpatterns + notifications.urlpatterns
 urlpatterns += evaluation.urlpatterns + evaluation_indicators.urlpatterns
+urlpatterns += metropolis.urlpatterns

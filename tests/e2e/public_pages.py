@@ -55,6 +55,7 @@ NOT_A_PAGE = {
     "votes:opendata_ballots",
     "votes:opendata_csv",
     "votes:opendata_xlsx",
+    "votes:metropolis_consolidation_xlsx",
     "votes:panel_draw_file",
     "votes:workshop_group_rename",
     "votes:workshop_group_argument",
@@ -92,6 +93,7 @@ NOT_A_PAGE = {
 # Public pages the demo has no data for, with the reason.
 NOT_IN_DEMO = {
     "votes:outcomes": "the council's answers: the demo campaign is at the instruction",
+    "votes:metropolis_consolidation": "a metropolis and its communes: the demo has one commune",
 }
 
 # What the demo puts on some of the new pages, so that a check of an empty page is not taken

@@ -166,6 +166,7 @@ class CategoryForm(forms.ModelForm):
             "knapsack",
             "min_approvals",
             "savings_threshold",
+            "commune",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -182,6 +183,13 @@ class CategoryForm(forms.ModelForm):
         # Left empty, the minimum is 0 (none), as the model's default says.
         self.fields["min_votes"].required = False
         self.fields["min_votes"].widget.attrs["min"] = 0
+        # Only a territory of several communes (an EPCI) shares a campaign among them.
+        communes = campaign.authority.communes.all()
+        if len(communes) > 1:
+            self.fields["commune"].queryset = communes
+            self.fields["commune"].empty_label = _("Tout le territoire")
+        else:
+            del self.fields["commune"]
 
     def clean(self) -> dict:
         data = super().clean()

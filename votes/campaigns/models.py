@@ -259,6 +259,21 @@ class Category(models.Model):
         ),
         **PERCENT,
     )
+    # A shared campaign of an EPCI (Consul's headings by district): a category of one commune
+    # of its territory, open to that commune's residents only; empty = the whole territory.
+    # The voter's commune is their profile's (votes/voting/shared.py).
+    commune = models.ForeignKey(
+        "budget.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
+        help_text=_(
+            "Campagne partagée d'un EPCI : rubrique réservée aux habitants de cette commune ; "
+            "vide = tout le territoire."
+        ),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from budget.models import Authority, Budget
+from budget.models import Authority, Budget, Commune
 from votes.access import is_administrator, require
 from votes.campaigns.models import (
     PHASE_ORDER,
@@ -36,6 +36,8 @@ VOTING_RULE_FIELDS = (
     "knapsack",
     "min_approvals",
     "savings_threshold",
+    # Who may vote in it (a shared campaign's commune): announced with the rules.
+    "commune",
 )
 CATEGORY_FIELDS = ("name", "description", *VOTING_RULE_FIELDS, "position")
 # The public text of the contract, editable until the vote opens.
@@ -383,6 +385,11 @@ def _check_category(category: Category, campaign: Campaign) -> None:
         min_votes=category.min_votes,
         savings_threshold=category.savings_threshold,
     )
+    if category.commune is not None and category.commune.authority_id != campaign.authority_id:
+        errors.setdefault("commune", []).append(
+            _("La commune %(commune)s n'est pas sur le territoire de %(authority)s.")
+            % {"commune": category.commune.name, "authority": campaign.authority.name}
+        )
     same_name = Category.objects.filter(campaign=campaign, name=category.name)
     if category.pk:
         same_name = same_name.exclude(pk=category.pk)
@@ -417,6 +424,7 @@ def category_create(
     min_approvals: int | None = None,
     min_votes: int = 0,
     savings_threshold: Decimal | None = None,
+    commune: Commune | None = None,
     position: int | None = None,
 ) -> Category:
     require(is_administrator(by))
@@ -437,6 +445,7 @@ def category_create(
         min_approvals=min_approvals,
         min_votes=min_votes,
         savings_threshold=savings_threshold,
+        commune=commune,
         position=position,
     )
     _check_category(category, locked)

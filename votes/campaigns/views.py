@@ -173,10 +173,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # A draft is not public yet: only those who write it see it.
-    campaigns = Campaign.objects.visible_to(request.user).select_related("authority", "budget")
+    campaigns = Campaign.objects.visible_to(request.user).select_related(
+        "authority__member_of", "budget"
+    )
     campaign = get_object_or_404(campaigns, slug=slug)
     steps = timeline(campaign)
-    categories = list(campaign.categories.all())
+    categories = list(campaign.categories.select_related("commune"))
     context = {
         "campaign": campaign,
         "framing": render_markdown(campaign.framing),

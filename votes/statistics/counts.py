@@ -125,11 +125,18 @@ def reported_statistics(campaign: Campaign) -> tuple[dict[str, Any], CouncilSnap
     return campaign_statistics(campaign), None
 
 
-def _residence(outside: bool, commune_authority: int | None, authority_id: int) -> str:
-    # A commune of another authority is outside this territory, whatever the profile says.
-    if outside or (commune_authority is not None and commune_authority != authority_id):
+def _residence(outside: bool, insee: str | None, territory: frozenset[str]) -> str:
+    # A commune is known by its INSEE code: a resident who chose their commune under a member
+    # commune of a metropolis lives in the metropolis too (votes/voting/shared.py); a commune
+    # of no row of this territory is outside it, whatever the profile says.
+    if outside or (insee is not None and insee not in territory):
         return OUTSIDE
-    return RESIDENT if commune_authority is not None else UNKNOWN
+    return RESIDENT if insee is not None else UNKNOWN
+
+
+def territory_insee(campaign: Campaign) -> frozenset[str]:
+    """The INSEE codes of the communes of the campaign's territory."""
+    return frozenset(campaign.authority.communes.values_list("insee_code", flat=True))
 
 
 def reference_year(campaign: Campaign) -> int:
@@ -149,20 +156,19 @@ class _Accounts:
     # SQLite refuses more than a few thousand parameters in one query: ids go in batches.
     BATCH = 900
 
-    def __init__(self, user_ids: set[int], authority_id: int) -> None:
+    def __init__(self, user_ids: set[int], territory: frozenset[str]) -> None:
         self.people: dict[int, Person] = {}
         ids = sorted(user_ids)
         for start in range(0, len(ids), self.BATCH):
             rows = Profile.objects.filter(user_id__in=ids[start : start + self.BATCH])
-            for user_id, outside, commune_authority, insee, birth_year, gender in rows.values_list(
+            for user_id, outside, insee, birth_year, gender in rows.values_list(
                 "user_id",
                 "outside_territory",
-                "commune__authority_id",
                 "commune__insee_code",
                 "birth_year",
                 "gender",
             ):
-                residence = _residence(outside, commune_authority, authority_id)
+                residence = _residence(outside, insee, territory)
                 self.people[user_id] = Person(
                     residence,
                     insee if residence == RESIDENT else None,
@@ -177,7 +183,7 @@ class _Accounts:
 
 def campaign_facts(campaign: Campaign) -> Facts:
     """Read the campaign's participants and proposals: a handful of flat queries."""
-    authority_id = campaign.authority_id
+    territory = territory_insee(campaign)
     authored = dict(
         Proposal.objects.filter(campaign=campaign, source_id="").values_list("id", "author_id")
     )
@@ -195,7 +201,7 @@ def campaign_facts(campaign: Campaign) -> Facts:
     paper_void = ballots.filter(channel=Ballot.Channel.PAPER).void().count()
     register = list(
         PaperVoter.objects.filter(campaign=campaign).values_list(
-            "user_id", "birth_date", "commune__authority_id", "commune__insee_code"
+            "user_id", "birth_date", "commune__insee_code"
         )
     )
     account_ids = (
@@ -204,14 +210,14 @@ def campaign_facts(campaign: Campaign) -> Facts:
         | {user_id for user_id in online_ids if user_id is not None}
         | {row[0] for row in register if row[0] is not None}
     )
-    account = _Accounts(account_ids, authority_id)
+    account = _Accounts(account_ids, territory)
     # The register, not the paper ballots, knows who voted on paper: a paper ballot is secret.
     paper, paper_without_account = [], []
-    for user_id, birth_date, commune_authority, insee in register:
+    for user_id, birth_date, insee in register:
         if user_id is not None:
             paper.append(account(user_id))
             continue
-        residence = _residence(False, commune_authority, authority_id)
+        residence = _residence(False, insee, territory)
         person = Person(
             residence,
             insee if residence == RESIDENT else None,
@@ -286,13 +292,14 @@ def adopted_residences(campaign: Campaign) -> list[str] | None:
     adopted = answers.filter(decision__in=CouncilAnswer.ADOPTED_DECISIONS).values_list(
         "proposal__source_id",
         "proposal__author__profile__outside_territory",
-        "proposal__author__profile__commune__authority_id",
+        "proposal__author__profile__commune__insee_code",
     )
+    territory = territory_insee(campaign)
     residences = []
-    for source_id, outside, commune_authority in adopted:
+    for source_id, outside, insee in adopted:
         # No profile (imported, team or deleted author): where they live is unknown.
         if source_id or outside is None:
             residences.append(UNKNOWN)
         else:
-            residences.append(_residence(outside, commune_authority, campaign.authority_id))
+            residences.append(_residence(outside, insee, territory))
     return residences

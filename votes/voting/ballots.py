@@ -31,6 +31,7 @@ from votes.notifications.sending import vote_recorded_notify
 from votes.proposals.models import Proposal
 from votes.voting.models import Ballot, BallotLine, PaperVoter
 from votes.voting.rules import CategoryRule, Choice, addition_problem
+from votes.voting.shared import category_open_to, resides_in
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
             )
             % {"authority": authority.name},
         )
-    if profile.commune.authority_id != campaign.authority_id:
+    if not resides_in(commune=profile.commune, authority=authority):
         return Ineligibility(
             "territory",
             _(
@@ -374,6 +375,9 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
         categories={new.category_id: category_rule(new.category)},
         max_categories=campaign.max_categories_per_voter,
     )
+    if problem is None:
+        # A shared campaign of an EPCI: the whole territory's categories and one's commune's.
+        problem = category_open_to(voter=user, category=new.category)
     if problem is not None:
         raise ValidationError(problem, code="rule")
     try:

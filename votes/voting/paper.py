@@ -33,6 +33,7 @@ from votes.voting.ballots import campaign_held_open
 from votes.voting.closing import require_station_open
 from votes.voting.codes import BallotItem, ballot_items, selection_problems
 from votes.voting.models import Ballot, BallotLine, PaperVoter, PollingStation, VotingCode
+from votes.voting.shared import selection_commune_problems, voter_insee
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +217,10 @@ def _write(
         voter["code"].save(update_fields=["used_at"])
     if references:
         problems = selection_problems(campaign=campaign, references=references, items=items)
+        problems += selection_commune_problems(
+            categories=(items[ref].proposal.category for ref in references if ref in items),
+            voter_insee=_voter_insee(voter),
+        )
     else:
         problems = [_("Bulletin blanc : aucune proposition cochée.")]
     ballot = Ballot.objects.create(
@@ -246,6 +251,15 @@ def _write(
         void=ballot.is_void,
     )
     return ballot
+
+
+def _voter_insee(voter: dict) -> str | None:
+    """The INSEE code of a paper voter's commune (shared campaigns), None for a voting code."""
+    if voter.get("user") is not None:
+        return voter_insee(voter["user"])
+    if voter.get("commune") is not None:
+        return voter["commune"].insee_code
+    return None
 
 
 def require_station_officer(station: PollingStation, officer: User) -> None:

@@ -101,7 +101,7 @@ def _blocks(
         .select_related("instruction", "campaign")
         .order_by("reference")
     )
-    categories = campaign.categories.all()
+    categories = campaign.categories.select_related("commune")
     if only is not None:
         categories = categories.filter(pk=only.pk)
         on_ballot = on_ballot.filter(category=only)

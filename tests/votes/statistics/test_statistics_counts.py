@@ -271,6 +271,22 @@ def test_a_paper_voter_from_a_commune_of_another_authority_is_outside():
     assert participants(stats, "paper")["territory"] is None
 
 
+def test_a_resident_registered_under_a_member_commune_lives_in_the_metropolis():
+    world = World()
+    # The commune of Amont lists itself too (a member of the campaign's metropolis): the same
+    # INSEE code on another authority's row is the same commune.
+    town = make_authority(name="Ville d'Amont")
+    amont_of_the_town = make_commune(town, name="Amont", insee_code=world.amont.insee_code)
+    for _ in range(5):
+        world.vote_online(world.resident(commune=amont_of_the_town))
+
+    stats = world.stats()
+
+    assert participants(stats, "online")["resident"] == 5
+    assert participants(stats, "online")["outside"] is None
+    assert counts(stats, "commune", "45101")["voters"] == 5
+
+
 def test_the_funnel_follows_the_proposals_to_the_council():
     world = World(phase=Phase.TALLY)
     author = world.resident()
