@@ -27,6 +27,8 @@ from votes.accounts.models import Profile
 from votes.campaigns.freeze import frozen_error
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
+from votes.census.models import CensusEntry, CensusList
+from votes.census.services import census_online_vote, voted_elsewhere_message
 from votes.notifications.sending import vote_recorded_notify
 from votes.proposals.models import Proposal
 from votes.voting.models import Ballot, BallotLine, PaperVoter
@@ -50,7 +52,7 @@ _RECEIPT_ATTEMPTS = 5
 class Ineligibility:
     """Why a user cannot vote online, with a code the screens use to say what to do."""
 
-    code: str  # "phase", "profile", "email", "territory", "age" or "paper"
+    code: str  # "phase", "profile", "email", "territory", "age", "census" or "paper"
     message: str
 
 
@@ -73,10 +75,17 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
     # One read for the profile, its commune and the paper register: every click on the ballot
     # goes through here.
     paper_station = PaperVoter.objects.filter(campaign=campaign, user=user).values("station__name")
+    # The census: whether the campaign asks for it, and the account's entry (None: not
+    # verified; "": verified, not voted yet; else the channel it voted through).
+    census_channel = CensusEntry.objects.filter(campaign=campaign, verified_user=user)
     profile = (
         Profile.objects.filter(user=user)
         .select_related("commune")
-        .annotate(paper_station=Subquery(paper_station[:1]))
+        .annotate(
+            paper_station=Subquery(paper_station[:1]),
+            census_required=Exists(CensusList.objects.filter(campaign=campaign, required=True)),
+            census_channel=Subquery(census_channel.values("channel")[:1]),
+        )
         .first()
     )
     if profile is None:
@@ -129,6 +138,17 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
                 "birth": profile.birth_year,
                 "first": profile.birth_year + campaign.min_voter_age,
             },
+        )
+    if profile.census_channel in (CensusEntry.Channel.PAPER, CensusEntry.Channel.CODE):
+        return Ineligibility("paper", voted_elsewhere_message(profile.census_channel))
+    if profile.census_required and profile.census_channel is None:
+        return Ineligibility(
+            "census",
+            _(
+                "Ce vote est réservé aux personnes inscrites sur la liste de la campagne : "
+                "vérifiez une fois votre inscription (nom, prénoms, date de naissance, code "
+                "postal) pour pouvoir voter."
+            ),
         )
     if profile.paper_station is not None:
         return Ineligibility(
@@ -376,6 +396,10 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
     )
     if problem is not None:
         raise ValidationError(problem, code="rule")
+    if not current:
+        # The first choice is the vote: the census entry is marked (under its row lock, which
+        # a paper registration of the same person takes too).
+        census_online_vote(campaign=campaign, user=user)
     try:
         # The last line of defence if the lock were ever bypassed: one line per proposal. No
         # savepoint: the refusal leaves this function, whose transaction is rolled back.

@@ -63,6 +63,12 @@ class PaperBallotForm(forms.Form):
     commune = forms.ModelChoiceField(
         label=_("Commune de résidence"), queryset=Commune.objects.none(), required=False
     )
+    postcode = forms.CharField(
+        label=_("Code postal"),
+        required=False,
+        max_length=10,
+        help_text=_("Demandé quand la campagne vérifie la liste des inscrits."),
+    )
     references = forms.CharField(
         label=_("Propositions cochées"),
         required=False,

@@ -448,6 +448,7 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
                 "name": data["name"],
                 "birth_date": data["birth_date"],
                 "commune": data["commune"],
+                "postcode": data["postcode"],
             }
         if voter is not None:
             try:
