@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -132,6 +133,10 @@ def census_verify(
         problem = _("Indiquez votre nom et vos prénoms.")
     if problem is not None:
         raise ValidationError(problem, code="input")
+    # Race: a first choice of this account in flight read "no entry" and will not mark one;
+    # it holds the account row (voting.ballots.campaign_held_for_voter) until it commits, so
+    # the verification waits, and the ballot's next first choice sees the entry.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     key = person_key(campaign=campaign, name=name, birth_date=birth_date, postcode=normalised)
     # Race: two accounts claiming the same entry at once; the second waits and sees it taken.
     entry = CensusEntry.objects.select_for_update().filter(campaign=campaign, key=key).first()

@@ -68,10 +68,17 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
     campaign's minimum age ("16 ans dans l'année"), i.e. voting year − birth year ≥ minimum
     age; only the birth year is collected, so the exact birthday cannot be checked.
     """
+    return _eligibility(campaign, user)[0]
+
+
+def _eligibility(campaign: Campaign, user: AbstractBaseUser) -> tuple[Ineligibility | None, bool]:
+    """voter_ineligibility, and whether the account has an entry on the campaign's census list
+    (votes/census/), so that the first choice marks it without a query when there is none.
+    """
     try:
         require_phase(campaign, "vote")
     except ValidationError as error:
-        return Ineligibility("phase", " ".join(error.messages))
+        return Ineligibility("phase", " ".join(error.messages)), False
     # One read for the profile, its commune and the paper register: every click on the ballot
     # goes through here.
     paper_station = PaperVoter.objects.filter(campaign=campaign, user=user).values("station__name")
@@ -88,6 +95,11 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
         )
         .first()
     )
+    has_entry = profile is not None and profile.census_channel is not None
+    return _profile_ineligibility(campaign, profile), has_entry
+
+
+def _profile_ineligibility(campaign: Campaign, profile: Profile | None) -> Ineligibility | None:
     if profile is None:
         return Ineligibility(
             "profile",
@@ -162,10 +174,12 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
     return None
 
 
-def _require_eligible(*, campaign: Campaign, user: AbstractBaseUser) -> None:
-    problem = voter_ineligibility(campaign=campaign, user=user)
+def _require_eligible(*, campaign: Campaign, user: AbstractBaseUser) -> bool:
+    """Refuses an ineligible voter; True when the account has a census entry to mark."""
+    problem, census_entry = _eligibility(campaign, user)
     if problem is not None:
         raise ValidationError(problem.message, code=problem.code)
+    return census_entry
 
 
 def _held_state(campaign: Campaign, *, voter: AbstractBaseUser | None = None) -> tuple[str, bool]:
@@ -364,7 +378,7 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
     screens show the counters without reading the lines again.
     """
     campaign_held_for_voter(campaign, user)
-    _require_eligible(campaign=campaign, user=user)
+    census_entry = _require_eligible(campaign=campaign, user=user)
     ballot, created = _voter_ballot(campaign, user, create=True)
     # One read for the proposal (is it on the ballot, what does it cost, its category's rule)
     # and for the choices already made (none on a new ballot).
@@ -396,9 +410,10 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
     )
     if problem is not None:
         raise ValidationError(problem, code="rule")
-    if not current:
+    if census_entry and not current:
         # The first choice is the vote: the census entry is marked (under its row lock, which
-        # a paper registration of the same person takes too).
+        # a paper registration of the same person takes too; a verification meanwhile waits
+        # for the account row locked above).
         census_online_vote(campaign=campaign, user=user)
     try:
         # The last line of defence if the lock were ever bypassed: one line per proposal. No
