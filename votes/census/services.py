@@ -118,6 +118,17 @@ def person_key(*, campaign: Campaign, name: str, birth_date: date, postcode: str
     return census_key(campaign_id=campaign.pk, name=name, birth_date=birth_date, postcode=postcode)
 
 
+def _typed_key(*, campaign: Campaign, name: str, birth_date: date, postcode: str) -> str:
+    """The key of what a voter typed, or ValidationError code "input" for a typing problem."""
+    normalised = normalise_postcode(postcode)
+    problem = _input_problem(campaign, birth_date, normalised)
+    if not normalise_name(name):
+        problem = _("Indiquez votre nom et vos prénoms.")
+    if problem is not None:
+        raise ValidationError(problem, code="input")
+    return person_key(campaign=campaign, name=name, birth_date=birth_date, postcode=normalised)
+
+
 @transaction.atomic
 def census_verify(
     *, campaign: Campaign, user: AbstractBaseUser, name: str, birth_date: date, postcode: str
@@ -127,17 +138,11 @@ def census_verify(
     mine = CensusEntry.objects.filter(campaign=campaign, verified_user=user).first()
     if mine is not None:
         return mine
-    normalised = normalise_postcode(postcode)
-    problem = _input_problem(campaign, birth_date, normalised)
-    if not normalise_name(name):
-        problem = _("Indiquez votre nom et vos prénoms.")
-    if problem is not None:
-        raise ValidationError(problem, code="input")
+    key = _typed_key(campaign=campaign, name=name, birth_date=birth_date, postcode=postcode)
     # Race: a first choice of this account in flight read "no entry" and will not mark one;
     # it holds the account row (voting.ballots.campaign_held_for_voter) until it commits, so
     # the verification waits, and the ballot's next first choice sees the entry.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    key = person_key(campaign=campaign, name=name, birth_date=birth_date, postcode=normalised)
     # Race: two accounts claiming the same entry at once; the second waits and sees it taken.
     entry = CensusEntry.objects.select_for_update().filter(campaign=campaign, key=key).first()
     if entry is None or entry.verified_user_id is not None or entry.voted_at is not None:
@@ -153,6 +158,15 @@ def census_verify(
         raise ValidationError(mismatch_message(), code="mismatch") from None
     log_event(logger, "census_verified", campaign=campaign.slug)
     return entry
+
+
+def census_code_key(*, campaign: Campaign, name: str, birth_date: date, postcode: str) -> str:
+    """The key of the person voting with a code, if their entry may vote (reads only; the
+    confirmation checks it again under the lock). Refusals as census_verify's."""
+    key = _typed_key(campaign=campaign, name=name, birth_date=birth_date, postcode=postcode)
+    if not CensusEntry.objects.filter(campaign=campaign, key=key, voted_at__isnull=True).exists():
+        raise ValidationError(mismatch_message(), code="mismatch")
+    return key
 
 
 def census_entry_held(

@@ -33,6 +33,7 @@ from votes.census import services
 from votes.census.forms import CensusRequiredForm, CensusUploadForm, CensusVerifyForm
 from votes.census.imports import census_file_read, census_keys_check
 from votes.census.models import CensusEntry, CensusList
+from votes.voting.views_codes import SESSION_KEY as CODE_SESSION_KEY
 
 UPLOAD_KEY = "census_pending"
 
@@ -194,7 +195,46 @@ def census_verify(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def census_code(request: HttpRequest, slug: str) -> HttpResponse:
+    """The code voter's step when the campaign asks for the list: the same four fields, the
+    same single message, the same limit (per code and per address); the entry's key waits in
+    the session with the code, and the confirmation marks the entry under its lock."""
+    campaign = get_object_or_404(Campaign.objects.public().select_related("authority"), slug=slug)
+    state = request.session.get(CODE_SESSION_KEY) or {}
+    if state.get("campaign") != campaign.pk or not services.census_required(campaign):
+        return redirect("votes:code_enter", slug=campaign.slug)
+    form = CensusVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = f"code:{state.get('code')}"
+        refusal = ratelimits.blocked(request, "census_verify", target=target)
+        if refusal:
+            return ratelimits.refused(request, refusal)
+        data = form.cleaned_data
+        try:
+            key = services.census_code_key(
+                campaign=campaign,
+                name=f"{data['surname']} {data['given_names']}",
+                birth_date=data["birth_date"],
+                postcode=data["postcode"],
+            )
+        except ValidationError as error:
+            if error.code == "mismatch":
+                ratelimits.failed(request, "census_verify", target=target)
+            form.add_error(None, error)
+        else:
+            request.session[CODE_SESSION_KEY] = {**state, "census": key}
+            return redirect("votes:code_ballot", slug=campaign.slug)
+    return render(
+        request,
+        "votes/census/verify.html",
+        {"campaign": campaign, "form": form, "with_code": True},
+        status=400 if form.errors else 200,
+    )
+
+
 urlpatterns = [
+    path("campagnes/<slug:slug>/code/inscription/", census_code, name="census_code"),
     path("campagnes/<slug:slug>/vote/inscription/", census_verify, name="census_verify"),
     path("gestion/campagnes/<slug:slug>/liste/", census_team, name="census_team"),
     path("gestion/campagnes/<slug:slug>/liste/envoi/", census_upload, name="census_upload"),
