@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budget.imports.uploads import _stash_path
+from budget.jobs.models import Job
 from budget.roles import ADMINISTRATOR, FACILITATOR, OFFICER
 from tests.factories import make_user
 from tests.votes.census.factories import JEANNE, make_census
@@ -137,3 +138,24 @@ def test_birth_dates_in_the_file_never_reach_the_database(admin_client):
     )
     entry = CensusEntry.objects.get()
     assert date(1961, 3, 12).isoformat() not in entry.key and "martin" not in entry.key
+
+
+def test_a_large_list_is_checked_by_a_job_that_holds_only_hashes(admin_client, settings, tmp_path):
+    settings.UPLOADS_PENDING_DIR = str(tmp_path)
+    settings.UPLOAD_CHECK_IN_REQUEST_MAX_BYTES = 100
+    campaign = make_campaign()
+    response = upload(admin_client, campaign, GOOD + "Durand;Paul;01/07/1990;45100\n")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    # What the job kept (its report) holds the two hashes, no name.
+    kept = bytes(job.result_data)
+    assert b"Martin" not in kept and b"Durand" not in kept
+    assert not CensusEntry.objects.exists()
+    url = reverse("votes:census_team", args=[campaign.slug])
+    preview = html.unescape(admin_client.get(f"{url}?verification={job.pk}").content.decode())
+    assert "2 personnes sur la liste" in preview
+    admin_client.post(
+        reverse("votes:census_upload_confirm", args=[campaign.slug]),
+        {"token": admin_client.session[UPLOAD_KEY]["token"]},
+    )
+    assert CensusEntry.objects.filter(campaign=campaign).count() == 2
