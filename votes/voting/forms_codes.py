@@ -97,6 +97,7 @@ class PaperImportForm(forms.Form):
         label=_("Fichier CSV des bulletins du bureau"),
         help_text=_(
             "Une ligne par bulletin ; colonnes : references ; compte ; nom ; date_naissance ; "
-            "commune. Les références sont séparées par des virgules."
+            "commune ; code_postal (quand la campagne vérifie la liste des inscrits). Les "
+            "références sont séparées par des virgules."
         ),
     )
