@@ -1,9 +1,11 @@
 """Paper ballots recorded by poll officers, one by one or from a station's CSV file.
 
 Each paper voter goes into the station's register first (an account, or a normalised name +
-birth date + commune), so nobody votes twice across channels. A paper ballot that breaks the
-rules (votes.ballot_rules, like every channel) is recorded as void with its reason: counted
-and reported, never dropped. Only malformed input is refused.
+birth date + commune), so nobody votes twice across channels. A campaign that checks a census
+list (votes/census/) also has the person found on it (name, birth date, postcode) and their
+entry marked, under the row lock an online or code vote of the same person takes. A paper
+ballot that breaks the rules (votes.ballot_rules, like every channel) is recorded as void with
+its reason: counted and reported, never dropped. Only malformed input is refused.
 """
 
 from __future__ import annotations
