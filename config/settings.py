@@ -201,6 +201,9 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
         "api": {"ip": (300, 60)},
         # The anonymous satisfaction questionnaire (votes/evaluation/): floods of answers.
         "evaluation_answer": {"ip": (20, 3600)},
+        # The census verification (votes/census/): guessing who is on the list, so only
+        # mismatches count; target: the account.
+        "census_verify": {"ip": (20, 3600), "target": (5, 3600)},
     }
     for item in filter(None, (part.strip() for part in overrides.split(","))):
         key, _, value = item.partition("=")
@@ -211,6 +214,10 @@ def rate_limits(overrides: str) -> dict[str, dict[str, tuple[int, int]]]:
 
 
 RATE_LIMITS = rate_limits(os.environ.get("RATE_LIMITS", ""))
+
+# The key of the census lists' hashes (votes/census/keys.py); empty: derived from SECRET_KEY.
+# Changing it (or SECRET_KEY when it is empty) makes every stored list unusable.
+CENSUS_HMAC_KEY = os.environ.get("CENSUS_HMAC_KEY", "")
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
 
 # The public API (votes/api/, docs/api.md): anonymous reads only, whoever is logged in (a

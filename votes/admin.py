@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from votes.accounts.models import Profile
 from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
+from votes.census.models import CensusEntry, CensusList
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
 from votes.debate.models import Comment, CommentFlag, CommentModeration
 from votes.evaluation.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
@@ -407,3 +408,9 @@ admin.site.register(GuarantorRemark, ReadOnlyAdmin)
 # anonymous; here, records to look at.
 for _model in (EvaluationQuestion, EvaluationResponse, EvaluationAnswer):
     admin.site.register(_model, ReadOnlyAdmin)
+
+
+# The census list (issue 16 §1): hashes only, uploaded and switched on the team's page;
+# here, records to look at (a changed mark would let someone vote twice).
+admin.site.register(CensusList, ReadOnlyAdmin)
+admin.site.register(CensusEntry, ReadOnlyAdmin)

@@ -7,6 +7,7 @@ this module stays out of every import chain between the concept folders.
 from votes.accounts.models import Profile
 from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
+from votes.census.models import CensusEntry, CensusList
 from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
 from votes.debate.models import Comment, CommentFlag, CommentModeration
 from votes.evaluation.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
@@ -38,6 +39,8 @@ __all__ = [
     "Ballot",
     "BallotLine",
     "Campaign",
+    "CensusEntry",
+    "CensusList",
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",

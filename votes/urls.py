@@ -2,6 +2,7 @@ from votes.accounts import views as accounts
 from votes.agenda import views as agenda
 from votes.agenda import views_team as agenda_team
 from votes.campaigns import views as campaigns
+from votes.census import views as census
 from votes.council import views as council
 from votes.council import views_answers as answers
 from votes.council import views_report as report
@@ -38,3 +39,4 @@ urlpatterns += agenda.urlpatterns + agenda_team.urlpatterns
 urlpatterns += debate.urlpatterns + notifications.urlpatterns
 urlpatterns += evaluation.urlpatterns + evaluation_indicators.urlpatterns
 urlpatterns += metropolis.urlpatterns
+urlpatterns += census.urlpatterns

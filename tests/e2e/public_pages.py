@@ -94,6 +94,10 @@ NOT_A_PAGE = {
 NOT_IN_DEMO = {
     "votes:outcomes": "the council's answers: the demo campaign is at the instruction",
     "votes:metropolis_consolidation": "a metropolis and its communes: the demo has one commune",
+    # Issue 16 §1: only a campaign that reserves its vote to a census list has them (404 or a
+    # redirect elsewhere); the demo campaign does not, so that its voters vote as they are.
+    "votes:census_verify": "the demo campaign does not reserve its vote to a census list",
+    "votes:census_code": "the demo campaign does not reserve its vote to a census list",
 }
 
 # What the demo puts on some of the new pages, so that a check of an empty page is not taken

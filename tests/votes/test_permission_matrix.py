@@ -134,6 +134,8 @@ PAGES = {
         lambda w: {"slug": w.campaign.slug},
         {"facilitator", "finance", "administrator", "guarantor"},
     ),
+    # Issue 16 §1: the census list (upload, requirement, counts), administrators only.
+    "votes:census_team": (lambda w: {"slug": w.campaign.slug}, {"administrator"}),
 }
 
 PAGE_CASES = [(name, role) for name in PAGES for role in ROLES]

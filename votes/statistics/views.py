@@ -27,6 +27,7 @@ from votes.access import (
     require,
 )
 from votes.campaigns.models import Campaign
+from votes.census.stats import census_table
 from votes.evaluation.results import evaluation_chart, evaluation_counts, evaluation_tables
 from votes.statistics.charts import statistics_charts
 from votes.statistics.counts import reported_statistics
@@ -87,6 +88,9 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "can_manage": is_administrator(request.user),
     }
+    # The census list (votes/census/) is read live too: its marks are the vote itself.
+    census = census_table(campaign)
+    context["census"] = census and replace(census, rows=french_numbers(census.rows))
     # The questionnaire is read live: answers keep coming after the results went to the
     # council (workshops, late voters); the council file keeps its own copy, in the snapshot.
     evaluation = evaluation_counts(campaign)

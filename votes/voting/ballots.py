@@ -27,6 +27,8 @@ from votes.accounts.models import Profile
 from votes.campaigns.freeze import frozen_error
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import require_phase
+from votes.census.models import CensusEntry, CensusList
+from votes.census.services import census_online_vote, voted_elsewhere_message
 from votes.notifications.sending import vote_recorded_notify
 from votes.proposals.models import Proposal
 from votes.voting.models import Ballot, BallotLine, PaperVoter
@@ -51,7 +53,7 @@ _RECEIPT_ATTEMPTS = 5
 class Ineligibility:
     """Why a user cannot vote online, with a code the screens use to say what to do."""
 
-    code: str  # "phase", "profile", "email", "territory", "age" or "paper"
+    code: str  # "phase", "profile", "email", "territory", "age", "census" or "paper"
     message: str
 
 
@@ -67,19 +69,38 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
     campaign's minimum age ("16 ans dans l'année"), i.e. voting year − birth year ≥ minimum
     age; only the birth year is collected, so the exact birthday cannot be checked.
     """
+    return _eligibility(campaign, user)[0]
+
+
+def _eligibility(campaign: Campaign, user: AbstractBaseUser) -> tuple[Ineligibility | None, bool]:
+    """voter_ineligibility, and whether the account has an entry on the campaign's census list
+    (votes/census/), so that the first choice marks it without a query when there is none.
+    """
     try:
         require_phase(campaign, "vote")
     except ValidationError as error:
-        return Ineligibility("phase", " ".join(error.messages))
+        return Ineligibility("phase", " ".join(error.messages)), False
     # One read for the profile, its commune and the paper register: every click on the ballot
     # goes through here.
     paper_station = PaperVoter.objects.filter(campaign=campaign, user=user).values("station__name")
+    # The census: whether the campaign asks for it, and the account's entry (None: not
+    # verified; "": verified, not voted yet; else the channel it voted through).
+    census_channel = CensusEntry.objects.filter(campaign=campaign, verified_user=user)
     profile = (
         Profile.objects.filter(user=user)
         .select_related("commune")
-        .annotate(paper_station=Subquery(paper_station[:1]))
+        .annotate(
+            paper_station=Subquery(paper_station[:1]),
+            census_required=Exists(CensusList.objects.filter(campaign=campaign, required=True)),
+            census_channel=Subquery(census_channel.values("channel")[:1]),
+        )
         .first()
     )
+    has_entry = profile is not None and profile.census_channel is not None
+    return _profile_ineligibility(campaign, profile), has_entry
+
+
+def _profile_ineligibility(campaign: Campaign, profile: Profile | None) -> Ineligibility | None:
     if profile is None:
         return Ineligibility(
             "profile",
@@ -131,6 +152,17 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
                 "first": profile.birth_year + campaign.min_voter_age,
             },
         )
+    if profile.census_channel in (CensusEntry.Channel.PAPER, CensusEntry.Channel.CODE):
+        return Ineligibility("paper", voted_elsewhere_message(profile.census_channel))
+    if profile.census_required and profile.census_channel is None:
+        return Ineligibility(
+            "census",
+            _(
+                "Ce vote est réservé aux personnes inscrites sur la liste de la campagne : "
+                "vérifiez une fois votre inscription (nom, prénoms, date de naissance, code "
+                "postal) pour pouvoir voter."
+            ),
+        )
     if profile.paper_station is not None:
         return Ineligibility(
             "paper",
@@ -143,10 +175,12 @@ def voter_ineligibility(*, campaign: Campaign, user: AbstractBaseUser) -> Inelig
     return None
 
 
-def _require_eligible(*, campaign: Campaign, user: AbstractBaseUser) -> None:
-    problem = voter_ineligibility(campaign=campaign, user=user)
+def _require_eligible(*, campaign: Campaign, user: AbstractBaseUser) -> bool:
+    """Refuses an ineligible voter; True when the account has a census entry to mark."""
+    problem, census_entry = _eligibility(campaign, user)
     if problem is not None:
         raise ValidationError(problem.message, code=problem.code)
+    return census_entry
 
 
 def _held_state(campaign: Campaign, *, voter: AbstractBaseUser | None = None) -> tuple[str, bool]:
@@ -345,7 +379,7 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
     screens show the counters without reading the lines again.
     """
     campaign_held_for_voter(campaign, user)
-    _require_eligible(campaign=campaign, user=user)
+    census_entry = _require_eligible(campaign=campaign, user=user)
     ballot, created = _voter_ballot(campaign, user, create=True)
     # One read for the proposal (is it on the ballot, what does it cost, its category's rule)
     # and for the choices already made (none on a new ballot).
@@ -380,6 +414,11 @@ def ballot_add(*, campaign: Campaign, user: AbstractBaseUser, proposal: Proposal
         problem = category_open_to(voter=user, category=new.category)
     if problem is not None:
         raise ValidationError(problem, code="rule")
+    if census_entry and not current:
+        # The first choice is the vote: the census entry is marked (under its row lock, which
+        # a paper registration of the same person takes too; a verification meanwhile waits
+        # for the account row locked above).
+        census_online_vote(campaign=campaign, user=user)
     try:
         # The last line of defence if the lock were ever bypassed: one line per proposal. No
         # savepoint: the refusal leaves this function, whose transaction is rolled back.

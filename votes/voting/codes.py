@@ -29,6 +29,13 @@ from votes.access import is_facilitator, require
 from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import require_phase
+from votes.census.models import CensusEntry
+from votes.census.services import (
+    census_entry_held,
+    census_required,
+    census_vote_mark,
+    mismatch_message,
+)
 from votes.proposals.models import Proposal
 from votes.voting.ballots import campaign_held_open, new_receipt, proposal_cost
 from votes.voting.models import Ballot, BallotLine, PaperVoter, VotingCode, VotingCodeBatch
@@ -341,8 +348,13 @@ def code_check(*, campaign: Campaign, raw: str) -> VotingCode:
 
 
 @transaction.atomic
-def code_ballot_confirm(*, code: VotingCode, choices: Iterable[int]) -> Ballot:
-    """The code's ballot, final: written with its lines, and the code spent, in one go."""
+def code_ballot_confirm(
+    *, code: VotingCode, choices: Iterable[int], census_key: str = ""
+) -> Ballot:
+    """The code's ballot, final: written with its lines, and the code spent, in one go.
+
+    `census_key`: the voter's entry on the campaign's census list (votes/census/), when the
+    campaign asks for it (the code voter gave their name, birth date and postcode)."""
     require_not_frozen(code.batch.campaign)
     references = list(choices)
     # Two people typing the same code at the same instant: the row lock makes the second wait
@@ -372,6 +384,12 @@ def code_ballot_confirm(*, code: VotingCode, choices: Iterable[int]) -> Ballot:
     problems = selection_problems(campaign=campaign, references=references, items=items)
     if problems:
         raise ValidationError(problems, code="rules")
+    if census_required(campaign):
+        # Locked: an online first choice or a paper registration of the same person waits.
+        entry = census_entry_held(campaign=campaign, key=census_key) if census_key else None
+        if entry is None or entry.voted_at is not None:
+            raise ValidationError(mismatch_message(), code="census")
+        census_vote_mark(entry=entry, channel=CensusEntry.Channel.CODE)
     now = timezone.now()
     ballot = Ballot.objects.create(
         campaign=campaign,

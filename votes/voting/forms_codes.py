@@ -63,6 +63,12 @@ class PaperBallotForm(forms.Form):
     commune = forms.ModelChoiceField(
         label=_("Commune de résidence"), queryset=Commune.objects.none(), required=False
     )
+    postcode = forms.CharField(
+        label=_("Code postal"),
+        required=False,
+        max_length=10,
+        help_text=_("Demandé quand la campagne vérifie la liste des inscrits."),
+    )
     references = forms.CharField(
         label=_("Propositions cochées"),
         required=False,
@@ -91,6 +97,7 @@ class PaperImportForm(forms.Form):
         label=_("Fichier CSV des bulletins du bureau"),
         help_text=_(
             "Une ligne par bulletin ; colonnes : references ; compte ; nom ; date_naissance ; "
-            "commune. Les références sont séparées par des virgules."
+            "commune ; code_postal (quand la campagne vérifie la liste des inscrits). Les "
+            "références sont séparées par des virgules."
         ),
     )

@@ -1,18 +1,19 @@
 """Paper ballots recorded by poll officers, one by one or from a station's CSV file.
 
 Each paper voter goes into the station's register first (an account, or a normalised name +
-birth date + commune), so nobody votes twice across channels. A paper ballot that breaks the
-rules (votes.ballot_rules, like every channel) is recorded as void with its reason: counted
-and reported, never dropped. Only malformed input is refused.
+birth date + commune), so nobody votes twice across channels. A campaign that checks a census
+list (votes/census/) also has the person found on it (name, birth date, postcode) and their
+entry marked, under the row lock an online or code vote of the same person takes. A paper
+ballot that breaks the rules (votes.ballot_rules, like every channel) is recorded as void with
+its reason: counted and reported, never dropped. Only malformed input is refused.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -29,6 +30,15 @@ from votes.access import is_officer
 from votes.campaigns.freeze import require_not_frozen
 from votes.campaigns.models import Campaign
 from votes.campaigns.phases import require_phase
+from votes.census.keys import age_on, normalise_name, normalise_postcode, parse_birth_date
+from votes.census.models import CensusEntry
+from votes.census.services import (
+    census_entry_held,
+    census_required,
+    census_vote_mark,
+    census_vote_problem,
+    person_key,
+)
 from votes.voting.ballots import campaign_held_open
 from votes.voting.closing import require_station_open
 from votes.voting.codes import BallotItem, ballot_items, selection_problems
@@ -45,15 +55,6 @@ MAX_CSV_ROWS = 20_000
 # --- pure helpers ----------------------------------------------------------------------------
 
 
-def normalise_name(name: str) -> str:
-    """« Éloïse  DUPONT-Léger » → « eloise dupont leger »: the register compares this key."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    # Hyphens and apostrophes are typed inconsistently by hand: they count as spaces.
-    plain = re.sub(r"[-'’‐‑–—]", " ", plain)
-    return " ".join(plain.split())
-
-
 def parse_references(text: str) -> list[int]:
     """« P-0012, 15 ; p3 » → [12, 15, 3]; raises ValueError naming the first unreadable token."""
     references = []
@@ -65,21 +66,6 @@ def parse_references(text: str) -> list[int]:
             raise ValueError(token)
         references.append(int(match.group(1)))
     return references
-
-
-def parse_birth_date(text: str) -> date:
-    text = (text or "").strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def age_on(birth_date: date, today: date) -> int:
-    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
-    return today.year - birth_date.year - before_birthday
 
 
 def _refs(references: list[int]) -> str:
@@ -105,8 +91,50 @@ def _code_problem(code: VotingCode) -> str | None:
     ) % {"date": timezone.localtime(code.used_at).strftime("%d/%m/%Y à %H:%M")}
 
 
-def _register_problem(campaign: Campaign, voter: dict, today: date) -> str | None:
-    """Why this person cannot vote on paper here (None when they can)."""
+def _census_problem(campaign: Campaign, voter: dict, entry: CensusEntry | None) -> str | None:
+    """Why the list refuses this person (the officer sees the reason; None when it does not)."""
+    if voter.get("code") is not None:
+        return _(
+            "Cette campagne vérifie la liste des inscrits : identifiez le votant par son nom, "
+            "sa date de naissance et son code postal, ou par son compte vérifié, pas par un code."
+        )
+    if voter.get("user") is not None and entry is None:
+        return _(
+            "Ce compte n'a pas vérifié son inscription sur la liste : identifiez le votant par "
+            "son nom, sa date de naissance et son code postal."
+        )
+    if voter.get("user") is None and not voter.get("postcode"):
+        return _("Indiquez le code postal du votant (cinq chiffres) : la liste le demande.")
+    return census_vote_problem(entry)
+
+
+def _census_entry(campaign: Campaign, voter: dict) -> CensusEntry | None:
+    """The person's entry on the list, locked (a voting code has none)."""
+    if voter.get("user") is not None:
+        return census_entry_held(campaign=campaign, user=voter["user"])
+    if voter.get("postcode"):
+        key = person_key(
+            campaign=campaign,
+            name=voter["name_key"],
+            birth_date=voter["birth_date"],
+            postcode=voter["postcode"],
+        )
+        return census_entry_held(campaign=campaign, key=key)
+    return None
+
+
+def _register_problem(
+    campaign: Campaign, voter: dict, today: date, *, census: bool = False
+) -> str | None:
+    """Why this person cannot vote on paper here (None when they can); with `census`, the
+    campaign's list is checked too (its entry locked: call inside a transaction)."""
+    problem = _person_problem(campaign, voter, today)
+    if problem is None and census:
+        problem = _census_problem(campaign, voter, _census_entry(campaign, voter))
+    return problem
+
+
+def _person_problem(campaign: Campaign, voter: dict, today: date) -> str | None:
     if voter.get("code") is not None:
         return _code_problem(voter["code"])
     user = voter.get("user")
@@ -163,11 +191,18 @@ def _normalised_voter(voter: dict) -> dict:
                 "commune."
             )
         )
-    return {
+    normalised = {
         "name_key": normalise_name(voter["name"]),
         "birth_date": voter["birth_date"],
         "commune": voter["commune"],
     }
+    if (voter.get("postcode") or "").strip():
+        postcode = normalise_postcode(voter["postcode"])
+        if postcode is None:
+            raise ValidationError(_("Le code postal s'écrit avec cinq chiffres."))
+        # Not written to the register: only the list's key is made from it.
+        normalised["postcode"] = postcode
+    return normalised
 
 
 def _lock_person(voter: dict) -> dict:
@@ -196,15 +231,21 @@ def _write(
     """Register the voter, then record the ballot (void with its reason if it breaks a rule)."""
     campaign = station.campaign
     voter = _lock_person(voter)
-    problem = _register_problem(campaign, voter, timezone.localdate())
+    census = census_required(campaign)
+    problem = _register_problem(campaign, voter, timezone.localdate(), census=census)
     if problem:
         raise ValidationError(problem, code="register")
+    if census:
+        # Locked by _register_problem (an online first choice of the same person locks it
+        # too: the second of the two sees the first one's mark).
+        census_vote_mark(entry=_census_entry(campaign, voter), channel=CensusEntry.Channel.PAPER)
+    register = {key: value for key, value in voter.items() if key != "postcode"}
     try:
         # A savepoint: two officers registering the same person at once hit the unique
         # constraint; the second gets the message, not a broken transaction.
         with transaction.atomic():
             PaperVoter.objects.create(
-                campaign=campaign, station=station, recorded_by=officer, **voter
+                campaign=campaign, station=station, recorded_by=officer, **register
             )
     except IntegrityError as error:
         raise ValidationError(
@@ -273,7 +314,8 @@ def paper_ballot_record(
     *, station: PollingStation, officer: User, references: list[int], voter: dict
 ) -> Ballot:
     """voter: {"user": User}, {"code": VotingCode} (code_for_paper) or {"name": str,
-    "birth_date": date, "commune": Commune}."""
+    "birth_date": date, "commune": Commune, "postcode": str} (the postcode for a campaign
+    that checks its census list, votes/census/)."""
     require_not_frozen(station.campaign)
     require_station_officer(station, officer)
     # Closing the vote waits for this ballot, and a ballot after the closing sees it.
@@ -297,6 +339,7 @@ COLUMNS = {
     "name": ("nom", "name", "nom_prenom"),
     "birth_date": ("date_naissance", "naissance", "birth_date"),
     "commune": ("commune", "code_insee"),
+    "postcode": ("code_postal", "cp", "postcode"),
 }
 
 
@@ -308,6 +351,7 @@ class PaperRow:
     name: str
     birth_date: date | None
     commune: str
+    postcode: str = ""
 
 
 @dataclass
@@ -395,6 +439,7 @@ def parse_paper_csv(text: str) -> tuple[list[PaperRow], list[str]]:
                 name=name,
                 birth_date=birth_date,
                 commune=cell("commune"),
+                postcode=cell("postcode"),
             )
         )
     if not rows and not errors:
@@ -435,6 +480,7 @@ def paper_ballots_import(
     if problem is not None:
         raise PaperImportError([problem.message])
     rows, errors = parse_paper_csv(text)
+    census = census_required(campaign)
     voters: list[dict] = []
     seen: dict[tuple, int] = {}
     for row in rows:
@@ -455,9 +501,21 @@ def paper_ballots_import(
                     % {"line": row.line, "commune": row.commune}
                 )
                 continue
-            voter = _normalised_voter(
-                {"name": row.name, "birth_date": row.birth_date, "commune": commune}
-            )
+            try:
+                voter = _normalised_voter(
+                    {
+                        "name": row.name,
+                        "birth_date": row.birth_date,
+                        "commune": commune,
+                        "postcode": row.postcode,
+                    }
+                )
+            except ValidationError as error:
+                errors.append(
+                    _("Ligne %(line)s : %(problem)s")
+                    % {"line": row.line, "problem": error.messages[0]}
+                )
+                continue
             key = (voter["name_key"], voter["birth_date"], commune.pk)
         if key in seen:
             errors.append(
@@ -466,7 +524,7 @@ def paper_ballots_import(
             )
             continue
         seen[key] = row.line
-        problem = _register_problem(campaign, voter, timezone.localdate())
+        problem = _register_problem(campaign, voter, timezone.localdate(), census=census)
         if problem:
             errors.append(
                 _("Ligne %(line)s : %(problem)s") % {"line": row.line, "problem": problem}

@@ -22,6 +22,7 @@ from votes import ratelimits
 from votes.access import is_administrator, is_facilitator, is_officer, require
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
+from votes.census.services import census_required
 from votes.voting import closing
 from votes.voting import codes as code_services
 from votes.voting import paper as paper_services
@@ -244,6 +245,8 @@ def code_enter(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             # Only the code's row id is kept: the plain code is not stored anywhere.
             request.session[SESSION_KEY] = {"campaign": campaign.pk, "code": code.pk, "choices": []}
+            if census_required(campaign):
+                return redirect("votes:census_code", slug=campaign.slug)
             return redirect("votes:code_ballot", slug=campaign.slug)
     return render(
         request,
@@ -308,6 +311,8 @@ def code_ballot(request: HttpRequest, slug: str) -> HttpResponse:
     code, state = _session_code(request, campaign)
     if code is None:
         return _no_code(request, campaign)
+    if not state.get("census") and census_required(campaign):
+        return redirect("votes:census_code", slug=campaign.slug)
     problems: list[str] = []
     chosen = set(state.get("choices", []))
     if request.method == "POST":
@@ -350,7 +355,9 @@ def code_review(request: HttpRequest, slug: str) -> HttpResponse:
     spent = False
     if request.method == "POST":
         try:
-            ballot = code_services.code_ballot_confirm(code=code, choices=references)
+            ballot = code_services.code_ballot_confirm(
+                code=code, choices=references, census_key=state.get("census", "")
+            )
         except ValidationError as error:
             problems = _messages_of(error)
             # Two confirmations at once (two tabs, two people with one card): the second one
@@ -448,6 +455,7 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
                 "name": data["name"],
                 "birth_date": data["birth_date"],
                 "commune": data["commune"],
+                "postcode": data["postcode"],
             }
         if voter is not None:
             try:
