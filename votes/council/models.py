@@ -146,3 +146,30 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} — {self.text}"
+
+
+class AdoptedScenario(models.Model):
+    """The simulator scenario of a campaign's adopted proposals, built by the finance service
+    (votes/council/scenario.py); rebuilt in place, so its links stay the same."""
+
+    class Basis(models.TextChoices):
+        ADOPTED = "adopted", _("Propositions adoptées par le conseil")
+        WINNERS = "winners", _("Propositions retenues par le vote")
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="adopted_scenario"
+    )
+    scenario = models.OneToOneField(
+        "simulator.Scenario", on_delete=models.CASCADE, related_name="adopted_for"
+    )
+    basis = models.CharField(_("propositions reprises"), max_length=7, choices=Basis)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    built_at = models.DateTimeField(_("construit le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("scénario des propositions adoptées")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.scenario}"
