@@ -90,7 +90,7 @@ def adopted_scenario(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("votes:council_report", slug=campaign.slug)
     messages.success(
         request,
-        _("Scénario construit à partir de %(basis)s.") % {"basis": basis_label(built.basis)},
+        _("Scénario construit avec %(basis)s.") % {"basis": basis_label(built.basis)},
     )
     return redirect(built.scenario)
 
