@@ -116,6 +116,8 @@ class FollowUpForm(forms.Form):
         max_digits=16,
         decimal_places=2,
         required=False,
+        # "12 500,50" as French people write it (the decimal comma).
+        localize=True,
         help_text=_("Ce que la réalisation a coûté jusqu'ici, affiché publiquement."),
         error_messages={
             "min_value": _("Le montant dépensé ne peut pas être négatif."),

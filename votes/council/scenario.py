@@ -55,10 +55,11 @@ def adopted_scenario_build(*, campaign: Campaign, by: AbstractBaseUser) -> Adopt
             budget=budget,
             slug=item.slug,
             title=item.title,
-            description=_("%(kind)s adoptée, %(reference)s.")
+            description=_("%(kind)s %(reference)s de la campagne « %(campaign)s ».")
             % {
                 "kind": item.proposal.get_kind_display(),
                 "reference": item.proposal.public_reference,
+                "campaign": campaign.title,
             },
             origin=Measure.Origin.COUNCIL,
             published=False,

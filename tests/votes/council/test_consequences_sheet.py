@@ -11,7 +11,7 @@ import pytest
 from budget.spreadsheets import writer
 from budget.spreadsheets.reader import open_workbook
 from tests.votes.demo_council import demo_at_council
-from votes.council.report import council_workbook, report_sheets, report_seal
+from votes.council.report import council_workbook, report_seal, report_sheets
 from votes.council.services import council_data
 
 pytestmark = pytest.mark.django_db
