@@ -323,9 +323,7 @@ def test_a_campaign_with_several_categories_gets_a_section_and_a_link_for_each(c
 
 
 @pytest.mark.parametrize("roles", [(FINANCE,), (ADMINISTRATOR,)])
-def test_finance_and_administrators_may_build_the_scenario_of_the_winners_from_here(
-    client, roles
-):
+def test_finance_and_administrators_may_build_the_scenario_of_the_winners_from_here(client, roles):
     s = projects_campaign()
     client.force_login(make_user(roles=roles))
 
