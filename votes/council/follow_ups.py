@@ -128,11 +128,12 @@ def follow_up_set(
     if spent is not None:
         follow_up.spent = spent
     follow_up.photo_alt = alt if keeps_photo else ""
+    if remove_photo and photo is None:
+        follow_up.photo = ""
+    # Checked before the photo's file is written: a refusal leaves no file behind.
+    follow_up.full_clean(exclude=["photo"])
     if photo is not None:
         follow_up.photo.save(photo_name, photo, save=False)
-    elif remove_photo:
-        follow_up.photo = ""
-    follow_up.full_clean()
     follow_up.save()
     current = follow_up.photo.name if follow_up.photo else ""
     if old_photo and old_photo != current:

@@ -163,3 +163,14 @@ def test_the_database_refuses_a_negative_amount_or_a_photo_without_description()
         FollowUp.objects.update(photo="suivis/2026/x.png", photo_alt="")
 
     assert FollowUp.objects.get(proposal=c.p1).spent == Decimal("10")
+
+
+def test_an_amount_too_large_for_the_database_leaves_no_file(media):
+    c = answered_campaign()
+
+    with pytest.raises(ValidationError) as error:
+        save(c, spent=Decimal("1" * 17), photo=image_file(), photo_alt="Une photo")
+
+    assert "spent" in error.value.message_dict
+    assert not FollowUp.objects.exists()
+    assert stored_files(media) == []
