@@ -8,10 +8,15 @@ from decimal import Decimal
 
 import pytest
 
+from budget.roles import FINANCE
 from budget.spreadsheets import writer
 from budget.spreadsheets.reader import open_workbook
+from simulator.inputs import run_scenario
+from simulator.services import scenario_state
+from tests.factories import make_user
 from tests.votes.demo_council import demo_at_council
 from votes.council.report import council_workbook, report_seal, report_sheets
+from votes.council.scenario import adopted_scenario_build
 from votes.council.services import council_data
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +139,15 @@ def test_a_snapshot_older_than_the_sheet_gets_no_sheet(demo):
     names = [sheet.name for sheet in report_sheets(data, report_seal(data, stored.sha256))]
 
     assert SHEET not in names
+
+
+def test_the_scenario_the_finance_service_builds_gives_the_same_figures(demo):
+    campaign, _snapshot = demo
+
+    built = adopted_scenario_build(campaign=campaign, by=make_user(roles=(FINANCE,)))
+
+    result, _inputs = run_scenario(campaign.budget, scenario_state(built.scenario))
+    assert built.basis == "winners"
+    assert built.scenario.measures.count() == 7  # P-0019 and P-0031 have no adjustment
+    assert round(result.ratios[0].epargne_brute, 2) == 1950380.58
+    assert round(result.ratios[0].capacite_desendettement, 1) == 6.4
