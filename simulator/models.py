@@ -80,6 +80,8 @@ class Measure(models.Model):
         CATALOGUE = "catalogue", _("Catalogue de la direction des finances")
         PANEL = "panel", _("Groupe de panel")
         CITIZEN = "citizen", _("Citoyen")
+        # A proposal adopted by the council, in its campaign's scenario (votes/council/).
+        COUNCIL = "council", _("Proposition adoptée")
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="measures")
     slug = models.SlugField(_("identifiant"), max_length=100)

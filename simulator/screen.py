@@ -146,6 +146,22 @@ def catalogue(budget: Budget, state: ScenarioState) -> list[dict]:
         groups.setdefault(measure.policy_area or _("Autres mesures"), []).append(
             {"measure": measure, "saving": saving, "checked": measure.slug in state.measures}
         )
+    # A scenario may hold measures outside the catalogue (the proposals a council adopted,
+    # votes/council/scenario.py): shown too, or the next change on the screen would drop them.
+    own = (
+        Measure.objects.filter(budget=budget, slug__in=state.measures)
+        .exclude(pk__in=Measure.objects.catalogue().filter(budget=budget))
+        .prefetch_related("adjustments__line")
+    )
+    for measure in own:
+        try:
+            result = run_measure_alone(budget, measure, prepared=prepared, horizon=state.horizon)
+            saving = result.full_year_net_saving
+        except SimulationError:
+            saving = None
+        groups.setdefault(_("Mesures de ce scénario"), []).append(
+            {"measure": measure, "saving": saving, "checked": True}
+        )
     return [{"area": area, "items": items} for area, items in groups.items()]
 
 

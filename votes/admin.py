@@ -14,7 +14,13 @@ from votes.accounts.models import Profile
 from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
 from votes.census.models import CensusEntry, CensusList
-from votes.council.models import CouncilAnswer, CouncilSnapshot, FollowUp, Milestone
+from votes.council.models import (
+    AdoptedScenario,
+    CouncilAnswer,
+    CouncilSnapshot,
+    FollowUp,
+    Milestone,
+)
 from votes.debate.models import Comment, CommentFlag, CommentModeration
 from votes.evaluation.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from votes.guarantor.models import Guarantor, GuarantorRemark
@@ -333,7 +339,7 @@ class MilestoneInline(ReadOnlyInline):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(ReadOnlyAdmin):
-    list_display = ["proposal", "status", "progress", "updated_at"]
+    list_display = ["proposal", "status", "progress", "spent", "updated_at"]
     list_filter = ["status", "proposal__campaign"]
     list_select_related = ["proposal"]
     inlines = [MilestoneInline]
@@ -342,6 +348,13 @@ class FollowUpAdmin(ReadOnlyAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ["follow_up", "on", "text"]
+
+
+@admin.register(AdoptedScenario)
+class AdoptedScenarioAdmin(ReadOnlyAdmin):
+    # Built by the finance service's button (votes/council/scenario.py), never here.
+    list_display = ["campaign", "scenario", "basis", "built_by", "built_at"]
+    list_select_related = ["campaign", "scenario", "built_by"]
 
 
 # Panels, training and workshops (their models joined the votes app in issue 12): their

@@ -306,11 +306,12 @@ def test_the_demo_campaign_goes_from_the_explorer_to_the_councils_published_answ
         )
     )
     # The demo asks its satisfaction questions (votes/evaluation/): their sheet comes before
-    # the method.
-    assert workbook.sheetnames[:6] == [
+    # the method; the ratios before/after the winners follow the proposals (issue 16 §7).
+    assert workbook.sheetnames[:7] == [
         "Synthèse",
         "Résultats",
         "Propositions et instruction",
+        "Conséquences budgétaires",
         "Participation",
         "Satisfaction",
         "Méthode",

@@ -155,11 +155,35 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    spent = serializers.DecimalField(
+        read_only=True, help_text="Le montant dépensé jusqu'ici, en euros.", **MONEY
+    )
+    photo = serializers.SerializerMethodField(
+        help_text="L'adresse absolue de la photo de la réalisation ; null sans photo."
+    )
+    photo_alt = serializers.CharField(
+        read_only=True, help_text="Ce que montre la photo (texte alternatif) ; vide sans photo."
+    )
     milestones = MilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = FollowUp
-        fields = ["status", "status_label", "progress", "updated_at", "milestones"]
+        fields = [
+            "status",
+            "status_label",
+            "progress",
+            "spent",
+            "photo",
+            "photo_alt",
+            "updated_at",
+            "milestones",
+        ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_photo(self, follow_up: FollowUp) -> str | None:
+        if not follow_up.photo:
+            return None
+        return self.context["request"].build_absolute_uri(follow_up.photo.url)
 
 
 def _related(proposal: Proposal, name: str):
@@ -239,7 +263,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             return None
         if not answers_public(proposal.campaign):
             return None
-        return FollowUpSerializer(follow_up).data
+        return FollowUpSerializer(follow_up, context=self.context).data
 
     def get_page(self, proposal: Proposal) -> str:
         return self.context["request"].build_absolute_uri(proposal.get_absolute_url())

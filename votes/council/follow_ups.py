@@ -7,9 +7,11 @@ the answers are published (phase ``answered``): before that, nothing was promise
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,10 +19,12 @@ from votes.access import is_administrator, require
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import PhaseError
 from votes.council.models import CouncilAnswer, FollowUp, Milestone
+from votes.council.photos import checked_photo_name
 from votes.proposals.models import Proposal
 
 Status = FollowUp.Status
 MILESTONE_TEXT_MAX = Milestone._meta.get_field("text").max_length
+PHOTO_ALT_MAX = FollowUp._meta.get_field("photo_alt").max_length
 
 
 def _locked_proposal(proposal: Proposal) -> Proposal:
@@ -49,7 +53,9 @@ def _require_followable(proposal: Proposal) -> None:
         )
 
 
-def follow_up_problems(*, status: str, progress: int | None) -> dict[str, list[str]]:
+def follow_up_problems(
+    *, status: str, progress: int | None, spent: Decimal | None = None
+) -> dict[str, list[str]]:
     """The rules of a follow-up, with a French message per field (mirrors the constraints)."""
     problems: dict[str, list[str]] = {}
     if status not in Status.values:
@@ -63,6 +69,8 @@ def follow_up_problems(*, status: str, progress: int | None) -> dict[str, list[s
         problems["progress"] = [
             _("Une réalisation terminée est avancée à 100 % : corrigez l'avancement ou l'état.")
         ]
+    if spent is not None and spent < 0:
+        problems["spent"] = [_("Le montant dépensé ne peut pas être négatif.")]
     return problems
 
 
@@ -74,20 +82,63 @@ def _follow_up(proposal: Proposal, by: AbstractBaseUser) -> FollowUp:
 
 @transaction.atomic
 def follow_up_set(
-    *, proposal: Proposal, by: AbstractBaseUser, status: str, progress: int
+    *,
+    proposal: Proposal,
+    by: AbstractBaseUser,
+    status: str,
+    progress: int,
+    spent: Decimal | None = None,
+    photo: UploadedFile | None = None,
+    photo_alt: str | None = None,
+    remove_photo: bool = False,
 ) -> FollowUp:
+    """Status, progress, and (issue 16 §7) the amount spent and a photo with its description.
+
+    ``spent``/``photo_alt`` None keep what is stored; a new photo replaces the old one, whose
+    file is deleted once the change is committed. Every problem is raised at once, before
+    anything is written (the photo file included)."""
     require(is_administrator(by))
     # Locked: two administrators saving the first follow-up of a proposal at once would both
     # find none and both create one (the second failing on the one-to-one).
     proposal = _locked_proposal(proposal)
     _require_followable(proposal)
-    problems = follow_up_problems(status=status, progress=progress)
+    problems = follow_up_problems(status=status, progress=progress, spent=spent)
+    follow_up = _follow_up(proposal, by)
+    alt = follow_up.photo_alt if photo_alt is None else " ".join(photo_alt.split())
+    photo_name = None
+    if photo is not None:
+        try:
+            photo_name = checked_photo_name(photo)
+        except ValidationError as error:
+            problems.setdefault("photo", []).extend(error.message_dict["photo"])
+    keeps_photo = photo is not None or (bool(follow_up.photo) and not remove_photo)
+    if keeps_photo and not alt:
+        problems["photo_alt"] = [
+            _("Décrivez la photo en quelques mots, pour qui ne la voit pas (texte alternatif).")
+        ]
+    elif len(alt) > PHOTO_ALT_MAX:
+        problems["photo_alt"] = [
+            _("La description de la photo tient en %(max)s caractères au plus.")
+            % {"max": PHOTO_ALT_MAX}
+        ]
     if problems:
         raise ValidationError(problems)
-    follow_up = _follow_up(proposal, by)
+    old_photo = follow_up.photo.name if follow_up.photo else ""
     follow_up.status, follow_up.progress, follow_up.updated_by = status, progress, by
-    follow_up.full_clean()
+    if spent is not None:
+        follow_up.spent = spent
+    follow_up.photo_alt = alt if keeps_photo else ""
+    if remove_photo and photo is None:
+        follow_up.photo = ""
+    # Checked before the photo's file is written: a refusal leaves no file behind.
+    follow_up.full_clean(exclude=["photo"])
+    if photo is not None:
+        follow_up.photo.save(photo_name, photo, save=False)
     follow_up.save()
+    current = follow_up.photo.name if follow_up.photo else ""
+    if old_photo and old_photo != current:
+        storage = follow_up.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
     return follow_up
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from votes.council.answers import ANSWER_MAX, IMPORT_MAX_BYTES
-from votes.council.follow_ups import MILESTONE_TEXT_MAX
+from votes.council.follow_ups import MILESTONE_TEXT_MAX, PHOTO_ALT_MAX
 from votes.council.models import CouncilAnswer, FollowUp
 
 
@@ -109,6 +109,36 @@ class FollowUpForm(forms.Form):
             "invalid": _("L'avancement est un nombre entier, de 0 à 100."),
         },
     )
+
+    spent = forms.DecimalField(
+        label=_("Montant dépensé (€)"),
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        # "12 500,50" as French people write it (the decimal comma).
+        localize=True,
+        help_text=_("Ce que la réalisation a coûté jusqu'ici, affiché publiquement."),
+        error_messages={
+            "min_value": _("Le montant dépensé ne peut pas être négatif."),
+            "invalid": _("Le montant dépensé est un nombre, en euros (ex. 12500,50)."),
+        },
+    )
+    # A FileField, not an ImageField: the service checks the image (votes/council/photos.py)
+    # and says why it is refused in one place.
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG ou WebP, 5 Mo au plus. Elle est publique."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    photo_alt = forms.CharField(
+        label=_("Description de la photo"),
+        max_length=PHOTO_ALT_MAX,
+        required=False,
+        help_text=_("Obligatoire avec une photo : ce qu'elle montre, pour qui ne la voit pas."),
+    )
+    remove_photo = forms.BooleanField(label=_("Retirer la photo"), required=False)
 
     def __init__(self, *args, prefix: str = "", **kwargs) -> None:
         super().__init__(*args, prefix=prefix or None, **kwargs)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from budget.models import MONEY
 from votes.campaigns.models import Campaign
 from votes.council.choices import ADOPTED_DECISIONS, Decision
 from votes.proposals.models import Proposal
@@ -110,6 +112,11 @@ class FollowUp(models.Model):
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="follow_up")
     status = models.CharField(_("état"), max_length=11, choices=Status, default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    # Issue 16 §7: what the works have cost so far, and a photo of them (with its text for
+    # those who do not see it), both public.
+    spent = models.DecimalField(_("montant dépensé (€)"), default=Decimal("0"), **MONEY)
+    photo = models.ImageField(_("photo"), upload_to="suivis/%Y/", blank=True)
+    photo_alt = models.CharField(_("description de la photo"), max_length=200, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -125,6 +132,12 @@ class FollowUp(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(progress=100),
                 name="votes_followup_done_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(spent__gte=0), name="votes_followup_spent_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""), name="votes_followup_photo_has_alt"
             ),
         ]
 
@@ -146,3 +159,30 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} — {self.text}"
+
+
+class AdoptedScenario(models.Model):
+    """The simulator scenario of a campaign's adopted proposals, built by the finance service
+    (votes/council/scenario.py); rebuilt in place, so its links stay the same."""
+
+    class Basis(models.TextChoices):
+        ADOPTED = "adopted", _("Propositions adoptées par le conseil")
+        WINNERS = "winners", _("Propositions retenues par le vote")
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="adopted_scenario"
+    )
+    scenario = models.OneToOneField(
+        "simulator.Scenario", on_delete=models.CASCADE, related_name="adopted_for"
+    )
+    basis = models.CharField(_("propositions reprises"), max_length=7, choices=Basis)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    built_at = models.DateTimeField(_("construit le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("scénario des propositions adoptées")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.scenario}"

@@ -24,6 +24,7 @@ from budget.spreadsheets import writer
 from simulator.charts import FONT
 from votes.campaigns.models import Campaign, Phase
 from votes.council.answer_sheet import IDENTIFIER_PREFIX
+from votes.council.report_consequences import consequences_sheet
 from votes.council.report_method import kind_label, method_sheet
 from votes.council.report_tables import (
     COUNT,
@@ -471,6 +472,7 @@ def report_sheets(data: dict[str, Any], seal: Seal, *, figures: bool = True) -> 
         summary_sheet(data, seal, figures=figures),
         results_sheet(data),
         proposals_sheet(data),
+        *consequences_sheet(data),
         participation_sheet(data),
         *evaluation_sheet(data),
         method_sheet(data, seal),

@@ -101,6 +101,7 @@ def snapshot_proposals(campaign: Campaign) -> list[Proposal]:
 
 def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything the council receives, as JSON-ready data (reads only)."""
+    from votes.council.consequences import consequences_build
     from votes.evaluation.results import evaluation_counts
     from votes.results.services import (
         approvals_by_channel,
@@ -242,6 +243,9 @@ def snapshot_build(campaign: Campaign, *, now: datetime | None = None) -> dict[s
         "results": results,
         "statistics": campaign_statistics(campaign),
         "evaluation": evaluation_counts(campaign),
+        # Issue 16 §7: the ratios before/after the winners, so that the council votes on the
+        # consequences (votes/council/consequences.py).
+        "consequences": consequences_build(campaign),
     }
 
 

@@ -35,7 +35,7 @@ from votes.council.forms import (
     MilestoneForm,
     OutcomeFilterForm,
 )
-from votes.council.models import CouncilAnswer, Milestone
+from votes.council.models import CouncilAnswer, FollowUp, Milestone
 from votes.council.outcomes import (
     campaign_outcomes,
     decision_counts,
@@ -284,13 +284,19 @@ class FollowUpItem:
     milestone_form: MilestoneForm
     milestones: list[Milestone]
     notice: str = ""
+    follow_up: FollowUp | None = None
 
 
 def _follow_up_item(proposal: Proposal, **forms) -> FollowUpItem:
     follow_up = getattr(proposal, "follow_up", None)
     prefix = f"p{proposal.reference}"
     initial = (
-        {"status": follow_up.status, "progress": follow_up.progress}
+        {
+            "status": follow_up.status,
+            "progress": follow_up.progress,
+            "spent": follow_up.spent,
+            "photo_alt": follow_up.photo_alt,
+        }
         if follow_up
         else {"status": "planned", "progress": 0}
     )
@@ -301,6 +307,7 @@ def _follow_up_item(proposal: Proposal, **forms) -> FollowUpItem:
         milestone_form=forms.get("milestone_form") or MilestoneForm(prefix=f"{prefix}-etape"),
         milestones=list(follow_up.milestones.all()) if follow_up else [],
         notice=forms.get("notice", ""),
+        follow_up=follow_up,
     )
 
 
@@ -366,10 +373,14 @@ def follow_ups_page(request: HttpRequest, slug: str) -> HttpResponse:
 def follow_up_save(request: HttpRequest, slug: str, reference: int) -> HttpResponse:
     campaign = _campaign(slug)
     proposal = _adopted_proposal(campaign, reference)
-    form = FollowUpForm(request.POST, prefix=f"p{reference}-suivi")
+    form = FollowUpForm(request.POST, request.FILES, prefix=f"p{reference}-suivi")
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        # An empty amount keeps the one stored; the photo field is None without a new file.
+        if data["spent"] is None:
+            data.pop("spent")
         try:
-            follow_ups.follow_up_set(proposal=proposal, by=request.user, **form.cleaned_data)
+            follow_ups.follow_up_set(proposal=proposal, by=request.user, **data)
         except ValidationError as error:
             attach_errors(form, error)
         else:

@@ -7,10 +7,13 @@ stored snapshot and carries its fingerprint.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from budget.jobs.models import Job
@@ -18,7 +21,10 @@ from budget.jobs.services import job_submit
 from budget.spreadsheets import writer
 from votes.access import is_administrator, is_finance, is_guarantor, require
 from votes.campaigns.models import Campaign, Phase
+from votes.council.consequences import basis_label
+from votes.council.models import AdoptedScenario
 from votes.council.report import report_seal, report_sheets
+from votes.council.scenario import adopted_scenario_build
 from votes.council.services import council_data
 from votes.council.tasks import council_file_task
 
@@ -46,6 +52,9 @@ def council_report(request: HttpRequest, slug: str) -> HttpResponse:
         "can_prepare_file": is_administrator(request.user) or is_finance(request.user),
         "seal": seal,
         "sheets": report_sheets(data, seal),
+        "adopted_scenario": AdoptedScenario.objects.filter(campaign=campaign)
+        .select_related("scenario")
+        .first(),
     }
     return render(request, "votes/report/report.html", context)
 
@@ -67,7 +76,31 @@ def council_report_file(
     return redirect(job)
 
 
+@login_required
+@require_POST
+def adopted_scenario(request: HttpRequest, slug: str) -> HttpResponse:
+    """One click of the finance service: the adopted proposals as a scenario of the simulator,
+    created or rebuilt, then opened."""
+    campaign = _report_campaign(request, slug)
+    try:
+        built = adopted_scenario_build(campaign=campaign, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("votes:council_report", slug=campaign.slug)
+    messages.success(
+        request,
+        _("Scénario construit avec %(basis)s.") % {"basis": basis_label(built.basis)},
+    )
+    return redirect(built.scenario)
+
+
 urlpatterns = [
+    path(
+        "gestion/campagnes/<slug:slug>/scenario-adopte/",
+        adopted_scenario,
+        name="council_adopted_scenario",
+    ),
     path("gestion/campagnes/<slug:slug>/rapport/", council_report, name="council_report"),
     path(
         "gestion/campagnes/<slug:slug>/rapport.xlsx",

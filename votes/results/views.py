@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from budget.templatetags.budget_tags import money
 from simulator.charts import Chart
-from votes.access import is_officer, is_team
+from votes.access import is_administrator, is_finance, is_officer, is_team
 from votes.campaigns.models import Campaign, Phase
 from votes.proposals.location import proposals_map
 from votes.results import tally as rules
@@ -257,6 +257,10 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         "turnout": counts,
         "turnout_rows": _turnout_rows(counts),
         **_selected_map(campaign, computed),
+        # Issue 16 §7: the finance service puts the winners (or the adopted proposals) in the
+        # simulator from here too (votes/council/scenario.py).
+        "can_build_scenario": campaign.budget_id is not None
+        and (is_finance(request.user) or is_administrator(request.user)),
     }
     return render(request, "votes/results/page.html", context)
 

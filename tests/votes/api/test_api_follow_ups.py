@@ -3,10 +3,14 @@ answers are published; never a rejected, hidden or unpublished one."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from django.core.files.base import ContentFile
 
 from tests.factories import make_user
 from tests.votes.api.builders import answer, answered_campaign, api
+from tests.votes.council.test_follow_ups_views import png_bytes
 from votes.campaigns.models import Phase
 from votes.council.models import CouncilAnswer, FollowUp
 from votes.proposals.models import Proposal
@@ -64,3 +68,30 @@ def test_follow_ups_filter_by_campaign_and_status(client):
     assert listed(client, status="done") == []
     assert listed(client, campaign="ailleurs") == []
     assert client.get(api("follow_ups"), {"status": "fini"}).status_code == 400
+
+
+def test_a_follow_up_gives_the_amount_spent_and_the_photo_as_an_absolute_url(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    s = answered_campaign()
+    s.follow_up.spent = Decimal("12500.50")
+    s.follow_up.photo_alt = "Les vestiaires en travaux"
+    s.follow_up.photo.save("chantier.png", ContentFile(png_bytes()), save=True)
+
+    item = client.get(api("follow_ups")).json()["results"][0]
+    proposal = client.get(api("proposals"), {"campaign": s.campaign.slug}).json()["results"][0]
+
+    assert item["spent"] == "12500.50"
+    assert item["photo"] == f"http://testserver{s.follow_up.photo.url}"
+    assert item["photo_alt"] == "Les vestiaires en travaux"
+    assert proposal["follow_up"]["photo"] == item["photo"]
+    assert proposal["follow_up"]["spent"] == "12500.50"
+
+
+def test_without_photo_the_photo_is_null(client):
+    answered_campaign()
+
+    item = client.get(api("follow_ups")).json()["results"][0]
+
+    assert (item["spent"], item["photo"], item["photo_alt"]) == ("0.00", None, "")

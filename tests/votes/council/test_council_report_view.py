@@ -134,7 +134,8 @@ def test_the_draft_page_says_provisoire_and_has_the_print_button(client):
     body = response.content.decode()
     assert "votes/report/report.html" in [t.name for t in response.templates]
     assert "PROVISOIRE — Rapport provisoire" in body
-    assert body.count('<p class="report-draft-mark">PROVISOIRE</p>') == 5
+    # One mark a section: six, the « Conséquences budgétaires » included (issue 16 §7).
+    assert body.count('<p class="report-draft-mark">PROVISOIRE</p>') == 6
     assert "data-print>Imprimer / PDF</button>" in body
     assert url(s.campaign, "votes:council_report_xlsx") in body
     assert "Empreinte SHA-256 de l'instantané transmis" not in body

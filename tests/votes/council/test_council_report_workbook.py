@@ -24,7 +24,14 @@ from votes.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
 
-SHEETS = ["Synthèse", "Résultats", "Propositions et instruction", "Participation", "Méthode"]
+SHEETS = [
+    "Synthèse",
+    "Résultats",
+    "Propositions et instruction",
+    "Conséquences budgétaires",  # the campaign has a budget (issue 16 §7)
+    "Participation",
+    "Méthode",
+]
 PROPOSAL_HEADERS = [
     "Référence",
     "Titre",
@@ -107,7 +114,7 @@ def texts(sheet, rows: int) -> str:
     )
 
 
-def test_the_workbook_has_the_five_sheets_in_order():
+def test_the_workbook_has_its_six_sheets_in_order():
     s = projects_campaign()
 
     assert workbook(s.campaign).sheetnames == SHEETS

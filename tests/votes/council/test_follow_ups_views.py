@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from budget.roles import FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER
 from tests.factories import make_user
@@ -18,6 +22,12 @@ pytestmark = pytest.mark.django_db
 
 Status = FollowUp.Status
 OTHER_ROLES = [FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER]
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 120, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def url(c, name="votes:follow_ups", **kwargs) -> str:
@@ -202,3 +212,67 @@ def test_another_proposals_milestone_cannot_be_deleted(client):
 
     assert response.status_code == 404
     assert Milestone.objects.count() == 1
+
+
+def test_it_saves_the_amount_spent_and_a_photo_with_its_description(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    c = answered_campaign()
+    client.force_login(c.admin)
+    photo = SimpleUploadedFile("chantier.png", png_bytes(), content_type="image/png")
+
+    response = client.post(
+        url(c, "votes:follow_up_save", reference=1),
+        {
+            "p1-suivi-status": "in_progress",
+            "p1-suivi-progress": "35",
+            "p1-suivi-spent": "12500,50",
+            "p1-suivi-photo": photo,
+            "p1-suivi-photo_alt": "Les vestiaires en travaux",
+        },
+    )
+
+    assert response.status_code == 302
+    stored = FollowUp.objects.get()
+    assert stored.spent == Decimal("12500.50")
+    assert stored.photo_alt == "Les vestiaires en travaux"
+    body = client.get(url(c)).content.decode()
+    assert "Montant dépensé : 12 501" in body or "Montant dépensé : 12\u202f501" in body
+    assert f'src="{stored.photo.url}" alt="Les vestiaires en travaux"' in body
+    assert 'enctype="multipart/form-data"' in body
+    assert 'hx-encoding="multipart/form-data"' in body
+
+
+def test_a_file_that_is_not_an_image_is_refused_in_place(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    c = answered_campaign()
+    client.force_login(c.admin)
+
+    response = client.post(
+        url(c, "votes:follow_up_save", reference=1),
+        {
+            "p1-suivi-status": "in_progress",
+            "p1-suivi-progress": "35",
+            "p1-suivi-spent": "100",
+            "p1-suivi-photo": SimpleUploadedFile("photo.png", b"<svg/>", "image/png"),
+            "p1-suivi-photo_alt": "Une photo",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "La photo doit être une image JPEG, PNG ou WebP." in response.content.decode()
+    assert not FollowUp.objects.exists()
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
+
+
+def test_a_negative_amount_spent_is_refused_in_place(client):
+    c = answered_campaign()
+    client.force_login(c.admin)
+
+    response = client.post(
+        url(c, "votes:follow_up_save", reference=1),
+        {"p1-suivi-status": "in_progress", "p1-suivi-progress": "35", "p1-suivi-spent": "-3"},
+    )
+
+    assert response.status_code == 400
+    assert "Le montant dépensé ne peut pas être négatif." in response.content.decode()
+    assert not FollowUp.objects.exists()

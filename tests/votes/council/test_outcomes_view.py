@@ -4,14 +4,17 @@ and the implementation follow-up of the adopted ones."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budget.roles import ADMINISTRATOR, FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER
 from tests.factories import make_user
 from tests.votes.council.test_answers_services import answer_all, council_campaign
 from tests.votes.council.test_follow_ups_services import answered_campaign
+from tests.votes.council.test_follow_ups_views import png_bytes
 from tests.votes.factories import make_campaign
 from votes.campaigns.models import PHASE_ORDER, Phase
 from votes.campaigns.workflow import council_answers_publish
@@ -199,3 +202,23 @@ def test_the_campaign_page_announces_it_during_the_council_phase(client):
     body = body.decode()
     assert url(c.campaign) not in body
     assert "le conseil prépare ses réponses" in body
+
+
+def test_the_public_page_shows_the_amount_spent_and_the_photo(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    c = answered_campaign()
+    follow_up = follow_up_set(
+        proposal=c.p1,
+        by=c.admin,
+        status=FollowUp.Status.IN_PROGRESS,
+        progress=40,
+        spent=Decimal("48000"),
+        photo=SimpleUploadedFile("x.png", png_bytes(), content_type="image/png"),
+        photo_alt="Le terrain refait",
+    )
+
+    body = client.get(url(c.campaign)).content.decode()
+
+    assert "Montant dépensé :" in body
+    assert "<strong>48\u202f000\u00a0€</strong>" in body or "<strong>48 000 €</strong>" in body
+    assert f'<img src="{follow_up.photo.url}" alt="Le terrain refait" loading="lazy">' in body

@@ -322,3 +322,24 @@ def test_a_campaign_with_several_categories_gets_a_section_and_a_link_for_each(c
         assert f'<h2 id="rubrique-{index}">{name}</h2>' in body
     assert body.count('<details class="data-table">') == 3 * 2
     assert sum(len(view.rows) for view in response.context["categories"]) == 97
+
+
+@pytest.mark.parametrize("roles", [(FINANCE,), (ADMINISTRATOR,)])
+def test_finance_and_administrators_may_build_the_scenario_of_the_winners_from_here(client, roles):
+    s = projects_campaign()
+    client.force_login(make_user(roles=roles))
+
+    body = client.get(url(s.campaign)).content.decode()
+
+    assert reverse("votes:council_adopted_scenario", kwargs={"slug": s.campaign.slug}) in body
+
+
+@pytest.mark.parametrize("roles", [(), (INSTRUCTOR,), (MODERATOR,), (FACILITATOR,), (OFFICER,)])
+def test_nobody_else_sees_the_scenario_button(client, roles):
+    s = projects_campaign()
+    if roles:
+        client.force_login(make_user(roles=roles))
+
+    body = client.get(url(s.campaign)).content.decode()
+
+    assert "scenario-adopte" not in body
