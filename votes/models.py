@@ -22,6 +22,7 @@ from votes.proposals.models import (
     ProposalAdjustment,
     Support,
 )
+from votes.scope.models import CampaignRole
 from votes.training.models import TrainingCompletion, TrainingPage, TrainingQuestion
 from votes.voting.models import (
     Ballot,
@@ -38,6 +39,7 @@ __all__ = [
     "Ballot",
     "BallotLine",
     "Campaign",
+    "CampaignRole",
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",
