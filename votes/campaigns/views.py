@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from votes.access import can_edit_agenda, is_administrator, require
+from votes.access import (
+    User,
+    can_answer_for_council,
+    can_edit_agenda,
+    is_administrator,
+    require,
+)
 from votes.campaigns.forms import (
     CampaignCreateForm,
     CampaignEditForm,
@@ -55,19 +61,26 @@ View = Callable[..., HttpResponse]
 NEXT_EVENTS = 3
 
 
-def campaign_admin_view(view: View) -> View:
-    """The management pages' one access check: anonymous → login, not an administrator → 403."""
+def team_view(allowed: Callable[[User], bool]) -> Callable[[View], View]:
+    """A management page's one access check: anonymous → login, not `allowed` → 403. The
+    check is scoped to the campaign of the URL (votes/scope/middleware.py)."""
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            if getattr(request, "htmx", False):
-                return HttpResponseClientRedirect(reverse("login"))
-            return redirect_to_login(request.get_full_path())
-        require(is_administrator(request.user))
-        return view(request, *args, **kwargs)
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(reverse("login"))
+                return redirect_to_login(request.get_full_path())
+            require(allowed(request.user))
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
+
+
+campaign_admin_view = team_view(is_administrator)
 
 
 # --- public pages ----------------------------------------------------------------------------
@@ -188,9 +201,10 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "has_targets": any(c.savings_target is not None for c in categories),
         "links": campaign_links(campaign, steps),
         "standing": supports_standing(campaign) if campaign.phase == Phase.SUPPORTS else None,
-        "is_administrator": is_administrator(request.user),
+        "is_administrator": is_administrator(request.user, campaign),
+        "can_answer_for_council": can_answer_for_council(request.user, campaign),
         "next_events": list(campaign.events.upcoming()[:NEXT_EVENTS]),
-        "can_edit_agenda": can_edit_agenda(request.user),
+        "can_edit_agenda": can_edit_agenda(request.user, campaign),
         "following": request.user.is_authenticated
         and Follow.objects.filter(user=request.user, campaign=campaign).exists(),
     }
