@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from budget.roles import ADMINISTRATOR
 from votes.access import (
     User,
     can_answer_for_council,
     can_edit_agenda,
+    filter_campaigns,
     is_administrator,
     require,
 )
@@ -260,7 +262,8 @@ def _render_categories(request: HttpRequest, campaign: Campaign, **overrides) ->
 @campaign_admin_view
 @require_GET
 def campaign_admin_list(request: HttpRequest) -> HttpResponse:
-    campaigns = Campaign.objects.select_related("authority").annotate(
+    campaigns = filter_campaigns(Campaign.objects.all(), request.user, ADMINISTRATOR)
+    campaigns = campaigns.select_related("authority").annotate(
         category_count=Count("categories", distinct=True),
         proposal_count=Count("proposals", distinct=True),
     )
@@ -271,7 +274,7 @@ def campaign_admin_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_admin_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = CampaignCreateForm(request.POST)
+        form = CampaignCreateForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 campaign = campaign_create(**form.cleaned_data)
@@ -288,7 +291,7 @@ def campaign_admin_create(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(_admin_url(campaign))
     else:
-        form = CampaignCreateForm()
+        form = CampaignCreateForm(user=request.user)
     return render(request, "votes/campaigns/admin_create.html", {"form": form})
 
 

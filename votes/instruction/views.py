@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budget.imports.uploads import go, import_at_once, zone_template
+from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, authorities_for
 from budget.spreadsheets import writer
 from simulator.engine import SimulationError
 from votes import access
@@ -107,17 +108,16 @@ def _next_url(request: HttpRequest, default: str) -> str:
 def instruction_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(_instruction_team(user))
-    campaigns = (
-        Campaign.objects.public()
-        .select_related("authority")
-        .annotate(
-            proposal_count=Count("proposals", distinct=True),
-            waiting=Count(
-                "proposals__instruction",
-                filter=Q(proposals__instruction__validation=Validation.SUBMITTED),
-                distinct=True,
-            ),
-        )
+    campaigns = access.filter_campaigns(
+        Campaign.objects.public(), user, ADMINISTRATOR, FINANCE, INSTRUCTOR
+    )
+    campaigns = campaigns.select_related("authority").annotate(
+        proposal_count=Count("proposals", distinct=True),
+        waiting=Count(
+            "proposals__instruction",
+            filter=Q(proposals__instruction__validation=Validation.SUBMITTED),
+            distinct=True,
+        ),
     )
     mine = (
         Instruction.objects.filter(
@@ -147,8 +147,12 @@ def instruction_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def instruction_services(request: HttpRequest) -> HttpResponse:
     access.require(access.is_administrator(request.user))
+    services_list = Service.objects.all()
+    authorities = authorities_for(request.user, ADMINISTRATOR)
+    if authorities is not None:
+        services_list = services_list.filter(authority_id__in=authorities)
     services_list = (
-        Service.objects.select_related("authority")
+        services_list.select_related("authority")
         .prefetch_related("members")
         .annotate(proposal_count=Count("proposals"))
         .order_by("authority__name", "name")
@@ -160,7 +164,7 @@ def instruction_services(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def instruction_service_create(request: HttpRequest) -> HttpResponse:
     access.require(access.is_administrator(request.user))
-    form = ServiceForm(_posted(request))
+    form = ServiceForm(_posted(request), authorities=authorities_for(request.user, ADMINISTRATOR))
     if request.method == "POST" and form.is_valid():
         try:
             service = assignment.service_create(

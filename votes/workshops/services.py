@@ -23,6 +23,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.roles import ADMINISTRATOR, FACILITATOR
 from simulator import services
 from simulator.engine import Adjustment, SimulationError, simulate
 from simulator.inputs import (
@@ -38,7 +39,7 @@ from simulator.inputs import (
 from simulator.limits import policy_area_limit
 from simulator.models import Measure, Scenario
 from simulator.state import ScenarioState
-from votes.access import is_administrator, is_facilitator, require
+from votes.access import filter_campaigns, is_administrator, is_facilitator, require
 from votes.campaigns.models import Campaign
 from votes.voting.models import VotingCodeBatch
 from votes.workshops.models import GroupArgument, Workshop, WorkshopGroup
@@ -101,9 +102,12 @@ def can_run_workshop(user: User, workshop: Workshop) -> bool:
 def workshops_for(user: User) -> QuerySet[Workshop]:
     workshops = Workshop.objects.select_related("campaign", "facilitator")
     if is_administrator(user):
-        return workshops
+        # An administrator of some authorities or campaigns: their workshops only.
+        return filter_campaigns(workshops, user, ADMINISTRATOR, prefix="campaign__")
     if is_facilitator(user):
-        return workshops.filter(facilitator=user)
+        return filter_campaigns(
+            workshops.filter(facilitator=user), user, FACILITATOR, prefix="campaign__"
+        )
     return workshops.none()
 
 
@@ -187,7 +191,7 @@ def workshop_create(
     code_batch: VotingCodeBatch | None = None,
 ) -> Workshop:
     """A new open workshop, facilitated by its creator."""
-    require(is_facilitator(by))
+    require(is_facilitator(by, campaign))
     if campaign.budget_id is None:
         raise ValidationError(
             {
