@@ -159,6 +159,20 @@ def has_role_anywhere(user: User, *roles: str) -> bool:
     return user.is_superuser or any(role in _holdings(user) for role in roles)
 
 
+def has_role_everywhere(user: User, *roles: str) -> bool:
+    """What belongs to no authority (the glossary, the accessibility statement, another
+    person's job): only an account holding the role in every authority changes it."""
+    if not user.is_authenticated:
+        return False
+    holdings = _holdings(user)
+    return user.is_superuser or any(holdings[role].everywhere for role in roles if role in holdings)
+
+
+def require_role_everywhere(user: User, *roles: str) -> None:
+    if not has_role_everywhere(user, *roles):
+        raise PermissionDenied
+
+
 def authorities_for(user: User, *roles: str) -> set[int] | None:
     """The authorities where the account holds one of the roles (a campaign role counts for
     its campaign's authority: filter further with `campaigns_for`); None means all of them."""

@@ -46,6 +46,8 @@ def scope_of(obj) -> tuple[int | None, int | None]:
         return scope_of(obj.proposal)
     if getattr(obj, "workshop_id", None) is not None:
         return scope_of(obj.workshop)
+    if getattr(obj, "follow_up_id", None) is not None:
+        return scope_of(obj.follow_up)
     if getattr(obj, "authority_id", None) is not None:
         return obj.authority_id, None
     raise TypeError(f"No authority for {label}")

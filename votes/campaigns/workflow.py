@@ -526,7 +526,7 @@ def campaign_move(
 @transaction.atomic
 def council_send(*, campaign: Campaign, by: AbstractBaseUser) -> CouncilSnapshot:
     """Send the results to the council: check, store the snapshot, move to « council »."""
-    require(is_administrator(by))
+    require(is_administrator(by, campaign))
     # Locked: two administrators sending at once would both find no snapshot and both build
     # one and move the campaign (two snapshots, two transitions); the second waits here and
     # then finds the snapshot of the first.

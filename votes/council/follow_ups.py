@@ -76,7 +76,7 @@ def _follow_up(proposal: Proposal, by: AbstractBaseUser) -> FollowUp:
 def follow_up_set(
     *, proposal: Proposal, by: AbstractBaseUser, status: str, progress: int
 ) -> FollowUp:
-    require(is_administrator(by))
+    require(is_administrator(by, proposal))
     # Locked: two administrators saving the first follow-up of a proposal at once would both
     # find none and both create one (the second failing on the one-to-one).
     proposal = _locked_proposal(proposal)
@@ -93,7 +93,7 @@ def follow_up_set(
 
 @transaction.atomic
 def milestone_add(*, proposal: Proposal, by: AbstractBaseUser, on: date, text: str) -> Milestone:
-    require(is_administrator(by))
+    require(is_administrator(by, proposal))
     # Locked for the same race as follow_up_set: the follow-up may be created here.
     proposal = _locked_proposal(proposal)
     _require_followable(proposal)
@@ -121,7 +121,7 @@ def milestone_add(*, proposal: Proposal, by: AbstractBaseUser, on: date, text: s
 
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone, by: AbstractBaseUser) -> None:
-    require(is_administrator(by))
+    require(is_administrator(by, milestone))
     proposal = _locked_proposal(milestone.follow_up.proposal)
     _require_followable(proposal)
     Milestone.objects.filter(pk=milestone.pk).delete()

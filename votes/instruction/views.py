@@ -119,8 +119,12 @@ def instruction_home(request: HttpRequest) -> HttpResponse:
             distinct=True,
         ),
     )
+    # A member of a service instructs only where the role is held (not with a role elsewhere).
     mine = (
-        Instruction.objects.filter(
+        access.filter_campaigns(
+            Instruction.objects.all(), user, INSTRUCTOR, prefix="proposal__campaign__"
+        )
+        .filter(
             proposal__service__members=user,
             validation__in=[Validation.DRAFT, Validation.RETURNED],
         )

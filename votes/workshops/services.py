@@ -94,9 +94,9 @@ def new_join_code() -> str:
 def can_run_workshop(user: User, workshop: Workshop) -> bool:
     """Workshops are not shared between facilitators: each runs their own, administrators
     run them all (and can hand one over by changing its facilitator)."""
-    if is_administrator(user):
+    if is_administrator(user, workshop):
         return True
-    return is_facilitator(user) and workshop.facilitator_id == user.pk
+    return is_facilitator(user, workshop) and workshop.facilitator_id == user.pk
 
 
 def workshops_for(user: User) -> QuerySet[Workshop]:
@@ -228,7 +228,7 @@ def workshop_update(*, workshop: Workshop, by: AbstractBaseUser, **fields) -> Wo
     workshop = _lock_workshop(workshop)
     new_facilitator = fields.get("facilitator")
     if new_facilitator is not None and new_facilitator.pk != workshop.facilitator_id:
-        require(is_administrator(by))
+        require(is_administrator(by, workshop))
         if not is_facilitator(new_facilitator):
             raise ValidationError(
                 {"facilitator": _("Cette personne n'a pas le rôle d'animateur ou d'animatrice.")}

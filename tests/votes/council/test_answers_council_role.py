@@ -121,7 +121,7 @@ def test_the_council_role_opens_no_other_management_page(client):
     campaign = make_campaign(phase=Phase.COUNCIL)
     client.force_login(make_user(roles=(COUNCIL,)))
 
-    for name in ["votes:campaign_admin", "votes:follow_ups", "votes:council_report"]:
+    for name in ["votes:campaign_admin", "votes:follow_ups", "votes:council_send"]:
         response = client.get(reverse(name, kwargs={"slug": campaign.slug}))
         assert response.status_code == 403, name
 
@@ -133,3 +133,23 @@ def test_the_public_page_links_the_council_member_to_the_answers(client):
     response = client.get(reverse("votes:campaign", kwargs={"slug": campaign.slug}))
 
     assert reverse("votes:council_answers", kwargs={"slug": campaign.slug}) in response.text
+
+
+def test_a_council_member_reads_the_council_report(client):
+    c = council_campaign()
+    client.force_login(make_user(roles=(COUNCIL,)))
+
+    response = client.get(reverse("votes:council_report", kwargs={"slug": c.campaign.slug}))
+
+    assert response.status_code == 200
+
+
+def test_a_council_member_of_another_authority_does_not_read_the_report(client):
+    c = council_campaign()
+    member = make_user()
+    grant_role(member, COUNCIL, make_authority())
+    client.force_login(member)
+
+    response = client.get(reverse("votes:council_report", kwargs={"slug": c.campaign.slug}))
+
+    assert response.status_code == 403
