@@ -40,13 +40,17 @@ def _authority_of(model, **lookup) -> Scope:
     return authority_id, None
 
 
+def _authority(slug: str) -> Scope:
+    return Authority.objects.filter(slug=slug).values_list("pk", flat=True).first(), None
+
+
 # The URLs whose object is not a campaign named by its slug: (namespace, url name) → resolver.
 _BY_PK: dict[tuple[str, str], Callable[[dict], Scope]] = {
     ("votes", "station"): lambda kw: _through_campaign(PollingStation, kw["pk"]),
     ("votes", "station_import"): lambda kw: _through_campaign(PollingStation, kw["pk"]),
     ("votes", "station_close"): lambda kw: _through_campaign(PollingStation, kw["pk"]),
     ("votes", "instruction_service_edit"): lambda kw: _authority_of(Service, pk=kw["pk"]),
-    ("budget", "backoffice_territory"): lambda kw: _authority_of(Authority, slug=kw["slug"]),
+    ("budget", "backoffice_territory"): lambda kw: _authority(kw["slug"]),
 }
 # A workshop's group code is a slug that names no campaign.
 _NOT_A_CAMPAIGN = {"workshop_group_argument"}
