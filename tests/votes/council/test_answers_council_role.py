@@ -153,3 +153,15 @@ def test_a_council_member_of_another_authority_does_not_read_the_report(client):
     response = client.get(reverse("votes:council_report", kwargs={"slug": c.campaign.slug}))
 
     assert response.status_code == 403
+
+
+def test_the_answers_page_of_a_council_member_links_no_management_page(client):
+    campaign = make_campaign(phase=Phase.COUNCIL)
+    client.force_login(make_user(roles=(COUNCIL,)))
+
+    response = client.get(reverse("votes:council_answers", kwargs={"slug": campaign.slug}))
+
+    admin = reverse("votes:campaign_admin", kwargs={"slug": campaign.slug})
+    public = reverse("votes:campaign", kwargs={"slug": campaign.slug})
+    assert f'href="{admin}"' not in response.text
+    assert f'href="{public}"' in response.text
