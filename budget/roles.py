@@ -12,7 +12,7 @@ A role is held in one of three ways:
   not import votes/.
 
 `has_role` asks about one scope: an explicit `authority=` / `campaign=`, or else the object
-the request is about (set by `votes.scope.RoleScopeMiddleware` from the URL, so that a check
+the request is about (set by `votes/scope/middleware.py` from the URL, so that a check
 written without an object is still scoped), or else none, and then any holding counts: the
 caller then filters what it lists with `authorities_for`.
 """

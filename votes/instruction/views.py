@@ -53,15 +53,20 @@ from votes.text import render_markdown
 Validation = Instruction.Validation
 
 
-def _instruction_team(user) -> bool:
-    return access.is_administrator(user) or access.is_finance(user) or access.is_instructor(user)
+def _instruction_team(user, campaign: Campaign | None = None) -> bool:
+    """`campaign`: None checks the role where the request's URL points (votes/scope/)."""
+    return (
+        access.is_administrator(user, campaign)
+        or access.is_finance(user, campaign)
+        or access.is_instructor(user, campaign)
+    )
 
 
-def _roles(user) -> dict[str, bool]:
+def _roles(user, campaign: Campaign | None = None) -> dict[str, bool]:
     return {
-        "administrator": access.is_administrator(user),
-        "finance": access.is_finance(user),
-        "instructor": access.is_instructor(user),
+        "administrator": access.is_administrator(user, campaign),
+        "finance": access.is_finance(user, campaign),
+        "instructor": access.is_instructor(user, campaign),
     }
 
 
@@ -217,15 +222,17 @@ def instruction_service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def instruction_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(slug)
     # The campaign's guarantor reads it too (issue 16 §2); its forms are for the roles only.
-    access.require(_instruction_team(request.user) or access.is_guarantor(request.user, campaign))
+    access.require(
+        _instruction_team(request.user, campaign) or access.is_guarantor(request.user, campaign)
+    )
     return render(
         request,
         "votes/instruction/dashboard.html",
         {
             "campaign": campaign,
             "dashboard": dashboard.instruction_dashboard(campaign),
-            "roles": _roles(request.user),
-            "can_publish": access.is_administrator(request.user)
+            "roles": _roles(request.user, campaign),
+            "can_publish": access.is_administrator(request.user, campaign)
             and campaign.reached(Phase.INSTRUCTION),
             "validations": Validation.choices,
         },
@@ -304,7 +311,7 @@ def instruction_assign(request: HttpRequest, slug: str) -> HttpResponse:
             "proposals": proposals,
             "service_choices": Service.objects.filter(authority=campaign.authority),
             "phase_open": phase_allows(campaign, "assign"),
-            "roles": _roles(request.user),
+            "roles": _roles(request.user, campaign),
         },
     )
 
@@ -319,7 +326,10 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
     # The campaign's guarantor reads it (its history included), but posts nothing.
     reader = request.method == "GET" and access.is_guarantor(user, campaign)
     access.require(
-        can_instruct or access.is_finance(user) or access.is_administrator(user) or reader
+        can_instruct
+        or access.is_finance(user, campaign)
+        or access.is_administrator(user, campaign)
+        or reader
     )
     instruction = Instruction.objects.filter(proposal=proposal).first()
     engine_error = ""
@@ -387,7 +397,7 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
             "saving": saving,
             "engine_error": engine_error,
             "can_instruct": can_instruct,
-            "can_validate": access.is_finance(user)
+            "can_validate": access.is_finance(user, campaign)
             and instruction is not None
             and instruction.validation == Validation.SUBMITTED
             and phase_allows(campaign, "validate_instruction"),
@@ -396,7 +406,7 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
             "phase_open": phase_allows(campaign, "instruct"),
             "description_html": render_markdown(proposal.description),
             "schedule": schedule_text(instruction.cost_schedule) if instruction else "",
-            "roles": _roles(user),
+            "roles": _roles(user, campaign),
         },
     )
 
@@ -421,8 +431,8 @@ def instruction_queue(request: HttpRequest, slug: str) -> HttpResponse:
     access.require(access.is_finance(request.user) or access.is_administrator(request.user))
     campaign = _campaign(slug)
     context = _queue_context(campaign)
-    context["can_validate"] = access.is_finance(request.user)
-    context["roles"] = _roles(request.user)
+    context["can_validate"] = access.is_finance(request.user, campaign)
+    context["roles"] = _roles(request.user, campaign)
     return render(request, "votes/instruction/queue.html", context)
 
 
@@ -521,7 +531,7 @@ def instruction_import(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "report": report,
             "phase_open": phase_allows(campaign, "instruct"),
-            "roles": _roles(request.user),
+            "roles": _roles(request.user, campaign),
         },
     )
 
