@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 ADMINISTRATOR = "administrator"
@@ -72,15 +73,20 @@ def register_role_source(source: RoleSource) -> None:
         _sources.append(source)
 
 
+def _null() -> Cast:
+    # Typed: PostgreSQL types a bare NULL of a UNION's first SELECT as text.
+    return Cast(models.Value(None), output_field=models.BigIntegerField())
+
+
 def _groups(user: AbstractBaseUser) -> models.QuerySet:
-    null = models.Value(None, output_field=models.IntegerField())
+    null = _null()
     return user.groups.values_list("name", null, null)
 
 
 def _grants(user: AbstractBaseUser) -> models.QuerySet:
     from budget.models import RoleGrant
 
-    null = models.Value(None, output_field=models.IntegerField())
+    null = _null()
     return RoleGrant.objects.filter(user=user).values_list("role", "authority_id", null)
 
 
