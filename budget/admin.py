@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from budget.forms import AuthorityForm
-from budget.models import Authority, Budget, BudgetLine, Commune, ImpactRule, Job
+from budget.models import Authority, Budget, BudgetLine, Commune, ImpactRule, Job, RoleGrant
 
 
 class CommuneInline(admin.TabularInline):
@@ -63,3 +63,30 @@ class JobAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     fields = ["kind", "status", "owner", "step", "done", "total", "error", "attempts"]
     readonly_fields = ["kind", "owner", "step", "done", "total", "attempts"]
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    """A role in one authority only (budget/roles.py): granted by a superuser, since it opens
+    the authority's back office."""
+
+    list_display = ["user", "role", "authority", "granted_at"]
+    list_filter = ["role", "authority"]
+    list_select_related = ["user", "authority"]
+    search_fields = ["user__username", "user__email", "authority__name"]
+    autocomplete_fields = ["user"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

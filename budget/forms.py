@@ -68,6 +68,18 @@ class BudgetUploadForm(_SizeLimitedFileForm):
         help_text=_("Le format SCDL ne le contient pas ; facultatif."),
     )
 
+    def __init__(self, *args, authorities: set[int] | None = None, **kwargs) -> None:
+        """`authorities`: those where the account holds its role (None: all of them). Held in
+        some authorities only, it imports for one of them, never one found or created from
+        the file."""
+        super().__init__(*args, **kwargs)
+        if authorities is not None:
+            field = self.fields["authority"]
+            field.queryset = Authority.objects.filter(pk__in=authorities)
+            field.required = True
+            field.empty_label = None
+            field.help_text = ""
+
 
 class ParamsUploadForm(_SizeLimitedFileForm):
     file = forms.FileField(

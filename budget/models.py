@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -10,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from budget.roles import sees_unpublished
+from budget.roles import ADMINISTRATOR, FINANCE, Role, authorities_for
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -96,8 +97,14 @@ class BudgetQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> BudgetQuerySet:
-        """An unpublished budget exists only for the staff who prepare it."""
-        return self if sees_unpublished(user) else self.published()
+        """An unpublished budget exists only for the staff who prepare it: the staff, and the
+        administrators and finance of its authority (budget/roles.py)."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        authorities = authorities_for(user, ADMINISTRATOR, FINANCE)
+        if authorities is None:
+            return self
+        return self.filter(Q(published=True) | Q(authority_id__in=authorities))
 
 
 class Budget(models.Model):
@@ -333,6 +340,39 @@ class GlossaryTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class RoleGrant(models.Model):
+    """A role held in one authority only (budget/roles.py): the finance officer of commune A
+    sees nothing of commune B. Being in the role's group instead holds it everywhere."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+        verbose_name=_("compte"),
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role)
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+        verbose_name=_("collectivité"),
+    )
+    granted_at = models.DateTimeField(_("accordé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rôle dans une collectivité")
+        verbose_name_plural = _("rôles dans une collectivité")
+        ordering = ["authority__name", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "authority"], name="budget_rolegrant_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.authority}"
 
 
 # The job record lives with its services and views in budget/jobs/, the rate-limit counter in

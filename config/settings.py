@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication: scopes the role checks to the authority of the URL's object.
+    "votes.scope.middleware.RoleScopeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns locked-out logins into its lockout response.
     "axes.middleware.AxesMiddleware",

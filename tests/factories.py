@@ -7,7 +7,14 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 
-from budget.models import Authority, Budget, BudgetLine, ImpactRule, default_adjustable
+from budget.models import (
+    Authority,
+    Budget,
+    BudgetLine,
+    ImpactRule,
+    RoleGrant,
+    default_adjustable,
+)
 
 _seq = itertools.count(1)
 
@@ -24,6 +31,11 @@ def make_user(*, username: str | None = None, roles: tuple[str, ...] = (), **ext
         # get_or_create: transactional tests flush the groups the data migration created.
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
+
+
+def grant_role(user: User, role: str, authority: Authority) -> RoleGrant:
+    """The role in this authority only (budget/roles.py)."""
+    return RoleGrant.objects.create(user=user, role=role, authority=authority)
 
 
 def make_authority(**fields) -> Authority:

@@ -35,6 +35,7 @@ from votes.proposals.models import (
     ProposalAdjustment,
     Support,
 )
+from votes.scope.models import CampaignRole
 from votes.training.models import TrainingCompletion, TrainingPage, TrainingQuestion
 from votes.voting.models import (
     Ballot,
@@ -427,3 +428,30 @@ for _model in (EvaluationQuestion, EvaluationResponse, EvaluationAnswer):
 # here, records to look at (a changed mark would let someone vote twice).
 admin.site.register(CensusList, ReadOnlyAdmin)
 admin.site.register(CensusEntry, ReadOnlyAdmin)
+
+
+@admin.register(CampaignRole)
+class CampaignRoleAdmin(admin.ModelAdmin):
+    """A role in one campaign only (votes/scope/): granted by a superuser, since it opens the
+    campaign's back office."""
+
+    list_display = ["user", "role", "campaign", "granted_at"]
+    list_filter = ["role", "campaign"]
+    list_select_related = ["user", "campaign"]
+    search_fields = ["user__username", "user__email", "campaign__title"]
+    autocomplete_fields = ["user"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

@@ -14,3 +14,9 @@ class VotesConfig(AppConfig):
         from votes.campaigns.policy_areas import open_campaign_policy_area_limit
 
         register_policy_area_limit(open_campaign_policy_area_limit)
+
+        # The per-campaign roles are read with the groups, in the role check's one query.
+        from budget.roles import register_role_source
+        from votes.scope.models import campaign_role_rows
+
+        register_role_source(campaign_role_rows)

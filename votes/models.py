@@ -23,6 +23,7 @@ from votes.proposals.models import (
     ProposalAdjustment,
     Support,
 )
+from votes.scope.models import CampaignRole
 from votes.training.models import TrainingCompletion, TrainingPage, TrainingQuestion
 from votes.voting.models import (
     Ballot,
@@ -41,6 +42,7 @@ __all__ = [
     "Campaign",
     "CensusEntry",
     "CensusList",
+    "CampaignRole",
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from budget.accessibility.models import SITE, AccessibilityStatement
-from budget.roles import ADMINISTRATOR, FACILITATOR, require_role
+from budget.roles import ADMINISTRATOR, FACILITATOR, require_role_everywhere
 
 # In the order the team's form shows them (budget/accessibility/forms.py reads this list).
 FIELDS = (
@@ -29,7 +29,7 @@ FIELDS = (
 
 @transaction.atomic
 def accessibility_statement_save(*, by: AbstractBaseUser, **fields) -> AccessibilityStatement:
-    require_role(by, ADMINISTRATOR, FACILITATOR)
+    require_role_everywhere(by, ADMINISTRATOR, FACILITATOR)
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"accessibility_statement_save() got unexpected fields: {sorted(unknown)}")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from budget.accessibility.forms import StatementForm
 from budget.accessibility.models import AccessibilityStatement
 from budget.accessibility.services import accessibility_statement_save
-from budget.roles import ADMINISTRATOR, FACILITATOR, has_role, require_role
+from budget.roles import ADMINISTRATOR, FACILITATOR, has_role_everywhere, require_role_everywhere
 
 
 @require_GET
@@ -25,7 +25,7 @@ def accessibility_page(request: HttpRequest) -> HttpResponse:
         "budget/accessibility/page.html",
         {
             "statement": AccessibilityStatement.objects.current(),
-            "can_edit": has_role(request.user, ADMINISTRATOR, FACILITATOR),
+            "can_edit": has_role_everywhere(request.user, ADMINISTRATOR, FACILITATOR),
         },
     )
 
@@ -33,7 +33,7 @@ def accessibility_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def accessibility_manage(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, ADMINISTRATOR, FACILITATOR)
+    require_role_everywhere(request.user, ADMINISTRATOR, FACILITATOR)
     current = AccessibilityStatement.objects.current()
     form = StatementForm(request.POST if request.method == "POST" else None, instance=current)
     if request.method == "POST" and form.is_valid():

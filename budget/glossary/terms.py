@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from budget.models import GlossaryTerm
-from budget.roles import ADMINISTRATOR, FACILITATOR, require_role
+from budget.roles import ADMINISTRATOR, FACILITATOR, require_role_everywhere
 
 
 class Entry(TypedDict):
@@ -181,7 +181,7 @@ post_delete.connect(forget, sender=GlossaryTerm, dispatch_uid="glossary_deleted"
 
 
 def _require_team(by) -> None:
-    require_role(by, ADMINISTRATOR, FACILITATOR)
+    require_role_everywhere(by, ADMINISTRATOR, FACILITATOR)
 
 
 def _check_free(key: str, *, instance: GlossaryTerm | None = None) -> None:

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from budget.glossary import terms as glossary
 from budget.glossary.forms import GlossaryTermForm
 from budget.models import GlossaryTerm
-from budget.roles import ADMINISTRATOR, FACILITATOR, has_role, require_role
+from budget.roles import ADMINISTRATOR, FACILITATOR, has_role_everywhere, require_role_everywhere
 
 
 def _is_team(user) -> bool:
-    return has_role(user, ADMINISTRATOR, FACILITATOR)
+    return has_role_everywhere(user, ADMINISTRATOR, FACILITATOR)
 
 
 def _posted(request: HttpRequest):
@@ -56,7 +56,7 @@ def glossary_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def glossary_manage(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, ADMINISTRATOR, FACILITATOR)
+    require_role_everywhere(request.user, ADMINISTRATOR, FACILITATOR)
     terms = sorted(GlossaryTerm.objects.all(), key=lambda t: glossary.term_key(t.term))
     return render(request, "budget/glossary/manage.html", {"terms": terms})
 
@@ -64,7 +64,7 @@ def glossary_manage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def glossary_term_add(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, ADMINISTRATOR, FACILITATOR)
+    require_role_everywhere(request.user, ADMINISTRATOR, FACILITATOR)
     form = GlossaryTermForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +82,7 @@ def glossary_term_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def glossary_term_edit(request: HttpRequest, key: str) -> HttpResponse:
-    require_role(request.user, ADMINISTRATOR, FACILITATOR)
+    require_role_everywhere(request.user, ADMINISTRATOR, FACILITATOR)
     entry = get_object_or_404(GlossaryTerm, key=key)
     form = GlossaryTermForm(_posted(request), glossary_term=entry)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +99,7 @@ def glossary_term_edit(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def glossary_term_delete(request: HttpRequest, key: str) -> HttpResponse:
-    require_role(request.user, ADMINISTRATOR, FACILITATOR)
+    require_role_everywhere(request.user, ADMINISTRATOR, FACILITATOR)
     entry = get_object_or_404(GlossaryTerm, key=key)
     if request.method == "POST":
         glossary.glossary_term_delete(glossary_term=entry, by=request.user)

@@ -43,7 +43,7 @@ from budget.imports.uploads import (
 from budget.jobs.models import Job
 from budget.jobs.services import job_submit
 from budget.models import Budget
-from budget.roles import ADMINISTRATOR, FINANCE, require_role
+from budget.roles import ADMINISTRATOR, FINANCE, authorities_for, require_role
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,11 @@ def _posted(request: HttpRequest) -> tuple:
 @backoffice_view
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    budgets = Budget.objects.select_related("authority").annotate(line_count=Count("lines"))
+    budgets = Budget.objects.all()
+    authorities = authorities_for(request.user, ADMINISTRATOR, FINANCE)
+    if authorities is not None:
+        budgets = budgets.filter(authority_id__in=authorities)
+    budgets = budgets.select_related("authority").annotate(line_count=Count("lines"))
     return render(request, "budget/backoffice/index.html", {"budgets": budgets})
 
 
@@ -95,7 +99,9 @@ def _import_context(form: BudgetUploadForm, report=None, pending=None) -> dict:
 def budget_upload(request: HttpRequest) -> HttpResponse:
     # Back from the check of a large file made by the worker: its preview, or its errors.
     report = checked_upload(request, key=IMPORT_KEY)
-    form = BudgetUploadForm(*_posted(request))
+    form = BudgetUploadForm(
+        *_posted(request), authorities=authorities_for(request.user, ADMINISTRATOR, FINANCE)
+    )
     if form.is_bound and form.is_valid():
         uploaded = form.cleaned_data["file"]
         authority = form.cleaned_data["authority"]

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from budget.jobs.models import Job
 from budget.jobs.services import job_result_taken, job_retry
-from budget.roles import ADMINISTRATOR, has_role
+from budget.roles import ADMINISTRATOR, has_role_everywhere
 
 
 def _job_for(request: HttpRequest, pk) -> Job | HttpResponse:
@@ -37,7 +37,7 @@ def _job_for(request: HttpRequest, pk) -> Job | HttpResponse:
     job = get_object_or_404(jobs, pk=pk)
     if job.is_public:
         return job
-    if job.owner_id != request.user.pk and not has_role(request.user, ADMINISTRATOR):
+    if job.owner_id != request.user.pk and not has_role_everywhere(request.user, ADMINISTRATOR):
         raise Http404
     return job
 

@@ -17,6 +17,7 @@ EXPECTED = {
     "finance-demo": roles.FINANCE,
     "moderateur-demo": roles.MODERATOR,
     "assesseur-demo": roles.OFFICER,
+    "conseil-demo": roles.COUNCIL,
     "votant-demo": None,
     "garant-demo": None,  # a campaign's guarantor is no group (load_demo_campaign assigns it)
 }

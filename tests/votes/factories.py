@@ -13,8 +13,14 @@ from votes.accounts.models import Profile
 from votes.campaigns.models import Campaign, Category, Phase
 from votes.instruction.models import Instruction, Service
 from votes.proposals.models import Proposal
+from votes.scope.models import CampaignRole
 
 _seq = itertools.count(1)
+
+
+def grant_campaign_role(user, role: str, campaign: Campaign) -> CampaignRole:
+    """The role in this campaign only (votes/scope/)."""
+    return CampaignRole.objects.create(user=user, role=role, campaign=campaign)
 
 
 def make_campaign(**fields) -> Campaign:

@@ -1,7 +1,12 @@
 """docs/permissions.md, tested: every role against every page and instruction service that
 exists today. Anonymous visitors (and panel members, who have no account) are sent to log in;
 logged-in users without the right get 403; the object level (instructor of the assigned
-service versus another service) is checked, not only the role."""
+service versus another service) is checked, not only the role.
+
+Issue 16 §6: the columns ending in `_b` hold their role in another authority only (a
+`budget.RoleGrant`): they reach nothing of this campaign, only the lists, which then leave it
+out; `finance_campaign` holds its role in this campaign only (a `votes.CampaignRole`),
+`finance_sibling` in another campaign of the same authority; `council` is the council role."""
 
 from __future__ import annotations
 
@@ -14,9 +19,18 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from budget.roles import ADMINISTRATOR, FACILITATOR, FINANCE, INSTRUCTOR, MODERATOR, OFFICER
-from tests.factories import make_user
+from budget.roles import (
+    ADMINISTRATOR,
+    COUNCIL,
+    FACILITATOR,
+    FINANCE,
+    INSTRUCTOR,
+    MODERATOR,
+    OFFICER,
+)
+from tests.factories import grant_role, make_authority, make_user
 from tests.votes.factories import (
+    grant_campaign_role,
     make_campaign,
     make_instruction,
     make_proposal,
@@ -28,6 +42,7 @@ from votes.campaigns.models import Campaign, Phase
 from votes.instruction import assignment, finance, instructing, publication, sheet_services
 from votes.instruction.models import Instruction, Service
 from votes.instruction.sheet import COLUMN_NAMES
+from votes.proposals.models import Flag
 
 pytestmark = pytest.mark.django_db
 
@@ -45,14 +60,38 @@ ROLES = [
     "moderator",
     "administrator",
     "officer",
-    "council",  # no role yet (the council's answers come with a later issue)
+    "council",  # the council's members and secretariat (issue 16 §6)
     "guarantor",  # the campaign's guarantor (issue 16 §2): reads, changes nothing
     "guarantor_other",  # guarantor of another campaign: nothing of this one
+    # Issue 16 §6: roles held in another authority only (RoleGrant) …
+    "facilitator_b",
+    "instructor_b",  # even a member of the assigned service
+    "finance_b",
+    "moderator_b",
+    "administrator_b",
+    "officer_b",
+    "council_b",
+    # … and in one campaign only (CampaignRole): this one, or another of the same authority.
+    "finance_campaign",
+    "finance_sibling",
 ]
+OTHER_AUTHORITY = {
+    "facilitator_b": FACILITATOR,
+    "instructor_b": INSTRUCTOR,
+    "finance_b": FINANCE,
+    "moderator_b": MODERATOR,
+    "administrator_b": ADMINISTRATOR,
+    "officer_b": OFFICER,
+    "council_b": COUNCIL,
+}
 LOGGED_OUT = {"anonymous", "panel"}
 LOGGED_IN = set(ROLES) - LOGGED_OUT
-TEAM = {"instructor", "instructor_other", "finance", "administrator"}
+TEAM = {"instructor", "instructor_other", "finance", "administrator", "finance_campaign"}
 READERS = TEAM | {"guarantor"}
+FINANCE_HERE = {"finance", "finance_campaign"}
+# The lists (no object in the URL) open to a role held anywhere; they leave this campaign out
+# (test_a_role_of_another_authority_lists_nothing_of_this_one).
+LISTERS = {"instructor_b", "finance_b", "administrator_b", "finance_sibling"}
 
 
 class World:
@@ -72,11 +111,24 @@ class World:
             "moderator": make_user(roles=(MODERATOR,)),
             "administrator": make_user(roles=(ADMINISTRATOR,)),
             "officer": make_user(roles=(OFFICER,)),
-            "council": make_user(),
+            "council": make_user(roles=(COUNCIL,)),
             "guarantor": make_guarantor(self.campaign),
             "guarantor_other": make_guarantor(make_campaign()),
         }
-        self.service = make_service(authority, name="Voirie", members=[self.users["instructor"]])
+        self.other_authority = make_authority()
+        for column, role in OTHER_AUTHORITY.items():
+            self.users[column] = make_user()
+            grant_role(self.users[column], role, self.other_authority)
+        self.sibling = make_campaign(budget=self.campaign.budget, slug="budget-2026-quartiers")
+        self.users["finance_campaign"] = make_user()
+        grant_campaign_role(self.users["finance_campaign"], FINANCE, self.campaign)
+        self.users["finance_sibling"] = make_user()
+        grant_campaign_role(self.users["finance_sibling"], FINANCE, self.sibling)
+        self.service = make_service(
+            authority,
+            name="Voirie",
+            members=[self.users["instructor"], self.users["instructor_b"]],
+        )
         self.other_service = make_service(
             authority, name="Sports", members=[self.users["instructor_other"]]
         )
@@ -93,19 +145,19 @@ class World:
 
 # URL name → (kwargs builder, the roles that get the page). Everyone else: login or 403.
 PAGES = {
-    "votes:instruction_home": (lambda w: {}, TEAM),
-    "votes:instruction_services": (lambda w: {}, {"administrator"}),
-    "votes:instruction_service_create": (lambda w: {}, {"administrator"}),
+    "votes:instruction_home": (lambda w: {}, TEAM | LISTERS),
+    "votes:instruction_services": (lambda w: {}, {"administrator", "administrator_b"}),
+    "votes:instruction_service_create": (lambda w: {}, {"administrator", "administrator_b"}),
     "votes:instruction_service_edit": (lambda w: {"pk": w.service.pk}, {"administrator"}),
     "votes:instruction_dashboard": (lambda w: {"slug": w.campaign.slug}, READERS),
     "votes:instruction_assign": (lambda w: {"slug": w.campaign.slug}, {"administrator"}),
     "votes:instruction_detail": (
         lambda w: {"slug": w.campaign.slug, "reference": w.proposal.reference},
-        {"instructor", "finance", "administrator", "guarantor"},
+        {"instructor", "administrator", "guarantor"} | FINANCE_HERE,
     ),
     "votes:instruction_queue": (
         lambda w: {"slug": w.campaign.slug},
-        {"finance", "administrator"},
+        {"administrator"} | FINANCE_HERE,
     ),
     "votes:instruction_export": (lambda w: {"slug": w.campaign.slug}, TEAM),
     "votes:instruction_export_ods": (lambda w: {"slug": w.campaign.slug}, TEAM),
@@ -115,11 +167,14 @@ PAGES = {
     ),
     # The other engineers' pages of this issue (paths from the issue's shared context).
     "votes:campaign_admin": (lambda w: {"slug": w.campaign.slug}, {"administrator"}),
-    "votes:moderation_queue": (lambda w: {}, {"moderator", "administrator"}),
+    "votes:moderation_queue": (
+        lambda w: {},
+        {"moderator", "administrator", "moderator_b", "administrator_b"},
+    ),
     "votes:account_mydata": (lambda w: {}, LOGGED_IN),
     "votes:statistics": (
         lambda w: {"slug": w.campaign.slug},
-        {"facilitator", "finance", "administrator", "guarantor"},
+        {"facilitator", "administrator", "guarantor"} | FINANCE_HERE,
     ),
     "votes:guarantor_dashboard": (
         lambda w: {"slug": w.campaign.slug},
@@ -132,10 +187,17 @@ PAGES = {
     ),
     "votes:evaluation": (
         lambda w: {"slug": w.campaign.slug},
-        {"facilitator", "finance", "administrator", "guarantor"},
+        {"facilitator", "administrator", "guarantor"} | FINANCE_HERE,
     ),
     # Issue 16 §1: the census list (upload, requirement, counts), administrators only.
     "votes:census_team": (lambda w: {"slug": w.campaign.slug}, {"administrator"}),
+    # Issue 16 §6: the council records its answers (administrators may too).
+    "votes:council_answers": (lambda w: {"slug": w.campaign.slug}, {"administrator", "council"}),
+    "votes:council_answers_import": (
+        lambda w: {"slug": w.campaign.slug},
+        {"administrator", "council"},
+    ),
+    "votes:panel_pool": (lambda w: {"slug": w.campaign.slug}, {"facilitator", "administrator"}),
 }
 
 PAGE_CASES = [(name, role) for name in PAGES for role in ROLES]
@@ -247,14 +309,14 @@ SERVICES = {
     "validate": (
         _submitted,
         lambda w, u: finance.instruction_validate(instruction=w.instruction, by=u),
-        {"finance"},
+        FINANCE_HERE,
     ),
     "return": (
         _submitted,
         lambda w, u: finance.instruction_return(
             instruction=w.instruction, by=u, comment="À revoir."
         ),
-        {"finance"},
+        FINANCE_HERE,
     ),
     "publish": (
         _validated,
@@ -302,3 +364,57 @@ def test_each_role_may_call_only_its_instruction_services(action, role):
         with pytest.raises(PermissionDenied):
             call(world, user)
         assert _state() == before
+
+
+# --- issue 16 §6: the scope of a role ----------------------------------------------------------
+
+# A role held in authority B only: the page of B's own campaign it still reaches.
+HOME_PAGES = {
+    "facilitator_b": "votes:panel_pool",
+    "instructor_b": "votes:instruction_import",
+    "finance_b": "votes:instruction_queue",
+    "moderator_b": "votes:campaign",
+    "administrator_b": "votes:campaign_admin",
+    "council_b": "votes:council_answers",
+    "finance_sibling": "votes:statistics",
+}
+
+
+@pytest.mark.parametrize(("role", "name"), HOME_PAGES.items())
+def test_a_scoped_role_still_reaches_its_own_campaign(role, name):
+    world = World()
+    own = (
+        world.sibling
+        if role == "finance_sibling"
+        else make_campaign(phase=Phase.INSTRUCTION, authority=world.other_authority)
+    )
+    client = Client()
+    client.force_login(world.user(role))
+
+    response = client.get(reverse(name, kwargs={"slug": own.slug}))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", sorted(LISTERS))
+def test_a_role_of_another_authority_lists_nothing_of_this_one(role):
+    world = World()
+    client = Client()
+    client.force_login(world.user(role))
+
+    response = client.get(reverse("votes:instruction_home"))
+
+    assert response.status_code == 200
+    assert world.campaign.title not in response.text
+
+
+def test_the_moderation_queue_of_another_authority_leaves_this_campaign_out():
+    world = World()
+    flagged = make_proposal(world.campaign, title="Proposition signalée de A")
+    Flag.objects.create(proposal=flagged, user=world.user("voter"), reason="Hors sujet")
+    client = Client()
+
+    client.force_login(world.user("moderator"))
+    assert "Proposition signalée de A" in client.get(reverse("votes:moderation_queue")).text
+    client.force_login(world.user("moderator_b"))
+    assert "Proposition signalée de A" not in client.get(reverse("votes:moderation_queue")).text

@@ -72,7 +72,7 @@ def check_event(
 
 @transaction.atomic
 def event_create(*, campaign: Campaign, by: User, **fields) -> Event:
-    if not can_edit_agenda(by):
+    if not can_edit_agenda(by, campaign):
         raise PermissionDenied
     check_event(
         **{name: fields.get(name) for name in _CHECKED},
@@ -102,7 +102,7 @@ def _cleaned(fields: dict) -> dict:
 
 @transaction.atomic
 def event_update(*, event: Event, by: User, **fields) -> Event:
-    if not can_edit_agenda(by):
+    if not can_edit_agenda(by, event):
         raise PermissionDenied
     # A registration arriving while the capacity is lowered: the seat count read here must
     # be the one the new capacity is compared with.
@@ -123,7 +123,7 @@ def event_update(*, event: Event, by: User, **fields) -> Event:
 
 @transaction.atomic
 def event_delete(*, event: Event, by: User) -> None:
-    if not can_edit_agenda(by):
+    if not can_edit_agenda(by, event):
         raise PermissionDenied
     registrations = list(event.registrations.active())
     title, starts_at = event.title, event.starts_at

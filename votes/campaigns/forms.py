@@ -7,7 +7,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from budget.forms import AmountField
-from budget.models import Budget
+from budget.models import Authority, Budget
+from budget.roles import ADMINISTRATOR, authorities_for
 from votes.campaigns.models import PHASE_ORDER, Campaign, Category, Phase
 from votes.campaigns.phases import phase_allows
 from votes.campaigns.services import (
@@ -55,10 +56,17 @@ class CampaignCreateForm(forms.ModelForm):
             "slug": _("Dans l'adresse de la page publique : lettres, chiffres et tirets."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["budget"].queryset = Budget.objects.select_related("authority")
         self.fields["budget"].required = True
+        # An administrator of some authorities only creates campaigns for those.
+        authorities = authorities_for(user, ADMINISTRATOR) if user is not None else None
+        if authorities is not None:
+            self.fields["authority"].queryset = Authority.objects.filter(pk__in=authorities)
+            self.fields["budget"].queryset = self.fields["budget"].queryset.filter(
+                authority_id__in=authorities
+            )
 
     def clean(self) -> dict:
         data = super().clean()

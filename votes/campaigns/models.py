@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import MONEY, Authority, Budget
-from votes.access import is_administrator
+from budget.roles import ADMINISTRATOR
+from votes.access import campaign_filter, is_administrator
 
 # A share of the ballots, in percent with two decimals (12.50 %), for the savings threshold.
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -37,8 +38,12 @@ class CampaignQuerySet(models.QuerySet):
         return self.exclude(phase=Phase.DRAFT)
 
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> CampaignQuerySet:
-        """A campaign in draft exists only for its administrators."""
-        return self if is_administrator(user) else self.public()
+        """A campaign in draft exists only for its administrators (those of its authority or
+        of itself, when the role is held there only)."""
+        if not is_administrator(user):
+            return self.public()
+        scope = campaign_filter(user, ADMINISTRATOR)
+        return self if scope is None else self.filter(~Q(phase=Phase.DRAFT) | scope)
 
 
 class Campaign(models.Model):

@@ -138,7 +138,7 @@ def campaign_create(
 @transaction.atomic
 def campaign_update(*, campaign: Campaign, by: AbstractBaseUser, **fields) -> Campaign:
     """Change the framing text (until the vote opens) and the rules (while the phase allows)."""
-    require(is_administrator(by))
+    require(is_administrator(by, campaign))
     unknown = set(fields) - set(FRAMING_FIELDS) - set(RULE_FIELDS) - set(OPEN_FIELDS)
     if unknown:
         raise TypeError(f"campaign_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -264,7 +264,7 @@ def campaign_schedule_set(
     dates: Iterable[tuple[str, date | None, date | None]],
 ) -> None:
     """The whole calendar at once (phase, start, end): every row is saved, or none."""
-    require(is_administrator(by))
+    require(is_administrator(by, campaign))
     problems: list[ValidationError] = []
     for phase, starts_on, ends_on in dates:
         try:
@@ -427,7 +427,7 @@ def category_create(
     commune: Commune | None = None,
     position: int | None = None,
 ) -> Category:
-    require(is_administrator(by))
+    require(is_administrator(by, campaign))
     # Locked: a move to voting committed meanwhile would let a rubric appear on an open ballot.
     locked = _lock(campaign)
     if _voting_started(locked):
@@ -456,7 +456,7 @@ def category_create(
 @transaction.atomic
 def category_update(*, category: Category, by: AbstractBaseUser, **fields) -> Category:
     """Name and description may be corrected at any time; the voting rules until the vote."""
-    require(is_administrator(by))
+    require(is_administrator(by, category))
     unknown = set(fields) - set(CATEGORY_FIELDS)
     if unknown:
         raise TypeError(f"category_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -485,7 +485,7 @@ def category_update(*, category: Category, by: AbstractBaseUser, **fields) -> Ca
 
 @transaction.atomic
 def category_delete(*, category: Category, by: AbstractBaseUser) -> None:
-    require(is_administrator(by))
+    require(is_administrator(by, category))
     campaign = _lock(category.campaign)
     if _voting_started(campaign):
         raise _rules_frozen(

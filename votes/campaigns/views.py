@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from votes.access import can_edit_agenda, is_administrator, require
+from budget.roles import ADMINISTRATOR
+from votes.access import (
+    User,
+    can_answer_for_council,
+    can_edit_agenda,
+    filter_campaigns,
+    is_administrator,
+    require,
+)
 from votes.campaigns.forms import (
     CampaignCreateForm,
     CampaignEditForm,
@@ -55,19 +63,26 @@ View = Callable[..., HttpResponse]
 NEXT_EVENTS = 3
 
 
-def campaign_admin_view(view: View) -> View:
-    """The management pages' one access check: anonymous → login, not an administrator → 403."""
+def team_view(allowed: Callable[[User], bool]) -> Callable[[View], View]:
+    """A management page's one access check: anonymous → login, not `allowed` → 403. The
+    check is scoped to the campaign of the URL (votes/scope/middleware.py)."""
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            if getattr(request, "htmx", False):
-                return HttpResponseClientRedirect(reverse("login"))
-            return redirect_to_login(request.get_full_path())
-        require(is_administrator(request.user))
-        return view(request, *args, **kwargs)
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(reverse("login"))
+                return redirect_to_login(request.get_full_path())
+            require(allowed(request.user))
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
+
+
+campaign_admin_view = team_view(is_administrator)
 
 
 # --- public pages ----------------------------------------------------------------------------
@@ -190,9 +205,10 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "has_targets": any(c.savings_target is not None for c in categories),
         "links": campaign_links(campaign, steps),
         "standing": supports_standing(campaign) if campaign.phase == Phase.SUPPORTS else None,
-        "is_administrator": is_administrator(request.user),
+        "is_administrator": is_administrator(request.user, campaign),
+        "can_answer_for_council": can_answer_for_council(request.user, campaign),
         "next_events": list(campaign.events.upcoming()[:NEXT_EVENTS]),
-        "can_edit_agenda": can_edit_agenda(request.user),
+        "can_edit_agenda": can_edit_agenda(request.user, campaign),
         "following": request.user.is_authenticated
         and Follow.objects.filter(user=request.user, campaign=campaign).exists(),
     }
@@ -248,7 +264,8 @@ def _render_categories(request: HttpRequest, campaign: Campaign, **overrides) ->
 @campaign_admin_view
 @require_GET
 def campaign_admin_list(request: HttpRequest) -> HttpResponse:
-    campaigns = Campaign.objects.select_related("authority").annotate(
+    campaigns = filter_campaigns(Campaign.objects.all(), request.user, ADMINISTRATOR)
+    campaigns = campaigns.select_related("authority").annotate(
         category_count=Count("categories", distinct=True),
         proposal_count=Count("proposals", distinct=True),
     )
@@ -259,7 +276,7 @@ def campaign_admin_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_admin_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = CampaignCreateForm(request.POST)
+        form = CampaignCreateForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 campaign = campaign_create(**form.cleaned_data)
@@ -276,7 +293,7 @@ def campaign_admin_create(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(_admin_url(campaign))
     else:
-        form = CampaignCreateForm()
+        form = CampaignCreateForm(user=request.user)
     return render(request, "votes/campaigns/admin_create.html", {"form": form})
 
 

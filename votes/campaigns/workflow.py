@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.events import log_event
-from votes.access import is_administrator, require
+from votes.access import can_answer_for_council, is_administrator, require
 from votes.campaigns.models import PHASE_ORDER, Campaign, Phase, PhaseTransition
 from votes.campaigns.phases import PhaseError
 from votes.council.answers import (
@@ -469,7 +469,12 @@ def campaign_move(
     the warnings found under the lock. None (scripts, the demo, the council's sending) skips
     the warnings: nobody is there to read them.
     """
-    require(is_administrator(by))
+    # The council publishes its own answers (the move to `answered`); every other move is the
+    # administrators'.
+    require(
+        is_administrator(by, campaign)
+        or (to_phase == Phase.ANSWERED and can_answer_for_council(by, campaign))
+    )
     if to_phase not in PHASE_ORDER:
         raise ValidationError(_("Phase inconnue : %(phase)s.") % {"phase": to_phase})
     # Locked: two administrators clicking "next phase" at once would otherwise both read the
@@ -521,7 +526,7 @@ def campaign_move(
 @transaction.atomic
 def council_send(*, campaign: Campaign, by: AbstractBaseUser) -> CouncilSnapshot:
     """Send the results to the council: check, store the snapshot, move to « council »."""
-    require(is_administrator(by))
+    require(is_administrator(by, campaign))
     # Locked: two administrators sending at once would both find no snapshot and both build
     # one and move the campaign (two snapshots, two transitions); the second waits here and
     # then finds the snapshot of the first.
@@ -559,7 +564,7 @@ def council_answers_publish(
 
     `site_url` ("https://example.org/") makes the links of the e-mails absolute.
     """
-    require(is_administrator(by))
+    require(can_answer_for_council(by, campaign))
     if campaign.phase == Phase.ANSWERED:
         raise PhaseError(
             _("Les avis de la campagne « %(campaign)s » sont déjà publiés.")

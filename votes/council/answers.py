@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from budget.spreadsheets import writer
 from budget.spreadsheets.cells import RowError, normalise_word, quoted
-from votes.access import is_administrator, require
+from votes.access import can_answer_for_council, require
 from votes.campaigns.models import Campaign, Phase, PhaseTransition
 from votes.campaigns.phases import PhaseError
 from votes.council import answer_sheet as sheet
@@ -197,7 +197,7 @@ def council_answer_set(
     deliberation_date: date | None = None,
 ) -> CouncilAnswer:
     """Record (or correct) the council's answer to one proposal."""
-    require(is_administrator(by))
+    require(can_answer_for_council(by, proposal))
     # Locked: a publication committing between our phase check and our write would publish
     # a set of answers that this write then changes behind the citizens' backs; two
     # administrators answering the same proposal at once would also both try to create it.
@@ -230,7 +230,7 @@ def council_answers_sheet(
 ) -> bytes:
     """The answer sheet, prefilled with the answers recorded so far. `results` maps a
     proposal's number to the text of its vote result (from the council's snapshot)."""
-    require(is_administrator(by))
+    require(can_answer_for_council(by, campaign))
     proposals = answerable_proposals(campaign)
     answers = answers_by_proposal(proposals)
     rows = []
@@ -276,7 +276,7 @@ def council_answers_import(
     """Apply a filled answer sheet (or the report's sheet with the two added columns): every
     row or none. Rows without decision nor answer are skipped; unchanged rows are not
     rewritten."""
-    require(is_administrator(by))
+    require(can_answer_for_council(by, campaign))
     require_council_phase(campaign)
     parsed = sheet.read_sheet(
         data,

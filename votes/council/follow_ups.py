@@ -97,7 +97,7 @@ def follow_up_set(
     ``spent``/``photo_alt`` None keep what is stored; a new photo replaces the old one, whose
     file is deleted once the change is committed. Every problem is raised at once, before
     anything is written (the photo file included)."""
-    require(is_administrator(by))
+    require(is_administrator(by, proposal))
     # Locked: two administrators saving the first follow-up of a proposal at once would both
     # find none and both create one (the second failing on the one-to-one).
     proposal = _locked_proposal(proposal)
@@ -144,7 +144,7 @@ def follow_up_set(
 
 @transaction.atomic
 def milestone_add(*, proposal: Proposal, by: AbstractBaseUser, on: date, text: str) -> Milestone:
-    require(is_administrator(by))
+    require(is_administrator(by, proposal))
     # Locked for the same race as follow_up_set: the follow-up may be created here.
     proposal = _locked_proposal(proposal)
     _require_followable(proposal)
@@ -172,7 +172,7 @@ def milestone_add(*, proposal: Proposal, by: AbstractBaseUser, on: date, text: s
 
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone, by: AbstractBaseUser) -> None:
-    require(is_administrator(by))
+    require(is_administrator(by, milestone))
     proposal = _locked_proposal(milestone.follow_up.proposal)
     _require_followable(proposal)
     Milestone.objects.filter(pk=milestone.pk).delete()

@@ -22,7 +22,7 @@ from votes.council.models import AdoptedScenario
 @transaction.atomic
 def adopted_scenario_build(*, campaign: Campaign, by: AbstractBaseUser) -> AdoptedScenario:
     """Create, or rebuild in place, the scenario of the campaign's adopted proposals."""
-    access.require(access.is_finance(by) or access.is_administrator(by))
+    access.require(access.is_finance(by, campaign) or access.is_administrator(by, campaign))
     if campaign.budget_id is None:
         raise ValidationError(_("Cette campagne ne porte sur aucun budget : pas de scénario."))
     if not campaign.reached(Phase.TALLY):

@@ -21,11 +21,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from budget.imports.uploads import go, import_at_once, zone_template
 from budget.spreadsheets import writer
-from votes.access import is_administrator
+from votes.access import can_answer_for_council
 from votes.campaigns import workflow
 from votes.campaigns.forms import attach_errors
 from votes.campaigns.models import Campaign, Phase
-from votes.campaigns.views import campaign_admin_view
+from votes.campaigns.views import campaign_admin_view, team_view
 from votes.council import answers as services
 from votes.council import follow_ups
 from votes.council.forms import (
@@ -47,6 +47,9 @@ from votes.council.services import council_data
 from votes.proposals.location import proposals_map
 from votes.proposals.models import Proposal
 from votes.text import render_markdown
+
+# The answers are the council's: its members and secretariat, and the administrators.
+council_view = team_view(can_answer_for_council)
 
 
 def _campaign(slug: str) -> Campaign:
@@ -99,7 +102,7 @@ def _next_unanswered(rows: list[AnswerRow], after: int = 0) -> AnswerRow | None:
 # --- entry -----------------------------------------------------------------------------------
 
 
-@campaign_admin_view
+@council_view
 @require_GET
 def council_answers(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(slug)
@@ -119,7 +122,7 @@ def council_answers(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@campaign_admin_view
+@council_view
 @require_http_methods(["GET", "POST"])
 def council_answer(request: HttpRequest, slug: str, reference: int) -> HttpResponse:
     campaign = _campaign(slug)
@@ -180,7 +183,7 @@ def council_answer(request: HttpRequest, slug: str, reference: int) -> HttpRespo
 # --- the spreadsheet ----------------------------------------------------------------------
 
 
-@campaign_admin_view
+@council_view
 @require_GET
 def council_answers_sheet(
     request: HttpRequest, slug: str, file_format: str = writer.XLSX
@@ -196,7 +199,7 @@ def council_answers_sheet(
     return response
 
 
-@campaign_admin_view
+@council_view
 @require_http_methods(["GET", "POST"])
 def council_answers_import(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(slug)
@@ -235,7 +238,7 @@ def council_answers_import(request: HttpRequest, slug: str) -> HttpResponse:
 # --- publication --------------------------------------------------------------------------
 
 
-@campaign_admin_view
+@council_view
 @require_http_methods(["GET", "POST"])
 def council_answers_publish(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: what is missing, or what publishing does; POST: publish (refused in place)."""
@@ -431,7 +434,7 @@ def milestone_delete(request: HttpRequest, slug: str, reference: int, pk: int) -
 def outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     """Public once the answers are published; administrators preview it in council phase."""
     campaign = get_object_or_404(Campaign.objects.select_related("authority"), slug=slug)
-    preview = campaign.phase == Phase.COUNCIL and is_administrator(request.user)
+    preview = campaign.phase == Phase.COUNCIL and can_answer_for_council(request.user, campaign)
     if campaign.phase != Phase.ANSWERED and not preview:
         raise Http404
     data, snapshot = council_data(campaign)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from budget.jobs.models import Job
 from budget.jobs.services import job_submit
 from budget.spreadsheets import writer
-from votes.access import is_administrator, is_finance, is_guarantor, require
+from votes.access import is_administrator, is_council, is_finance, is_guarantor, require
 from votes.campaigns.models import Campaign, Phase
 from votes.council.consequences import basis_label
 from votes.council.models import AdoptedScenario
@@ -31,9 +31,14 @@ from votes.council.tasks import council_file_task
 
 def _report_campaign(request: HttpRequest, slug: str, *, reading: bool = False) -> Campaign:
     campaign = get_object_or_404(Campaign.objects.select_related("authority"), slug=slug)
-    # The guarantor reads the report; the council file is a job written for the team.
-    guarantor = reading and is_guarantor(request.user, campaign)
-    require(is_administrator(request.user) or is_finance(request.user) or guarantor)
+    # The guarantor and the council read the report; the council file is a job written for
+    # the team.
+    reader = reading and (
+        is_guarantor(request.user, campaign) or is_council(request.user, campaign)
+    )
+    require(
+        is_administrator(request.user, campaign) or is_finance(request.user, campaign) or reader
+    )
     # No results before the tally: there is nothing to report yet.
     if not campaign.reached(Phase.TALLY):
         raise Http404
@@ -48,8 +53,9 @@ def council_report(request: HttpRequest, slug: str) -> HttpResponse:
     seal = report_seal(data, snapshot.sha256 if snapshot else None)
     context = {
         "campaign": campaign,
-        "can_manage": is_administrator(request.user),
-        "can_prepare_file": is_administrator(request.user) or is_finance(request.user),
+        "can_manage": is_administrator(request.user, campaign),
+        "can_prepare_file": is_administrator(request.user, campaign)
+        or is_finance(request.user, campaign),
         "seal": seal,
         "sheets": report_sheets(data, seal),
         "adopted_scenario": AdoptedScenario.objects.filter(campaign=campaign)

@@ -12,8 +12,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from budget.roles import ADMINISTRATOR, MODERATOR
 from votes import ratelimits
-from votes.access import is_moderator, require
+from votes.access import filter_campaigns, is_moderator, require
 from votes.debate.forms import CommentFlagForm, CommentForm, ReplyForm
 from votes.debate.models import Comment, CommentModeration
 from votes.debate.services import comment_create, comment_flag, comment_hide, comment_restore
@@ -174,9 +175,18 @@ def comment_moderate(request: HttpRequest, slug: str, reference: int, pk: int) -
 def comment_queue(request: HttpRequest) -> HttpResponse:
     """The comments waiting for the moderation (flagged), the hidden ones, the decisions."""
     require(is_moderator(request.user))
-    comments = Comment.objects.select_related(
-        "proposal__campaign", "author__profile"
-    ).with_hidden_reason()
+    # A moderator of some authorities or campaigns sees only theirs.
+    comments = filter_campaigns(
+        Comment.objects.all(), request.user, MODERATOR, ADMINISTRATOR, prefix="proposal__campaign__"
+    )
+    decisions = filter_campaigns(
+        CommentModeration.objects.all(),
+        request.user,
+        MODERATOR,
+        ADMINISTRATOR,
+        prefix="comment__proposal__campaign__",
+    )
+    comments = comments.select_related("proposal__campaign", "author__profile").with_hidden_reason()
     return render(
         request,
         "votes/debate/queue.html",
@@ -186,7 +196,7 @@ def comment_queue(request: HttpRequest) -> HttpResponse:
             .prefetch_related("flags__user__profile")
             .order_by("created_at")[:QUEUE_LENGTH],
             "hidden": comments.hidden().order_by("-created_at")[:QUEUE_LENGTH],
-            "history": CommentModeration.objects.select_related(
+            "history": decisions.select_related(
                 "comment__proposal__campaign", "moderator"
             ).order_by("-at", "-id")[:QUEUE_LENGTH],
         },

@@ -24,7 +24,7 @@ TEXT_MAX = 2000
 def evaluation_question_create(
     *, campaign, by, kind: str, text: str, low_label: str = "", high_label: str = ""
 ) -> EvaluationQuestion:
-    require(can_edit_evaluation(by))
+    require(can_edit_evaluation(by, campaign))
     last = campaign.evaluation_questions.aggregate(last=Max("position"))["last"]
     is_scale = kind == EvaluationQuestion.Kind.SCALE
     return EvaluationQuestion.objects.create(
@@ -42,7 +42,7 @@ def evaluation_question_update(
     *, question: EvaluationQuestion, by, text: str, low_label: str = "", high_label: str = ""
 ) -> EvaluationQuestion:
     """The wording only: its kind stays, so that the answers already given still fit it."""
-    require(can_edit_evaluation(by))
+    require(can_edit_evaluation(by, question))
     is_scale = question.kind == EvaluationQuestion.Kind.SCALE
     question.text = plain_text(text)
     question.low_label = plain_text(low_label) if is_scale else ""
@@ -54,7 +54,7 @@ def evaluation_question_update(
 @transaction.atomic
 def evaluation_question_delete(*, question: EvaluationQuestion, by) -> None:
     # Its answers go with it: a question removed is no longer reported.
-    require(can_edit_evaluation(by))
+    require(can_edit_evaluation(by, question))
     question.delete()
 
 

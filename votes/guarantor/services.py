@@ -25,7 +25,7 @@ def signature(user: AbstractBaseUser) -> str:
 def guarantor_assign(
     *, campaign: Campaign, user: AbstractBaseUser, title: str, by: AbstractBaseUser
 ) -> Guarantor:
-    require(is_administrator(by))
+    require(is_administrator(by, campaign))
     title = title.strip()
     if not title:
         raise ValidationError(
@@ -67,7 +67,7 @@ def guarantor_assign(
 @transaction.atomic
 def guarantor_remove(*, guarantor: Guarantor, by: AbstractBaseUser) -> None:
     """End an assignment; the remarks already published stay, signed."""
-    require(is_administrator(by))
+    require(is_administrator(by, guarantor))
     guarantor.delete()
 
 

@@ -25,9 +25,10 @@ from votes.proposals.models import Proposal
 # --- services -------------------------------------------------------------------------------
 
 
-def _check_members(members: Iterable) -> list:
+def _check_members(members: Iterable, authority: Authority) -> list:
     members = list(members)
-    outsiders = [user for user in members if not access.is_instructor(user)]
+    # An instructor of another authority could not instruct this authority's proposals.
+    outsiders = [user for user in members if not access.is_instructor(user, authority)]
     if outsiders:
         names = ", ".join(user.get_username() for user in outsiders)
         raise ValidationError(
@@ -44,8 +45,8 @@ def _check_members(members: Iterable) -> list:
 
 @transaction.atomic
 def service_create(*, authority: Authority, name: str, by, members: Iterable = ()) -> Service:
-    access.require(access.is_administrator(by))
-    members = _check_members(members)
+    access.require(access.is_administrator(by, authority))
+    members = _check_members(members, authority)
     _check_name_free(authority, name.strip())
     service = Service(authority=authority, name=name.strip())
     service.full_clean()
@@ -56,8 +57,8 @@ def service_create(*, authority: Authority, name: str, by, members: Iterable = (
 
 @transaction.atomic
 def service_update(*, service: Service, name: str, by, members: Iterable = ()) -> Service:
-    access.require(access.is_administrator(by))
-    members = _check_members(members)
+    access.require(access.is_administrator(by, service))
+    members = _check_members(members, service.authority)
     service = Service.objects.select_for_update().get(pk=service.pk)
     _check_name_free(service.authority, name.strip(), exclude=service.pk)
     service.name = name.strip()
@@ -140,7 +141,7 @@ def proposal_assign(
 ) -> Instruction:
     """Give a proposal to a service; its instruction row is created, to instruct."""
     require_not_frozen(proposal.campaign)
-    access.require(access.is_administrator(by))
+    access.require(access.is_administrator(by, proposal))
     # Two administrators assigning the same proposal at once would both create its instruction.
     proposal = Proposal.objects.select_for_update().select_related("campaign").get(pk=proposal.pk)
     require_phase(proposal.campaign, "assign")
@@ -152,7 +153,8 @@ def proposals_assign_bulk(
     *, proposals: Iterable[Proposal], service: Service, by, due_on: date | None = None
 ) -> list[Instruction]:
     """Assign several proposals of one campaign at once: all of them, or none."""
-    access.require(access.is_administrator(by))
+    # The service's authority: _assign refuses a proposal of another authority.
+    access.require(access.is_administrator(by, service))
     ids = sorted({proposal.pk for proposal in proposals})
     if not ids:
         raise ValidationError(_("Cochez au moins une proposition."))
@@ -162,6 +164,7 @@ def proposals_assign_bulk(
     campaigns = {proposal.campaign_id for proposal in locked}
     if len(campaigns) != 1:
         raise ValidationError(_("Les propositions doivent appartenir à une même campagne."))
+    access.require(access.is_administrator(by, locked[0].campaign))
     require_not_frozen(locked[0].campaign)
     require_phase(locked[0].campaign, "assign")
     problems: list[str] = []

@@ -39,7 +39,7 @@ def _require_submitted(instruction: Instruction) -> None:
 def instruction_validate(*, instruction: Instruction, by) -> Instruction:
     """The finance service validates the figures: only validated instructions count."""
     require_not_frozen(instruction.proposal.campaign)
-    access.require(access.is_finance(by))
+    access.require(access.is_finance(by, instruction))
     # See instruction_save: the lock guarantees the figures validated are the ones read.
     instruction = locked_instruction(instruction)
     require_phase(instruction.proposal.campaign, "validate_instruction")
@@ -61,7 +61,7 @@ def instruction_validate(*, instruction: Instruction, by) -> Instruction:
 def instruction_return(*, instruction: Instruction, by, comment: str) -> Instruction:
     """The finance service sends the instruction back to its service, saying why."""
     require_not_frozen(instruction.proposal.campaign)
-    access.require(access.is_finance(by))
+    access.require(access.is_finance(by, instruction))
     instruction = locked_instruction(instruction)
     require_phase(instruction.proposal.campaign, "validate_instruction")
     comment = (comment or "").strip()

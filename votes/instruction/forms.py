@@ -59,7 +59,10 @@ class ServiceForm(forms.Form):
         help_text=_("Seuls les comptes ayant le rôle d'instructeur sont proposés."),
     )
 
-    def __init__(self, *args, service: Service | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, service: Service | None = None, authorities: set[int] | None = None, **kwargs
+    ) -> None:
+        """`authorities`: those where the account administers (None: all of them)."""
         if service is not None:
             kwargs.setdefault(
                 "initial", {"name": service.name, "members": list(service.members.all())}
@@ -69,6 +72,10 @@ class ServiceForm(forms.Form):
         if service is not None:
             # A service stays with its authority: its proposals were assigned within it.
             del self.fields["authority"]
+        elif authorities is not None:
+            self.fields["authority"].queryset = Authority.objects.filter(
+                pk__in=authorities
+            ).order_by("name")
 
 
 class AssignForm(forms.Form):

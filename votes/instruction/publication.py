@@ -57,7 +57,7 @@ def instruction_publish(*, campaign: Campaign, by, site_url: str = "") -> Publis
     the instruction phase. Instructions already published are skipped: no second e-mail.
     `site_url` ("https://example.org/") makes the link in the e-mail absolute.
     """
-    access.require(access.is_administrator(by))
+    access.require(access.is_administrator(by, campaign))
     # Two administrators publishing at once would each e-mail every author: serialise them.
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if not campaign.reached(Phase.INSTRUCTION):

@@ -37,14 +37,18 @@ def _sheet_proposals(campaign: Campaign, by):
         .select_related("category", "service", "instruction")
         .order_by("reference")
     )
-    if not (access.is_administrator(by) or access.is_finance(by)):
+    if not (access.is_administrator(by, campaign) or access.is_finance(by, campaign)):
         proposals = proposals.filter(service__members=by)
     return proposals
 
 
 def instruction_sheet_export(*, campaign: Campaign, by, file_format: str = writer.XLSX) -> bytes:
     """One row per proposal; an instructor gets only their services' proposals."""
-    access.require(access.is_administrator(by) or access.is_finance(by) or access.is_instructor(by))
+    access.require(
+        access.is_administrator(by, campaign)
+        or access.is_finance(by, campaign)
+        or access.is_instructor(by, campaign)
+    )
     rows = []
     for proposal in _sheet_proposals(campaign, by):
         instruction = getattr(proposal, "instruction", None) or Instruction(proposal=proposal)
@@ -108,7 +112,7 @@ def _current(instruction: Instruction) -> dict:
 def instruction_sheet_import(*, campaign: Campaign, data: bytes, by) -> SheetImportReport:
     """Apply an edited sheet: every row or none; rows left as exported are skipped."""
     require_not_frozen(campaign)
-    access.require(access.is_administrator(by) or access.is_instructor(by))
+    access.require(access.is_administrator(by, campaign) or access.is_instructor(by, campaign))
     require_phase(campaign, "instruct")
     report = SheetImportReport()
     parsed, errors = sheet.read_sheet(
@@ -141,7 +145,7 @@ def _sheet_write(
             proposal__in=proposals.values()
         )
     }
-    administrator = access.is_administrator(by)
+    administrator = access.is_administrator(by, campaign)
     prepared = None
     errors: list[RowError] = []
     writes: list[tuple[Instruction, dict]] = []

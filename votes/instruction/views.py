@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budget.imports.uploads import go, import_at_once, zone_template
+from budget.roles import ADMINISTRATOR, FINANCE, INSTRUCTOR, authorities_for
 from budget.spreadsheets import writer
 from simulator.engine import SimulationError
 from votes import access
@@ -52,15 +53,20 @@ from votes.text import render_markdown
 Validation = Instruction.Validation
 
 
-def _instruction_team(user) -> bool:
-    return access.is_administrator(user) or access.is_finance(user) or access.is_instructor(user)
+def _instruction_team(user, campaign: Campaign | None = None) -> bool:
+    """`campaign`: None checks the role where the request's URL points (votes/scope/)."""
+    return (
+        access.is_administrator(user, campaign)
+        or access.is_finance(user, campaign)
+        or access.is_instructor(user, campaign)
+    )
 
 
-def _roles(user) -> dict[str, bool]:
+def _roles(user, campaign: Campaign | None = None) -> dict[str, bool]:
     return {
-        "administrator": access.is_administrator(user),
-        "finance": access.is_finance(user),
-        "instructor": access.is_instructor(user),
+        "administrator": access.is_administrator(user, campaign),
+        "finance": access.is_finance(user, campaign),
+        "instructor": access.is_instructor(user, campaign),
     }
 
 
@@ -107,20 +113,23 @@ def _next_url(request: HttpRequest, default: str) -> str:
 def instruction_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(_instruction_team(user))
-    campaigns = (
-        Campaign.objects.public()
-        .select_related("authority")
-        .annotate(
-            proposal_count=Count("proposals", distinct=True),
-            waiting=Count(
-                "proposals__instruction",
-                filter=Q(proposals__instruction__validation=Validation.SUBMITTED),
-                distinct=True,
-            ),
-        )
+    campaigns = access.filter_campaigns(
+        Campaign.objects.public(), user, ADMINISTRATOR, FINANCE, INSTRUCTOR
     )
+    campaigns = campaigns.select_related("authority").annotate(
+        proposal_count=Count("proposals", distinct=True),
+        waiting=Count(
+            "proposals__instruction",
+            filter=Q(proposals__instruction__validation=Validation.SUBMITTED),
+            distinct=True,
+        ),
+    )
+    # A member of a service instructs only where the role is held (not with a role elsewhere).
     mine = (
-        Instruction.objects.filter(
+        access.filter_campaigns(
+            Instruction.objects.all(), user, INSTRUCTOR, prefix="proposal__campaign__"
+        )
+        .filter(
             proposal__service__members=user,
             validation__in=[Validation.DRAFT, Validation.RETURNED],
         )
@@ -147,8 +156,12 @@ def instruction_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def instruction_services(request: HttpRequest) -> HttpResponse:
     access.require(access.is_administrator(request.user))
+    services_list = Service.objects.all()
+    authorities = authorities_for(request.user, ADMINISTRATOR)
+    if authorities is not None:
+        services_list = services_list.filter(authority_id__in=authorities)
     services_list = (
-        Service.objects.select_related("authority")
+        services_list.select_related("authority")
         .prefetch_related("members")
         .annotate(proposal_count=Count("proposals"))
         .order_by("authority__name", "name")
@@ -160,7 +173,7 @@ def instruction_services(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def instruction_service_create(request: HttpRequest) -> HttpResponse:
     access.require(access.is_administrator(request.user))
-    form = ServiceForm(_posted(request))
+    form = ServiceForm(_posted(request), authorities=authorities_for(request.user, ADMINISTRATOR))
     if request.method == "POST" and form.is_valid():
         try:
             service = assignment.service_create(
@@ -209,15 +222,17 @@ def instruction_service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def instruction_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(slug)
     # The campaign's guarantor reads it too (issue 16 §2); its forms are for the roles only.
-    access.require(_instruction_team(request.user) or access.is_guarantor(request.user, campaign))
+    access.require(
+        _instruction_team(request.user, campaign) or access.is_guarantor(request.user, campaign)
+    )
     return render(
         request,
         "votes/instruction/dashboard.html",
         {
             "campaign": campaign,
             "dashboard": dashboard.instruction_dashboard(campaign),
-            "roles": _roles(request.user),
-            "can_publish": access.is_administrator(request.user)
+            "roles": _roles(request.user, campaign),
+            "can_publish": access.is_administrator(request.user, campaign)
             and campaign.reached(Phase.INSTRUCTION),
             "validations": Validation.choices,
         },
@@ -296,7 +311,7 @@ def instruction_assign(request: HttpRequest, slug: str) -> HttpResponse:
             "proposals": proposals,
             "service_choices": Service.objects.filter(authority=campaign.authority),
             "phase_open": phase_allows(campaign, "assign"),
-            "roles": _roles(request.user),
+            "roles": _roles(request.user, campaign),
         },
     )
 
@@ -311,7 +326,10 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
     # The campaign's guarantor reads it (its history included), but posts nothing.
     reader = request.method == "GET" and access.is_guarantor(user, campaign)
     access.require(
-        can_instruct or access.is_finance(user) or access.is_administrator(user) or reader
+        can_instruct
+        or access.is_finance(user, campaign)
+        or access.is_administrator(user, campaign)
+        or reader
     )
     instruction = Instruction.objects.filter(proposal=proposal).first()
     engine_error = ""
@@ -379,7 +397,7 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
             "saving": saving,
             "engine_error": engine_error,
             "can_instruct": can_instruct,
-            "can_validate": access.is_finance(user)
+            "can_validate": access.is_finance(user, campaign)
             and instruction is not None
             and instruction.validation == Validation.SUBMITTED
             and phase_allows(campaign, "validate_instruction"),
@@ -388,7 +406,7 @@ def instruction_detail(request: HttpRequest, slug: str, reference: int) -> HttpR
             "phase_open": phase_allows(campaign, "instruct"),
             "description_html": render_markdown(proposal.description),
             "schedule": schedule_text(instruction.cost_schedule) if instruction else "",
-            "roles": _roles(user),
+            "roles": _roles(user, campaign),
         },
     )
 
@@ -413,8 +431,8 @@ def instruction_queue(request: HttpRequest, slug: str) -> HttpResponse:
     access.require(access.is_finance(request.user) or access.is_administrator(request.user))
     campaign = _campaign(slug)
     context = _queue_context(campaign)
-    context["can_validate"] = access.is_finance(request.user)
-    context["roles"] = _roles(request.user)
+    context["can_validate"] = access.is_finance(request.user, campaign)
+    context["roles"] = _roles(request.user, campaign)
     return render(request, "votes/instruction/queue.html", context)
 
 
@@ -513,7 +531,7 @@ def instruction_import(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "report": report,
             "phase_open": phase_allows(campaign, "instruct"),
-            "roles": _roles(request.user),
+            "roles": _roles(request.user, campaign),
         },
     )
 

@@ -12,7 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from votes.access import is_moderator, require
+from budget.roles import ADMINISTRATOR, MODERATOR
+from votes.access import campaign_filter, is_moderator, require
 from votes.proposals.forms import ModerationForm
 from votes.proposals.models import Flag, ModerationAction, Proposal
 from votes.proposals.services_moderation import moderation_hide, moderation_restore
@@ -39,16 +40,21 @@ def _queue_proposals() -> QuerySet[Proposal]:
 @require_safe
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     require(is_moderator(request.user))
+    # A moderator of some authorities or campaigns sees only theirs.
+    scope = campaign_filter(request.user, MODERATOR, ADMINISTRATOR, prefix="campaign__")
+    queue = _queue_proposals() if scope is None else _queue_proposals().filter(scope)
+    history = ModerationAction.objects.all()
+    if scope is not None:
+        history = history.filter(
+            campaign_filter(request.user, MODERATOR, ADMINISTRATOR, prefix="proposal__campaign__")
+        )
     flagged = (
-        _queue_proposals()
-        .flagged()
-        .prefetch_related(_flags_prefetch())
-        .order_by("campaign__title", "reference")
+        queue.flagged().prefetch_related(_flags_prefetch()).order_by("campaign__title", "reference")
     )
-    hidden = _queue_proposals().hidden().unflagged().order_by("campaign__title", "reference")
-    history = ModerationAction.objects.select_related("proposal__campaign", "moderator").order_by(
-        "-at", "-id"
-    )[:HISTORY_LENGTH]
+    hidden = queue.hidden().unflagged().order_by("campaign__title", "reference")
+    history = history.select_related("proposal__campaign", "moderator").order_by("-at", "-id")[
+        :HISTORY_LENGTH
+    ]
     return render(
         request,
         "votes/proposals/moderation_queue.html",

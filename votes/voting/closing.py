@@ -44,8 +44,8 @@ def station_close(
     """Sign off a station's paper ballots: none can be recorded into it afterwards."""
     from votes.voting.ballots import campaign_held_open
 
-    officer = is_officer(by) and station.officers.filter(pk=by.pk).exists()
-    require(officer or is_administrator(by))
+    officer = is_officer(by, station) and station.officers.filter(pk=by.pk).exists()
+    require(officer or is_administrator(by, station))
     # The campaign first, then the station: the order the paper services take them in.
     campaign = campaign_held_open(Campaign.objects.get(pk=station.campaign_id))
     require_not_frozen(campaign)
@@ -78,7 +78,7 @@ def code_batch_close(
     """After the vote, retire a batch's unused codes for good; used ones keep their ballots."""
     from votes.voting.ballots import campaign_held_open
 
-    require(is_administrator(by))
+    require(is_administrator(by, batch))
     # Held in its phase: a move back to voting meanwhile would let the codes vote again.
     campaign = campaign_held_open(Campaign.objects.get(pk=batch.campaign_id))
     require_not_frozen(campaign)

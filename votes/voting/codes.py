@@ -203,7 +203,7 @@ def code_batch_create(
 ) -> tuple[VotingCodeBatch, list[str]]:
     """A batch of `size` single-use codes; returns the plain codes (formatted) too."""
     require_not_frozen(campaign)
-    require(is_facilitator(by))
+    require(is_facilitator(by, campaign))
     _require_before_tally(campaign)
     label = (label or "").strip()
     errors: dict[str, list[str]] = {}
@@ -249,7 +249,7 @@ def batches_with_counts(campaign: Campaign) -> QuerySet[VotingCodeBatch]:
 def code_sheet_produce(*, batch: VotingCodeBatch, by: User) -> list[str]:
     """The plain codes, formatted, exactly once: they are wiped from the database here."""
     require_not_frozen(batch.campaign)
-    require(is_facilitator(by))
+    require(is_facilitator(by, batch))
     # Lock the batch: two clicks on "print" at once must not both read the plain codes.
     batch = VotingCodeBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.revoked_at is not None:
@@ -272,7 +272,7 @@ def code_sheet_produce(*, batch: VotingCodeBatch, by: User) -> list[str]:
 def code_batch_revoke(*, batch: VotingCodeBatch, by: User) -> VotingCodeBatch:
     """Unused codes of the batch stop working; ballots already cast with it still count."""
     require_not_frozen(batch.campaign)
-    require(is_facilitator(by))
+    require(is_facilitator(by, batch))
     batch = VotingCodeBatch.objects.select_for_update().select_related("campaign").get(pk=batch.pk)
     _require_before_tally(batch.campaign)
     if batch.revoked_at is not None:

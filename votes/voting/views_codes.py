@@ -18,8 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from budget.jobs.models import Job
 from budget.jobs.services import job_submit
+from budget.roles import OFFICER
 from votes import ratelimits
-from votes.access import is_administrator, is_facilitator, is_officer, require
+from votes.access import filter_campaigns, is_administrator, is_facilitator, is_officer, require
 from votes.campaigns.models import Campaign, Phase
 from votes.campaigns.phases import phase_allows
 from votes.census.services import census_required
@@ -417,7 +418,12 @@ def _station_context(station: PollingStation, **extra) -> dict:
 @require_safe
 def station_list(request: HttpRequest) -> HttpResponse:
     require(is_officer(request.user))
-    stations = PollingStation.objects.filter(officers=request.user).select_related("campaign")
+    stations = filter_campaigns(
+        PollingStation.objects.filter(officers=request.user),
+        request.user,
+        OFFICER,
+        prefix="campaign__",
+    ).select_related("campaign")
     return render(request, "votes/paper/stations.html", {"stations": stations})
 
 

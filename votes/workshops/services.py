@@ -23,6 +23,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.roles import ADMINISTRATOR, FACILITATOR
 from simulator import services
 from simulator.engine import Adjustment, SimulationError, simulate
 from simulator.inputs import (
@@ -38,7 +39,7 @@ from simulator.inputs import (
 from simulator.limits import policy_area_limit
 from simulator.models import Measure, Scenario
 from simulator.state import ScenarioState
-from votes.access import is_administrator, is_facilitator, require
+from votes.access import filter_campaigns, is_administrator, is_facilitator, require
 from votes.campaigns.models import Campaign
 from votes.voting.models import VotingCodeBatch
 from votes.workshops.models import GroupArgument, Workshop, WorkshopGroup
@@ -93,17 +94,20 @@ def new_join_code() -> str:
 def can_run_workshop(user: User, workshop: Workshop) -> bool:
     """Workshops are not shared between facilitators: each runs their own, administrators
     run them all (and can hand one over by changing its facilitator)."""
-    if is_administrator(user):
+    if is_administrator(user, workshop):
         return True
-    return is_facilitator(user) and workshop.facilitator_id == user.pk
+    return is_facilitator(user, workshop) and workshop.facilitator_id == user.pk
 
 
 def workshops_for(user: User) -> QuerySet[Workshop]:
     workshops = Workshop.objects.select_related("campaign", "facilitator")
     if is_administrator(user):
-        return workshops
+        # An administrator of some authorities or campaigns: their workshops only.
+        return filter_campaigns(workshops, user, ADMINISTRATOR, prefix="campaign__")
     if is_facilitator(user):
-        return workshops.filter(facilitator=user)
+        return filter_campaigns(
+            workshops.filter(facilitator=user), user, FACILITATOR, prefix="campaign__"
+        )
     return workshops.none()
 
 
@@ -187,7 +191,7 @@ def workshop_create(
     code_batch: VotingCodeBatch | None = None,
 ) -> Workshop:
     """A new open workshop, facilitated by its creator."""
-    require(is_facilitator(by))
+    require(is_facilitator(by, campaign))
     if campaign.budget_id is None:
         raise ValidationError(
             {
@@ -224,7 +228,7 @@ def workshop_update(*, workshop: Workshop, by: AbstractBaseUser, **fields) -> Wo
     workshop = _lock_workshop(workshop)
     new_facilitator = fields.get("facilitator")
     if new_facilitator is not None and new_facilitator.pk != workshop.facilitator_id:
-        require(is_administrator(by))
+        require(is_administrator(by, workshop))
         if not is_facilitator(new_facilitator):
             raise ValidationError(
                 {"facilitator": _("Cette personne n'a pas le rôle d'animateur ou d'animatrice.")}

@@ -380,6 +380,8 @@ def _import(*, data: bytes, by: AbstractBaseUser, report: TransferReport) -> Non
             _("La campagne « %(title)s » (%(slug)s) n'existe pas sur ce serveur.")
             % {"title": content["campaign"].get("title", ""), "slug": slug}
         )
+    # The file names its campaign: a facilitator of another authority imports nothing.
+    require(is_facilitator(by, campaign))
     if campaign.budget is None or budget_fingerprint(campaign.budget) != content["budget"].get(
         "fingerprint"
     ):

@@ -21,6 +21,7 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, str]] = [
     ("finance-demo", roles.FINANCE, "direction des finances"),
     ("moderateur-demo", roles.MODERATOR, "modérateur"),
     ("assesseur-demo", roles.OFFICER, "assesseur (bureau de vote)"),
+    ("conseil-demo", roles.COUNCIL, "conseil (élus, secrétariat) : saisit et publie les avis"),
     ("votant-demo", None, "votant"),
     ("garant-demo", None, "garant de la campagne de démonstration (sans rôle d'équipe)"),
 ]
