@@ -22,8 +22,10 @@ from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import phase_allows
 from votes.proposals.models import Proposal
 from votes.voting import ballots as services
+from votes.voting.ballot_hot import ballot_add_hot
 from votes.voting.forms_ballots import ReceiptForm
 from votes.voting.models import Ballot
+from votes.voting.rules import Choice
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -166,7 +168,8 @@ def _choice_response(
     done: str,
 ) -> HttpResponse:
     if request.htmx:
-        return _choice_partial(request, campaign, proposal, ballot, refusal, done)
+        choices = ballot.choices if ballot is not None else []
+        return _choice_partial(request, campaign, proposal, choices, refusal, done)
     if refusal:
         messages.error(request, refusal)
     else:
@@ -179,9 +182,10 @@ def _choice_partial(
     request: HtmxHttpRequest,
     campaign: Campaign,
     proposal: Proposal,
-    ballot: Ballot | None,
+    choices: list[Choice],
     refusal: str,
     done: str,
+    cost: Decimal | None = None,
 ) -> HttpResponse:
     """Only what the click changed: the proposal's card, its category's counters, the
     category's refusal slot and the announcement. A refusal changes no card nor counter: it
@@ -193,13 +197,12 @@ def _choice_partial(
         response = render(request, "votes/ballots/ballot.html#refusal", context)
         response["HX-Reswap"] = "none"
         return response
-    choices = ballot.choices
     block.count, block.spent = services.category_tally(choices, category)
     chosen = any(c.reference == proposal.reference for c in choices)
     # The proposal's page link needs its campaign: the one in hand, not one more query.
     proposal.campaign = campaign
     context |= {
-        "item": Item(proposal, services.proposal_cost(proposal), chosen),
+        "item": Item(proposal, services.proposal_cost(proposal) if cost is None else cost, chosen),
         "announcement": done,
     }
     return render(request, "votes/ballots/ballot.html#choice", context)
@@ -227,6 +230,16 @@ def _choice(request: HtmxHttpRequest, slug: str, reference: int, write, done: st
 @require_POST
 def ballot_add(request: HtmxHttpRequest, slug: str, reference: int) -> HttpResponse:
     done = _("« %(title)s » est ajoutée à votre bulletin (rubrique « %(category)s »).")
+    if request.htmx and request.user.is_authenticated:
+        # The common click (a ballot already started) in three statements; the rest, and
+        # every refusal but the caps', by the full path below.
+        hot = ballot_add_hot(slug=slug, reference=reference, user=request.user)
+        if hot is not None:
+            proposal = hot.proposal
+            done %= {"title": proposal.title, "category": proposal.category.name}
+            return _choice_partial(
+                request, hot.campaign, proposal, hot.choices, hot.refusal, done, hot.cost
+            )
     return _choice(request, slug, reference, services.ballot_add, done)
 
 
