@@ -39,7 +39,7 @@ from votes.instruction.choices import FEASIBLE, InstructionValidation
 from votes.instruction.models import Instruction
 from votes.notifications.sending import vote_recorded_notify
 from votes.proposals.models import Proposal
-from votes.voting.ballots import new_receipt
+from votes.voting.ballots import new_receipt, voting_year
 from votes.voting.models import Ballot, BallotLine, PaperVoter
 from votes.voting.rules import CategoryRule, Choice, addition_problem
 
@@ -214,7 +214,7 @@ def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotAddition | 
         and confirmed
         and not outside
         and commune_authority == authority_id
-        and timezone.localdate().year - birth_year >= min_age
+        and voting_year() - birth_year >= min_age
         and not paper
     )
     listed = (
