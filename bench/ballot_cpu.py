@@ -225,7 +225,9 @@ def run(args) -> int:
                 profiler.disable()
                 remove(index)
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BALLOT_CPU_SORT", "cumulative")).print_stats(args.profile)
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats(os.environ.get("BALLOT_CPU_SORT", "cumulative"))
+            stats.print_stats(args.profile)
             print(out.getvalue())
 
     print(
