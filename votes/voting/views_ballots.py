@@ -21,8 +21,9 @@ from votes import ratelimits
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import phase_allows
 from votes.proposals.models import Proposal
+from votes.voting import ballot_fragment as fragment
 from votes.voting import ballots as services
-from votes.voting.ballot_hot import ballot_add_hot
+from votes.voting.ballot_hot import HotAddition, ballot_add_hot
 from votes.voting.forms_ballots import ReceiptForm
 from votes.voting.models import Ballot
 from votes.voting.rules import Choice
@@ -185,7 +186,6 @@ def _choice_partial(
     choices: list[Choice],
     refusal: str,
     done: str,
-    cost: Decimal | None = None,
 ) -> HttpResponse:
     """Only what the click changed: the proposal's card, its category's counters, the
     category's refusal slot and the announcement. A refusal changes no card nor counter: it
@@ -202,10 +202,31 @@ def _choice_partial(
     # The proposal's page link needs its campaign: the one in hand, not one more query.
     proposal.campaign = campaign
     context |= {
-        "item": Item(proposal, services.proposal_cost(proposal) if cost is None else cost, chosen),
+        "item": Item(proposal, services.proposal_cost(proposal), chosen),
         "announcement": done,
     }
     return render(request, "votes/ballots/ballot.html#choice", context)
+
+
+def _hot_partial(request: HtmxHttpRequest, hot: HotAddition, done: str) -> HttpResponse:
+    """_choice_partial's answer, written by votes.voting.ballot_fragment (no template)."""
+    proposal = hot.proposal
+    if hot.refusal:
+        response = HttpResponse(fragment.refusal(category=proposal.category, text=hot.refusal))
+        response["HX-Reswap"] = "none"
+        return response
+    count, spent = services.category_tally(hot.choices, proposal.category)
+    html = fragment.choice(
+        request=request,
+        campaign_slug=hot.campaign.slug,
+        proposal=proposal,
+        amount=hot.cost,
+        chosen=True,
+        count=count,
+        spent=spent,
+        announcement=done % {"title": proposal.title, "category": proposal.category.name},
+    )
+    return HttpResponse(html)
 
 
 def _choice(request: HtmxHttpRequest, slug: str, reference: int, write, done: str) -> HttpResponse:
@@ -235,11 +256,7 @@ def ballot_add(request: HtmxHttpRequest, slug: str, reference: int) -> HttpRespo
         # every refusal but the caps', by the full path below.
         hot = ballot_add_hot(slug=slug, reference=reference, user=request.user)
         if hot is not None:
-            proposal = hot.proposal
-            done %= {"title": proposal.title, "category": proposal.category.name}
-            return _choice_partial(
-                request, hot.campaign, proposal, hot.choices, hot.refusal, done, hot.cost
-            )
+            return _hot_partial(request, hot, done)
     return _choice(request, slug, reference, services.ballot_add, done)
 
 
