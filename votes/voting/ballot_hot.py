@@ -1,4 +1,4 @@
-"""The htmx addition of an eligible voter in three SQL statements (issue 13 §2).
+"""The htmx addition and removal of an eligible voter in three SQL statements (issue 13 §2).
 
 Every click of every voter pays for this path during the vote, and in the ORM it cost ten
 statements and twelve milliseconds of CPU (a third of it compiling the queries). Here one
@@ -6,15 +6,17 @@ hand-written read, under the same locks as votes.voting.ballots (campaign_held_f
 FOR KEY SHARE of the campaign, FOR NO KEY UPDATE of the voter's account, on PostgreSQL),
 brings back everything the addition decides on: the campaign's phase and freeze, the voter's
 eligibility, their ballot, the proposal with its category's rule, and the choices already
-made, one row per choice. Then the line is inserted and the ballot's `updated_at` moved.
+made, one row per choice. Then the line is inserted (or deleted) and the ballot's
+`updated_at` moved.
 
-Only the common case is decided here: an eligible voter, a proposal on the ballot, accepted
-or refused by the caps (votes.voting.rules.addition_problem, the same rule as everywhere; the
-first choice creates the ballot through the ORM and tells the voter by e-mail, as
-ballots.ballot_add does). Anything else (a closed or frozen vote; an ineligible voter; a
-proposal not on the ballot or unknown) returns None, and the caller takes the full path,
-votes.voting.ballots.ballot_add, whose messages and checks stay the only source of those
-refusals. Nothing is cached between requests: two instances see the same database.
+Only the common case is decided here: an eligible voter, a proposal on the ballot accepted or
+refused by the caps (votes.voting.rules.addition_problem, the same rule as everywhere; the first
+choice creates the ballot through the ORM and tells the voter by e-mail, as ballots.ballot_add
+does), or a choice taken off. Anything else (a closed or frozen vote; an ineligible voter; a
+proposal not on the ballot, unknown, or not among the choices) returns None, and the caller
+takes the full path, votes.voting.ballots.ballot_add or ballot_remove, whose messages and
+checks stay the only source of those refusals. Nothing is cached between requests: two
+instances see the same database.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ _FLOATS = Context(prec=15)
 
 
 @dataclass
-class HotAddition:
+class HotClick:
     """What the screen shows: the proposal (its category and campaign attached) and what it
     costs, the choices after the addition (before it when refused) and the refusal, "" when
     accepted."""
@@ -89,8 +91,8 @@ def _column(model, name: str) -> str:
 
 
 @functools.cache
-def _statements(vendor: str) -> tuple[str, str, str]:
-    """The three statements, built once per process from the models' tables and columns."""
+def _statements(vendor: str) -> tuple[str, str, str, str]:
+    """The statements, built once per process from the models' tables and columns."""
     c, u, pf, cm = "c", "u", "pf", "cm"
     col = _column
     snapshot = (
@@ -167,10 +169,14 @@ def _statements(vendor: str) -> tuple[str, str, str]:
         f"{col(BallotLine, 'proposal')}, {col(BallotLine, 'category')}) VALUES (%s, %s, %s)"
     )
     touch = f"UPDATE {_table(Ballot)} SET {col(Ballot, 'updated_at')} = %s WHERE id = %s"
-    return read, insert, touch
+    delete = (
+        f"DELETE FROM {_table(BallotLine)} WHERE {col(BallotLine, 'ballot')} = %s "
+        f"AND {col(BallotLine, 'proposal')} = %s"
+    )
+    return read, insert, touch, delete
 
 
-def ballot_add_hot(*, slug: str, reference: int, user: AbstractBaseUser) -> HotAddition | None:
+def ballot_add_hot(*, slug: str, reference: int, user: AbstractBaseUser) -> HotClick | None:
     """Add proposal `reference` to `user`'s ballot in campaign `slug`, within its caps; None
     for anything else than the common case (the caller then runs ballots.ballot_add).
 
@@ -185,8 +191,46 @@ def ballot_add_hot(*, slug: str, reference: int, user: AbstractBaseUser) -> HotA
         return None
 
 
-def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotAddition | None:
-    read, insert, touch = _statements(connection.vendor)
+@transaction.atomic
+def ballot_remove_hot(*, slug: str, reference: int, user: AbstractBaseUser) -> HotClick | None:
+    """Take proposal `reference` off `user`'s ballot; None for anything else than the common
+    case (not on the ballot, not eligible...: the caller then runs ballots.ballot_remove)."""
+    state = _read(slug=slug, reference=reference, user=user)
+    if state is None or state.ballot_id is None:
+        return None
+    kept = [c for c in state.current if c.reference != reference]
+    if len(kept) == len(state.current):
+        return None
+    _read_sql, _insert, touch, delete = _statements(connection.vendor)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(delete, [state.ballot_id, state.proposal.pk])
+        cursor.execute(touch, [now, state.ballot_id])
+    log_event(
+        logger,
+        "vote_recorded",
+        campaign=slug,
+        channel="online",
+        action="remove",
+        proposal=reference,
+    )
+    return HotClick(state.campaign, state.proposal, state.choice.cost, kept, "")
+
+
+@dataclass
+class _State:
+    campaign: Campaign
+    proposal: Proposal
+    listed: bool
+    choice: Choice
+    rule: CategoryRule
+    ballot_id: int | None
+    current: list[Choice]
+
+
+def _read(*, slug: str, reference: int, user: AbstractBaseUser) -> _State | None:
+    """The locked read; None when the voter may not vote (or the proposal is unknown)."""
+    read = _statements(connection.vendor)[0]
     with connection.cursor() as cursor:
         cursor.execute(read, [reference, slug, user.pk])
         rows = cursor.fetchall()
@@ -217,13 +261,7 @@ def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotAddition | 
         and voting_year() - birth_year >= min_age
         and not paper
     )
-    listed = (
-        proposal_id is not None
-        and status == Proposal.Status.PUBLISHED
-        and validation == InstructionValidation.VALIDATED
-        and verdict in FEASIBLE
-    )
-    if not (eligible and listed):
+    if not eligible or proposal_id is None:
         return None
     category = Category(
         id=category_id,
@@ -247,32 +285,56 @@ def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotAddition | 
     )
     proposal.category = category
     proposal.campaign = campaign
-    current = [
-        Choice(reference=row[30], category_id=row[31], cost=_cost(*row[32:36]))
-        for row in rows
-        if row[29] is not None
-    ]
-    choice = Choice(
-        reference=reference,
-        category_id=category_id,
-        cost=_cost(kind, estimate, instructed_cost, instructed_saving),
+    return _State(
+        campaign=campaign,
+        proposal=proposal,
+        listed=(
+            status == Proposal.Status.PUBLISHED
+            and validation == InstructionValidation.VALIDATED
+            and verdict in FEASIBLE
+        ),
+        choice=Choice(
+            reference=reference,
+            category_id=category_id,
+            cost=_cost(kind, estimate, instructed_cost, instructed_saving),
+        ),
+        rule=CategoryRule(
+            id=category_id,
+            name=category_name,
+            cap=cap,
+            knapsack=category.knapsack,
+            envelope=category.envelope,
+            minimum=min_votes,
+        ),
+        ballot_id=ballot_id,
+        current=[
+            Choice(reference=row[30], category_id=row[31], cost=_cost(*row[32:36]))
+            for row in rows
+            if row[29] is not None
+        ],
     )
-    rule = CategoryRule(
-        id=category_id,
-        name=category_name,
-        cap=cap,
-        knapsack=category.knapsack,
-        envelope=category.envelope,
-        minimum=min_votes,
+
+
+def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotClick | None:
+    state = _read(slug=slug, reference=reference, user=user)
+    if state is None or not state.listed:
+        return None
+    campaign, proposal, choice, current = (
+        state.campaign,
+        state.proposal,
+        state.choice,
+        state.current,
     )
     problem = addition_problem(
         current=current,
         new=choice,
-        categories={category_id: rule},
-        max_categories=max_categories,
+        categories={choice.category_id: state.rule},
+        max_categories=campaign.max_categories_per_voter,
     )
     if problem is not None:
-        return HotAddition(campaign, proposal, choice.cost, current, problem)
+        return HotClick(campaign, proposal, choice.cost, current, problem)
+    _read_sql, insert, touch, _delete = _statements(connection.vendor)
+    ballot_id = state.ballot_id
     created = ballot_id is None
     if created:
         # The first choice creates the ballot and its receipt (under the account's lock, as
@@ -284,7 +346,7 @@ def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotAddition | 
         # Under the account's lock the caps were just checked: the unique constraint on
         # (ballot, proposal) is only the last line of defence, as in ballots.ballot_add (its
         # IntegrityError rolls this transaction back, see ballot_add_hot).
-        cursor.execute(insert, [ballot_id, proposal_id, category_id])
+        cursor.execute(insert, [ballot_id, proposal.pk, choice.category_id])
         if not created:
             now = connection.ops.adapt_datetimefield_value(timezone.now())
             cursor.execute(touch, [now, ballot_id])
@@ -292,11 +354,6 @@ def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotAddition | 
         # The first choice records the ballot: the voter is told (never what they chose).
         vote_recorded_notify(user=user, campaign=campaign)
     log_event(
-        logger,
-        "vote_recorded",
-        campaign=slug,
-        channel="online",
-        action="add",
-        proposal=reference,
+        logger, "vote_recorded", campaign=slug, channel="online", action="add", proposal=reference
     )
-    return HotAddition(campaign, proposal, choice.cost, [*current, choice], "")
+    return HotClick(campaign, proposal, choice.cost, [*current, choice], "")

@@ -23,7 +23,7 @@ from votes.campaigns.phases import phase_allows
 from votes.proposals.models import Proposal
 from votes.voting import ballot_fragment as fragment
 from votes.voting import ballots as services
-from votes.voting.ballot_hot import HotAddition, ballot_add_hot
+from votes.voting.ballot_hot import HotClick, ballot_add_hot, ballot_remove_hot
 from votes.voting.forms_ballots import ReceiptForm
 from votes.voting.models import Ballot
 from votes.voting.rules import Choice
@@ -208,7 +208,9 @@ def _choice_partial(
     return render(request, "votes/ballots/ballot.html#choice", context)
 
 
-def _hot_partial(request: HtmxHttpRequest, hot: HotAddition, done: str) -> HttpResponse:
+def _hot_partial(
+    request: HtmxHttpRequest, hot: HotClick, done: str, *, chosen: bool
+) -> HttpResponse:
     """_choice_partial's answer, written by votes.voting.ballot_fragment (no template)."""
     proposal = hot.proposal
     if hot.refusal:
@@ -221,7 +223,7 @@ def _hot_partial(request: HtmxHttpRequest, hot: HotAddition, done: str) -> HttpR
         campaign_slug=hot.campaign.slug,
         proposal=proposal,
         amount=hot.cost,
-        chosen=True,
+        chosen=chosen,
         count=count,
         spent=spent,
         announcement=done % {"title": proposal.title, "category": proposal.category.name},
@@ -252,17 +254,22 @@ def _choice(request: HtmxHttpRequest, slug: str, reference: int, write, done: st
 def ballot_add(request: HtmxHttpRequest, slug: str, reference: int) -> HttpResponse:
     done = _("« %(title)s » est ajoutée à votre bulletin (rubrique « %(category)s »).")
     if request.htmx and request.user.is_authenticated:
-        # The common click (a ballot already started) in three statements; the rest, and
-        # every refusal but the caps', by the full path below.
+        # The common click in three statements (votes.voting.ballot_hot); the rest, and every
+        # refusal but the caps', by the full path below.
         hot = ballot_add_hot(slug=slug, reference=reference, user=request.user)
         if hot is not None:
-            return _hot_partial(request, hot, done)
+            return _hot_partial(request, hot, done, chosen=True)
     return _choice(request, slug, reference, services.ballot_add, done)
 
 
 @require_POST
 def ballot_remove(request: HtmxHttpRequest, slug: str, reference: int) -> HttpResponse:
     done = _("« %(title)s » est retirée de votre bulletin (rubrique « %(category)s »).")
+    if request.htmx and request.user.is_authenticated:
+        # As for an addition: the common click in three statements, the rest by the full path.
+        hot = ballot_remove_hot(slug=slug, reference=reference, user=request.user)
+        if hot is not None:
+            return _hot_partial(request, hot, done, chosen=False)
     return _choice(request, slug, reference, services.ballot_remove, done)
 
 
