@@ -1,13 +1,13 @@
-"""The htmx addition and removal of an eligible voter in three SQL statements (issue 13 §2).
+"""The htmx addition and removal of an eligible voter in a few SQL statements (issue 13 §2).
 
 Every click of every voter pays for this path during the vote, and in the ORM it cost ten
 statements and twelve milliseconds of CPU (a third of it compiling the queries). Here one
 hand-written read, under the same locks as votes.voting.ballots (campaign_held_for_voter:
-FOR KEY SHARE of the campaign, FOR NO KEY UPDATE of the voter's account, on PostgreSQL),
-brings back everything the addition decides on: the campaign's phase and freeze, the voter's
-eligibility, their ballot, the proposal with its category's rule, and the choices already
-made, one row per choice. Then the line is inserted (or deleted) and the ballot's
-`updated_at` moved.
+FOR KEY SHARE of the campaign, FOR NO KEY UPDATE of the voter's account, taken just before by
+a statement of their own on PostgreSQL; BEGIN IMMEDIATE on SQLite), brings back everything the
+addition decides on: the campaign's phase and freeze, the voter's eligibility, their ballot,
+the proposal with its category's rule, and the choices already made, one row per choice. Then
+the line is inserted (or deleted) and the ballot's `updated_at` moved.
 
 Only the common case is decided here: an eligible voter, a proposal on the ballot accepted or
 refused by the caps (votes.voting.rules.addition_problem, the same rule as everywhere; the first
@@ -91,7 +91,7 @@ def _column(model, name: str) -> str:
 
 
 @functools.cache
-def _statements(vendor: str) -> tuple[str, str, str, str]:
+def _statements(vendor: str) -> tuple[str, str, str, str, str]:
     """The statements, built once per process from the models' tables and columns."""
     c, u, pf, cm = "c", "u", "pf", "cm"
     col = _column
@@ -161,9 +161,17 @@ def _statements(vendor: str) -> tuple[str, str, str, str]:
         f"LEFT JOIN {_table(Instruction)} ci ON ci.{col(Instruction, 'proposal')} = cp.id "
         f"WHERE {c}.{col(Campaign, 'slug')} = %s AND {u}.id = %s"
     )
+    lock = ""
     if vendor == "postgresql":
-        # The locks of votes.voting.ballots._held_state, for the same races (its docstring).
-        read += f" FOR KEY SHARE OF {c} FOR NO KEY UPDATE OF {u}"
+        # The locks of votes.voting.ballots._held_state, for the same races (its docstring),
+        # taken by a statement of their own: a statement that waited for a lock still reads
+        # the other tables as they were when it began (READ COMMITTED), so the choices a
+        # second tab committed meanwhile would be missed. The read comes after, and sees them.
+        lock = (
+            f"SELECT 1 FROM {_table(Campaign)} {c} CROSS JOIN {users} {u} "
+            f"WHERE {c}.{col(Campaign, 'slug')} = %s AND {u}.id = %s "
+            f"FOR KEY SHARE OF {c} FOR NO KEY UPDATE OF {u}"
+        )
     insert = (
         f"INSERT INTO {_table(BallotLine)} ({col(BallotLine, 'ballot')}, "
         f"{col(BallotLine, 'proposal')}, {col(BallotLine, 'category')}) VALUES (%s, %s, %s)"
@@ -173,7 +181,7 @@ def _statements(vendor: str) -> tuple[str, str, str, str]:
         f"DELETE FROM {_table(BallotLine)} WHERE {col(BallotLine, 'ballot')} = %s "
         f"AND {col(BallotLine, 'proposal')} = %s"
     )
-    return read, insert, touch, delete
+    return lock, read, insert, touch, delete
 
 
 def ballot_add_hot(*, slug: str, reference: int, user: AbstractBaseUser) -> HotClick | None:
@@ -201,7 +209,7 @@ def ballot_remove_hot(*, slug: str, reference: int, user: AbstractBaseUser) -> H
     kept = [c for c in state.current if c.reference != reference]
     if len(kept) == len(state.current):
         return None
-    _read_sql, _insert, touch, delete = _statements(connection.vendor)
+    touch, delete = _statements(connection.vendor)[3:]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(delete, [state.ballot_id, state.proposal.pk])
@@ -230,8 +238,10 @@ class _State:
 
 def _read(*, slug: str, reference: int, user: AbstractBaseUser) -> _State | None:
     """The locked read; None when the voter may not vote (or the proposal is unknown)."""
-    read = _statements(connection.vendor)[0]
+    lock, read = _statements(connection.vendor)[:2]
     with connection.cursor() as cursor:
+        if lock:
+            cursor.execute(lock, [slug, user.pk])
         cursor.execute(read, [reference, slug, user.pk])
         rows = cursor.fetchall()
     if not rows:
@@ -333,7 +343,7 @@ def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotClick | Non
     )
     if problem is not None:
         return HotClick(campaign, proposal, choice.cost, current, problem)
-    _read_sql, insert, touch, _delete = _statements(connection.vendor)
+    insert, touch = _statements(connection.vendor)[2:4]
     ballot_id = state.ballot_id
     created = ballot_id is None
     if created:
