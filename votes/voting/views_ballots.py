@@ -254,7 +254,7 @@ def _choice(request: HtmxHttpRequest, slug: str, reference: int, write, done: st
 def ballot_add(request: HtmxHttpRequest, slug: str, reference: int) -> HttpResponse:
     done = _("« %(title)s » est ajoutée à votre bulletin (rubrique « %(category)s »).")
     if request.htmx and request.user.is_authenticated:
-        # The common click in three statements (votes.voting.ballot_hot); the rest, and every
+        # The common click in a few statements (votes.voting.ballot_hot); the rest, and every
         # refusal but the caps', by the full path below.
         hot = ballot_add_hot(slug=slug, reference=reference, user=request.user)
         if hot is not None:
@@ -266,7 +266,7 @@ def ballot_add(request: HtmxHttpRequest, slug: str, reference: int) -> HttpRespo
 def ballot_remove(request: HtmxHttpRequest, slug: str, reference: int) -> HttpResponse:
     done = _("« %(title)s » est retirée de votre bulletin (rubrique « %(category)s »).")
     if request.htmx and request.user.is_authenticated:
-        # As for an addition: the common click in three statements, the rest by the full path.
+        # As for an addition: the common click in a few statements, the rest by the full path.
         hot = ballot_remove_hot(slug=slug, reference=reference, user=request.user)
         if hot is not None:
             return _hot_partial(request, hot, done, chosen=False)
