@@ -7,7 +7,8 @@ FOR KEY SHARE of the campaign, FOR NO KEY UPDATE of the voter's account, taken j
 a statement of their own on PostgreSQL; BEGIN IMMEDIATE on SQLite), brings back everything the
 addition decides on: the campaign's phase and freeze, the voter's eligibility, their ballot,
 the proposal with its category's rule, and the choices already made, one row per choice. Then
-the line is inserted (or deleted) and the ballot's `updated_at` moved.
+the line is inserted (or deleted) and the ballot's `updated_at` moved (one statement on
+PostgreSQL, two on SQLite).
 
 Only the common case is decided here: an eligible voter, a proposal on the ballot accepted or
 refused by the caps (votes.voting.rules.addition_problem, the same rule as everywhere; the first
@@ -209,11 +210,8 @@ def ballot_remove_hot(*, slug: str, reference: int, user: AbstractBaseUser) -> H
     kept = [c for c in state.current if c.reference != reference]
     if len(kept) == len(state.current):
         return None
-    touch, delete = _statements(connection.vendor)[3:]
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(delete, [state.ballot_id, state.proposal.pk])
-        cursor.execute(touch, [now, state.ballot_id])
+    delete = _statements(connection.vendor)[4]
+    _change_and_touch(delete, [state.ballot_id, state.proposal.pk], state.ballot_id)
     log_event(
         logger,
         "vote_recorded",
@@ -223,6 +221,19 @@ def ballot_remove_hot(*, slug: str, reference: int, user: AbstractBaseUser) -> H
         proposal=reference,
     )
     return HotClick(state.campaign, state.proposal, state.choice.cost, kept, "")
+
+
+def _change_and_touch(change: str, params: list, ballot_id: int) -> None:
+    """The line's INSERT or DELETE, then the ballot's `updated_at`: in one statement on
+    PostgreSQL (a data-modifying WITH runs once, whatever the main statement reads)."""
+    touch = _statements(connection.vendor)[3]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH changed AS ({change}) {touch}", [*params, now, ballot_id])
+        else:
+            cursor.execute(change, params)
+            cursor.execute(touch, [now, ballot_id])
 
 
 @dataclass
@@ -329,12 +340,8 @@ def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotClick | Non
     state = _read(slug=slug, reference=reference, user=user)
     if state is None or not state.listed:
         return None
-    campaign, proposal, choice, current = (
-        state.campaign,
-        state.proposal,
-        state.choice,
-        state.current,
-    )
+    campaign, proposal, choice = state.campaign, state.proposal, state.choice
+    current = state.current
     problem = addition_problem(
         current=current,
         new=choice,
@@ -343,7 +350,7 @@ def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotClick | Non
     )
     if problem is not None:
         return HotClick(campaign, proposal, choice.cost, current, problem)
-    insert, touch = _statements(connection.vendor)[2:4]
+    insert = _statements(connection.vendor)[2]
     ballot_id = state.ballot_id
     created = ballot_id is None
     if created:
@@ -352,17 +359,17 @@ def _add(*, slug: str, reference: int, user: AbstractBaseUser) -> HotClick | Non
         ballot_id = Ballot.objects.create(
             campaign=campaign, channel=Ballot.Channel.ONLINE, voter=user, receipt=new_receipt()
         ).pk
-    with connection.cursor() as cursor:
-        # Under the account's lock the caps were just checked: the unique constraint on
-        # (ballot, proposal) is only the last line of defence, as in ballots.ballot_add (its
-        # IntegrityError rolls this transaction back, see ballot_add_hot).
-        cursor.execute(insert, [ballot_id, proposal.pk, choice.category_id])
-        if not created:
-            now = connection.ops.adapt_datetimefield_value(timezone.now())
-            cursor.execute(touch, [now, ballot_id])
+    # Under the account's lock the caps were just checked: the unique constraint on (ballot,
+    # proposal) is only the last line of defence, as in ballots.ballot_add (its IntegrityError
+    # rolls this transaction back, see ballot_add_hot).
+    params = [ballot_id, proposal.pk, choice.category_id]
     if created:
+        with connection.cursor() as cursor:
+            cursor.execute(insert, params)
         # The first choice records the ballot: the voter is told (never what they chose).
         vote_recorded_notify(user=user, campaign=campaign)
+    else:
+        _change_and_touch(insert, params, ballot_id)
     log_event(
         logger, "vote_recorded", campaign=slug, channel="online", action="add", proposal=reference
     )
