@@ -170,8 +170,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
     )
 }
-# Sessions stay in the database (Django's default engine, stated here): any instance reads them.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions stay in the database (Django's database engine, its read written by hand: see
+# config/sessions.py): any instance reads them. Not signed cookies (a logout could not revoke
+# one), not cached_db (the shared cache is a database table too, and sessions would crowd the
+# rate-limit counters out of it).
+SESSION_ENGINE = "config.sessions"
 
 # How many reverse proxies (load balancer, nginx…) stand in front of the application and
 # append the client's address to X-Forwarded-For. 0: REMOTE_ADDR is the client.

@@ -21,9 +21,12 @@ from votes import ratelimits
 from votes.campaigns.models import Campaign, Category
 from votes.campaigns.phases import phase_allows
 from votes.proposals.models import Proposal
+from votes.voting import ballot_fragment as fragment
 from votes.voting import ballots as services
+from votes.voting.ballot_hot import HotClick, ballot_add_hot, ballot_remove_hot
 from votes.voting.forms_ballots import ReceiptForm
 from votes.voting.models import Ballot
+from votes.voting.rules import Choice
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -166,7 +169,8 @@ def _choice_response(
     done: str,
 ) -> HttpResponse:
     if request.htmx:
-        return _choice_partial(request, campaign, proposal, ballot, refusal, done)
+        choices = ballot.choices if ballot is not None else []
+        return _choice_partial(request, campaign, proposal, choices, refusal, done)
     if refusal:
         messages.error(request, refusal)
     else:
@@ -179,7 +183,7 @@ def _choice_partial(
     request: HtmxHttpRequest,
     campaign: Campaign,
     proposal: Proposal,
-    ballot: Ballot | None,
+    choices: list[Choice],
     refusal: str,
     done: str,
 ) -> HttpResponse:
@@ -193,7 +197,6 @@ def _choice_partial(
         response = render(request, "votes/ballots/ballot.html#refusal", context)
         response["HX-Reswap"] = "none"
         return response
-    choices = ballot.choices
     block.count, block.spent = services.category_tally(choices, category)
     chosen = any(c.reference == proposal.reference for c in choices)
     # The proposal's page link needs its campaign: the one in hand, not one more query.
@@ -203,6 +206,29 @@ def _choice_partial(
         "announcement": done,
     }
     return render(request, "votes/ballots/ballot.html#choice", context)
+
+
+def _hot_partial(
+    request: HtmxHttpRequest, hot: HotClick, done: str, *, chosen: bool
+) -> HttpResponse:
+    """_choice_partial's answer, written by votes.voting.ballot_fragment (no template)."""
+    proposal = hot.proposal
+    if hot.refusal:
+        response = HttpResponse(fragment.refusal(category=proposal.category, text=hot.refusal))
+        response["HX-Reswap"] = "none"
+        return response
+    count, spent = services.category_tally(hot.choices, proposal.category)
+    html = fragment.choice(
+        request=request,
+        campaign_slug=hot.campaign.slug,
+        proposal=proposal,
+        amount=hot.cost,
+        chosen=chosen,
+        count=count,
+        spent=spent,
+        announcement=done % {"title": proposal.title, "category": proposal.category.name},
+    )
+    return HttpResponse(html)
 
 
 def _choice(request: HtmxHttpRequest, slug: str, reference: int, write, done: str) -> HttpResponse:
@@ -227,12 +253,23 @@ def _choice(request: HtmxHttpRequest, slug: str, reference: int, write, done: st
 @require_POST
 def ballot_add(request: HtmxHttpRequest, slug: str, reference: int) -> HttpResponse:
     done = _("« %(title)s » est ajoutée à votre bulletin (rubrique « %(category)s »).")
+    if request.htmx and request.user.is_authenticated:
+        # The common click in a few statements (votes.voting.ballot_hot); the rest, and every
+        # refusal but the caps', by the full path below.
+        hot = ballot_add_hot(slug=slug, reference=reference, user=request.user)
+        if hot is not None:
+            return _hot_partial(request, hot, done, chosen=True)
     return _choice(request, slug, reference, services.ballot_add, done)
 
 
 @require_POST
 def ballot_remove(request: HtmxHttpRequest, slug: str, reference: int) -> HttpResponse:
     done = _("« %(title)s » est retirée de votre bulletin (rubrique « %(category)s »).")
+    if request.htmx and request.user.is_authenticated:
+        # As for an addition: the common click in a few statements, the rest by the full path.
+        hot = ballot_remove_hot(slug=slug, reference=reference, user=request.user)
+        if hot is not None:
+            return _hot_partial(request, hot, done, chosen=False)
     return _choice(request, slug, reference, services.ballot_remove, done)
 
 
