@@ -65,16 +65,8 @@ class JobAdmin(admin.ModelAdmin):
     readonly_fields = ["kind", "owner", "step", "done", "total", "attempts"]
 
 
-@admin.register(RoleGrant)
-class RoleGrantAdmin(admin.ModelAdmin):
-    """A role in one authority only (budget/roles.py): granted by a superuser, since it opens
-    the authority's back office."""
-
-    list_display = ["user", "role", "authority", "granted_at"]
-    list_filter = ["role", "authority"]
-    list_select_related = ["user", "authority"]
-    search_fields = ["user__username", "user__email", "authority__name"]
-    autocomplete_fields = ["user"]
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Whatever opens a back office (a role's grant) is seen and changed by superusers only."""
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_superuser
@@ -90,3 +82,15 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(SuperuserOnlyAdmin):
+    """A role in one authority only (budget/roles.py): granted by a superuser, since it opens
+    the authority's back office."""
+
+    list_display = ["user", "role", "authority", "granted_at"]
+    list_filter = ["role", "authority"]
+    list_select_related = ["user", "authority"]
+    search_fields = ["user__username", "user__email", "authority__name"]
+    autocomplete_fields = ["user"]

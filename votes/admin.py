@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from budget.admin import SuperuserOnlyAdmin
 from votes.accounts.models import Profile
 from votes.agenda.models import Event, Registration
 from votes.campaigns.models import Campaign, Category, PhaseSchedule, PhaseTransition
@@ -431,7 +432,7 @@ admin.site.register(CensusEntry, ReadOnlyAdmin)
 
 
 @admin.register(CampaignRole)
-class CampaignRoleAdmin(admin.ModelAdmin):
+class CampaignRoleAdmin(SuperuserOnlyAdmin):
     """A role in one campaign only (votes/scope/): granted by a superuser, since it opens the
     campaign's back office."""
 
@@ -440,18 +441,3 @@ class CampaignRoleAdmin(admin.ModelAdmin):
     list_select_related = ["user", "campaign"]
     search_fields = ["user__username", "user__email", "campaign__title"]
     autocomplete_fields = ["user"]
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser

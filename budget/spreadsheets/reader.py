@@ -324,6 +324,26 @@ def upload_problem(data: bytes, max_bytes: int) -> RowError | None:
     return None
 
 
+def read_list(
+    data: bytes, filename: str, *, max_bytes: int, max_rows: int
+) -> tuple[Table, list[RowError]]:
+    """An uploaded list of people (volunteers, a census list), read whole, and the errors that
+    stop it before its rows are looked at: too heavy, unreadable, empty, too many rows."""
+    problem = upload_problem(data, max_bytes)
+    if problem is not None:
+        return Table(), [problem]
+    table, _format = read_table(data, filename)
+    if table.errors or not table.header:
+        return table, table.errors or [located(None, "", "", _("Le fichier est vide."))]
+    if len(table.rows) > max_rows:
+        message = _("Le fichier compte %(count)s lignes, au-delà de %(max)s.") % {
+            "count": len(table.rows),
+            "max": max_rows,
+        }
+        return table, [located(None, "", "", message)]
+    return table, []
+
+
 def read_sheets(
     data: bytes, names: Sequence[str], *, max_bytes: int, prefixed: bool = True
 ) -> tuple[dict[str, Table], list[RowError]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from budget.spreadsheets.cells import RowError, located, normalise_word, parse_date, quoted
-from budget.spreadsheets.reader import read_table, upload_problem
+from budget.spreadsheets.reader import read_list
 from votes.census.keys import census_key, normalise_name, normalise_postcode
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -97,27 +97,12 @@ def _postcode(text: str) -> str | None:
 def census_file_read(*, campaign_id: int, data: bytes, filename: str) -> CensusReport:
     """Reads the whole file into keys; any problem leaves no key (pure: nothing written)."""
     report = CensusReport()
-    problem = upload_problem(data, IMPORT_MAX_BYTES)
-    if problem is not None:
-        report.errors.append(problem)
-        return report
-    table, _format = read_table(data, filename)
-    if table.errors or not table.header:
-        report.errors.extend(table.errors or [located(None, "", "", _("Le fichier est vide."))])
+    table, errors = read_list(data, filename, max_bytes=IMPORT_MAX_BYTES, max_rows=IMPORT_MAX_ROWS)
+    if errors:
+        report.errors.extend(errors)
         return report
     columns = _columns(table.header, report)
     if report.errors:
-        return report
-    if len(table.rows) > IMPORT_MAX_ROWS:
-        report.errors.append(
-            located(
-                None,
-                "",
-                "",
-                _("Le fichier compte %(count)s lignes, au-delà de %(max)s.")
-                % {"count": len(table.rows), "max": IMPORT_MAX_ROWS},
-            )
-        )
         return report
     seen: dict[str, int] = {}
     keys: list[str] = []

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from budget.models import Commune
 from budget.spreadsheets.cells import RowError, located, normalise_word, quoted
-from budget.spreadsheets.reader import read_table, upload_problem
+from budget.spreadsheets.reader import read_list
 from votes.campaigns.models import Campaign
 from votes.panels.models import Volunteer
 from votes.panels.services import (
@@ -183,27 +183,12 @@ def volunteers_import(
             )
         )
         return report
-    problem = upload_problem(data, IMPORT_MAX_BYTES)
-    if problem is not None:
-        report.errors.append(problem)
-        return report
-    table, _format = read_table(data, filename)
-    if table.errors or not table.header:
-        report.errors.extend(table.errors or [located(None, "", "", _("Le fichier est vide."))])
+    table, errors = read_list(data, filename, max_bytes=IMPORT_MAX_BYTES, max_rows=IMPORT_MAX_ROWS)
+    if errors:
+        report.errors.extend(errors)
         return report
     columns = _columns(table.header, report)
     if report.errors:
-        return report
-    if len(table.rows) > IMPORT_MAX_ROWS:
-        report.errors.append(
-            located(
-                None,
-                "",
-                "",
-                _("Le fichier compte %(count)s lignes, au-delà de %(max)s.")
-                % {"count": len(table.rows), "max": IMPORT_MAX_ROWS},
-            )
-        )
         return report
     now = now or timezone.now()
     mode, names = area_mode(campaign)
