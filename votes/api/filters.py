@@ -70,10 +70,14 @@ PUBLIC_STATUSES = [
 
 class AuthorityFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=Authority.Kind.choices)
+    member_of = SlugFilter(
+        field_name="member_of__slug",
+        help_text="Identifiant d'un EPCI : ses communes membres.",
+    )
 
     class Meta:
         model = Authority
-        fields = ["kind"]
+        fields = ["kind", "member_of"]
 
 
 class BudgetFilter(StrictFilterSet):

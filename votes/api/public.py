@@ -16,7 +16,12 @@ def authorities() -> QuerySet[Authority]:
     shown = Exists(Budget.objects.published().filter(authority=OuterRef("pk"))) | Exists(
         Campaign.objects.public().filter(authority=OuterRef("pk"))
     )
-    return Authority.objects.filter(shown).prefetch_related("communes").order_by("name", "pk")
+    return (
+        Authority.objects.filter(shown)
+        .select_related("member_of")
+        .prefetch_related("communes")
+        .order_by("name", "pk")
+    )
 
 
 def budgets() -> QuerySet[Budget]:

@@ -23,10 +23,25 @@ class CommuneSerializer(serializers.ModelSerializer):
 class AuthoritySerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     communes = CommuneSerializer(many=True, read_only=True)
+    member_of = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="L'EPCI (métropole, communauté) dont la collectivité est membre, s'il y en a un.",
+    )
 
     class Meta:
         model = Authority
-        fields = ["slug", "name", "siren", "kind", "kind_label", "population", "communes"]
+        fields = [
+            "slug",
+            "name",
+            "siren",
+            "kind",
+            "kind_label",
+            "population",
+            "member_of",
+            "communes",
+        ]
 
 
 class BudgetSerializer(serializers.ModelSerializer):

@@ -60,6 +60,18 @@ def test_authorities_filter_by_kind(client):
     assert slugs(client.get(api("authorities"), {"kind": "epci"})) == ["metropole"]
 
 
+def test_an_authority_names_the_metropolis_it_belongs_to_and_the_members_can_be_listed(client):
+    metropolis = make_authority(name="Métropole", slug="metropole", kind="epci")
+    saran = make_authority(name="Saran", slug="saran", member_of=metropolis)
+    make_budget(authority=make_authority(name="Bourg", slug="bourg"))
+    for authority in (metropolis, saran):
+        make_budget(authority=authority)
+
+    assert client.get(api("authority", slug="saran")).json()["member_of"] == "metropole"
+    assert client.get(api("authority", slug="metropole")).json()["member_of"] is None
+    assert slugs(client.get(api("authorities"), {"member_of": "metropole"})) == ["saran"]
+
+
 # --- budgets ---------------------------------------------------------------------------------
 
 
