@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import get_resolver
+from django.utils import timezone
 
 from tests.factories import make_user
 from tests.votes.factories import make_campaign
@@ -28,7 +29,8 @@ def test_the_public_page_shows_each_remark_signed_and_dated(client):
     assert "Le garant de la campagne" in page
     assert "Le bureau de la mairie a ouvert tard." in page
     assert "— Claire Garant, Garante de la concertation, <time" in page
-    assert f"le {first.published_at:%d/%m/%Y}" in page
+    # The page dates in the site's time zone (Paris): past 23:00 UTC, already the next day.
+    assert f"le {timezone.localtime(first.published_at):%d/%m/%Y}" in page
     assert f'<a href="#remarque-{first.pk}">de la remarque du' in page
 
 
