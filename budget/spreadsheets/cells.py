@@ -137,6 +137,17 @@ def cell_text(value: object) -> str:
 # --- typed cells --------------------------------------------------------------------------
 
 
+def column_cell(
+    columns: dict[str, tuple[int, str]], cells: list[str], name: str
+) -> tuple[str, str]:
+    """The stripped text of column `name` in a row and the header it was found under; ("", "")
+    when the file has no such column (`columns`: name → (index, header as written))."""
+    if name not in columns:
+        return "", ""
+    index, header = columns[name]
+    return (cells[index].strip() if index < len(cells) else ""), header
+
+
 def shifted(problem: str, value: str) -> str:
     """A hint when a number column holds words: the columns are probably shifted."""
     if _WORD_RE.search(value):

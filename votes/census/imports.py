@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from budget.spreadsheets.cells import RowError, located, normalise_word, parse_date, quoted
+from budget.spreadsheets.cells import (
+    RowError,
+    column_cell,
+    located,
+    normalise_word,
+    parse_date,
+    quoted,
+)
 from budget.spreadsheets.reader import read_list
 from votes.census.keys import census_key, normalise_name, normalise_postcode
 
@@ -109,10 +116,7 @@ def census_file_read(*, campaign_id: int, data: bytes, filename: str) -> CensusR
     for number, cells in table.rows:
 
         def cell(name: str, cells: list[str] = cells) -> tuple[str, str]:
-            if name not in columns:
-                return "", ""
-            index, header = columns[name]
-            return (cells[index].strip() if index < len(cells) else ""), header
+            return column_cell(columns, cells, name)
 
         before = len(report.errors)
         if "name" in columns:

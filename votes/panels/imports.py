@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.models import Commune
-from budget.spreadsheets.cells import RowError, located, normalise_word, quoted
+from budget.spreadsheets.cells import RowError, column_cell, located, normalise_word, quoted
 from budget.spreadsheets.reader import read_list
 from votes.campaigns.models import Campaign
 from votes.panels.models import Volunteer
@@ -208,10 +208,7 @@ def volunteers_import(
     for number, cells in table.rows:
 
         def cell(name: str, cells: list[str] = cells) -> tuple[str, str]:
-            if name not in columns:
-                return "", ""
-            index, header = columns[name]
-            return (cells[index].strip() if index < len(cells) else ""), header
+            return column_cell(columns, cells, name)
 
         errors_before = len(report.errors)
 
